@@ -1,0 +1,429 @@
+"""Build estates in code: the bundled article estate, scenario graphs in tests, and synthetic estates.
+
+Identifiers are derived from the names given (a stable hash), so the same build gives the same ids every
+time and they look like AWS's own (``vpc-0`` + 16 hex digits). The builder fills in what AWS would:
+the ``local`` route, the main route-table association, a gateway endpoint's prefix-list routes, interface
+endpoints' ENIs, the default network ACL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from ipaddress import ip_network
+from typing import Any
+
+from engine import model as m
+
+AWS_PL_CIDRS = {
+    # Documentation-style placeholders; real lists change over time, which is why routing decisions use the
+    # prefix list's service and region rather than these numbers (domain-rules.md, "Routing inside a VPC").
+    "s3": ["52.219.0.0/20", "3.5.160.0/22", "18.34.0.0/19"],
+    "dynamodb": ["52.94.0.0/22"],
+}
+
+
+def aws_id(prefix: str, *parts: object, width: int = 17) -> str:
+    """An AWS-looking id, stable for the same inputs: ``aws_id("vpc", "osaka-shared")`` → ``vpc-0…``."""
+    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
+    return f"{prefix}-0{digest[: width - 1]}"
+
+
+def policy_text(document: Mapping[str, Any] | str | None) -> str | None:
+    if document is None or isinstance(document, str):
+        return document
+    return json.dumps(document, indent=2)
+
+
+def tags(name: str | None, extra: Mapping[str, str] | None = None) -> list[m.Tag]:
+    items = [m.Tag(key="Name", value=name)] if name else []
+    items += [m.Tag(key=k, value=v) for k, v in (extra or {}).items()]
+    return items
+
+
+def allow_all(protocol: str = "-1", cidr: str = "0.0.0.0/0") -> m.IpPermission:
+    return m.IpPermission(ip_protocol=protocol, ip_ranges=[m.IpRange(cidr_ip=cidr)])
+
+
+def tcp(port: int, *cidrs: str, groups: Iterable[str] = (), to_port: int | None = None) -> m.IpPermission:
+    return m.IpPermission(
+        ip_protocol="tcp",
+        from_port=port,
+        to_port=to_port if to_port is not None else port,
+        ip_ranges=[m.IpRange(cidr_ip=c) for c in cidrs],
+        user_id_group_pairs=[m.UserIdGroupPair(group_id=g) for g in groups],
+    )
+
+
+class EstateBuilder:
+    """Accumulates resources and returns a validated :class:`~engine.model.Snapshot`."""
+
+    def __init__(self, source: str = "built", taken_at: datetime | None = None) -> None:
+        self.source = source
+        self.taken_at = taken_at or datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+        self.items: dict[str, list[Any]] = {f: [] for f in m.Snapshot.model_fields if f not in _SCALARS}
+        self._vpc: dict[str, dict[str, Any]] = {}  # vpc id → {"region", "account", "main_rtb"}
+        self._subnet: dict[str, dict[str, Any]] = {}
+        self._rtbs: dict[str, dict[str, Any]] = {}
+        self._pls: dict[tuple[str, str], str] = {}
+
+    # --- accounts, VPCs, subnets, route tables ----------------------------------------------------------
+
+    def account(self, account_id: str, name: str | None = None) -> str:
+        self.items["accounts"].append(m.Account(account_id=account_id, name=name))
+        return account_id
+
+    def vpc(self, name: str, region: str, cidr: str, account: str) -> str:
+        vpc_id = aws_id("vpc", region, name)
+        self.items["vpcs"].append(
+            m.Vpc(vpc_id=vpc_id, region=region, cidr_block=cidr, owner_id=account, tags=tags(name))
+        )
+        main = aws_id("rtb", vpc_id, "main")
+        self._vpc[vpc_id] = {"region": region, "account": account, "main_rtb": main, "cidr": cidr, "subnets": []}
+        self._rtbs[main] = {
+            "vpc": vpc_id, "name": f"{name}-main", "main": True, "subnets": [],
+            "routes": [m.Route(destination_cidr_block=cidr, gateway_id="local", origin="CreateRouteTable")],
+        }
+        return vpc_id
+
+    def subnet(self, vpc_id: str, name: str, cidr: str, az_suffix: str = "a", public: bool = False) -> str:
+        region = self._vpc[vpc_id]["region"]
+        subnet_id = aws_id("subnet", vpc_id, name)
+        self.items["subnets"].append(
+            m.Subnet(
+                subnet_id=subnet_id, vpc_id=vpc_id, region=region, cidr_block=cidr,
+                availability_zone=f"{region}{az_suffix}", map_public_ip_on_launch=public,
+                owner_id=self._vpc[vpc_id]["account"], tags=tags(name),
+            )
+        )
+        self._subnet[subnet_id] = {"vpc": vpc_id, "region": region, "cidr": cidr}
+        self._vpc[vpc_id]["subnets"].append(subnet_id)
+        return subnet_id
+
+    def route_table(self, vpc_id: str, name: str, subnets: Iterable[str] = ()) -> str:
+        rtb_id = aws_id("rtb", vpc_id, name)
+        cidr = self._vpc[vpc_id]["cidr"]
+        self._rtbs[rtb_id] = {
+            "vpc": vpc_id, "name": name, "main": False, "subnets": list(subnets),
+            "routes": [m.Route(destination_cidr_block=cidr, gateway_id="local", origin="CreateRouteTable")],
+        }
+        return rtb_id
+
+    def main_route_table(self, vpc_id: str) -> str:
+        return str(self._vpc[vpc_id]["main_rtb"])
+
+    def route(self, rtb_id: str, destination: str, target: str, state: str = "active", **extra: Any) -> None:
+        """Add a static route; the target's kind is read from its id prefix, as AWS's console does."""
+        dest: dict[str, Any] = (
+            {"destination_prefix_list_id": destination}
+            if destination.startswith("pl-")
+            else {"destination_cidr_block": destination}
+        )
+        self._rtbs[rtb_id]["routes"].append(m.Route(**dest, **_target_field(target), state=state, **extra))
+
+    def network_acl(self, vpc_id: str, name: str, subnets: Iterable[str], entries: Iterable[m.NetworkAclEntry]) -> str:
+        """A custom network ACL; its subnets leave the VPC's default ACL, as an association replacement does."""
+        acl_id = aws_id("acl", vpc_id, name)
+        subnets = list(subnets)
+        self._vpc[vpc_id]["subnets"] = [s for s in self._vpc[vpc_id]["subnets"] if s not in subnets]
+        self.items["network_acls"].append(
+            m.NetworkAcl(
+                network_acl_id=acl_id, vpc_id=vpc_id, region=self._vpc[vpc_id]["region"], tags=tags(name),
+                associations=[m.NetworkAclAssociation(subnet_id=s) for s in subnets], entries=list(entries),
+            )
+        )
+        return acl_id
+
+    # --- gateways and endpoints -------------------------------------------------------------------------
+
+    def internet_gateway(self, vpc_id: str, name: str | None = None) -> str:
+        igw_id = aws_id("igw", vpc_id)
+        self.items["internet_gateways"].append(
+            m.InternetGateway(
+                internet_gateway_id=igw_id, region=self._vpc[vpc_id]["region"],
+                owner_id=self._vpc[vpc_id]["account"],
+                attachments=[m.InternetGatewayAttachment(vpc_id=vpc_id)], tags=tags(name),
+            )
+        )
+        return igw_id
+
+    def nat_gateway(self, subnet_id: str, public_ip: str, private_ip: str, name: str | None = None) -> str:
+        nat_id = aws_id("nat", subnet_id, width=18)
+        info = self._subnet[subnet_id]
+        eni = self._eni(subnet_id, private_ip, f"NAT {nat_id}", interface_type="nat_gateway", public_ip=public_ip)
+        self.items["nat_gateways"].append(
+            m.NatGateway(
+                nat_gateway_id=nat_id, vpc_id=info["vpc"], subnet_id=subnet_id, region=info["region"],
+                nat_gateway_addresses=[
+                    m.NatGatewayAddress(public_ip=public_ip, private_ip=private_ip, network_interface_id=eni)
+                ],
+                tags=tags(name),
+            )
+        )
+        return nat_id
+
+    def aws_prefix_list(self, region: str, service: str) -> str:
+        key = (region, service)
+        if key not in self._pls:
+            pl_id = "pl-" + hashlib.sha256(f"{region}{service}".encode()).hexdigest()[:8]
+            self._pls[key] = pl_id
+            self.items["prefix_lists"].append(
+                m.PrefixList(
+                    prefix_list_id=pl_id, prefix_list_name=f"com.amazonaws.{region}.{service}",
+                    region=region, cidrs=AWS_PL_CIDRS.get(service, []),
+                )
+            )
+        return self._pls[key]
+
+    def gateway_endpoint(
+        self, vpc_id: str, service: str, route_tables: Iterable[str], policy: Mapping[str, Any] | None = None,
+        name: str | None = None,
+    ) -> str:
+        region = self._vpc[vpc_id]["region"]
+        vpce_id = aws_id("vpce", vpc_id, service)
+        rtbs = list(route_tables)
+        pl_id = self.aws_prefix_list(region, service)
+        for rtb in rtbs:
+            self.route(rtb, pl_id, vpce_id)
+        self.items["vpc_endpoints"].append(
+            m.VpcEndpoint(
+                vpc_endpoint_id=vpce_id, vpc_endpoint_type="Gateway", vpc_id=vpc_id, region=region,
+                service_name=f"com.amazonaws.{region}.{service}", owner_id=self._vpc[vpc_id]["account"],
+                policy_document=policy_text(policy), route_table_ids=rtbs, tags=tags(name),
+            )
+        )
+        return vpce_id
+
+    def interface_endpoint(
+        self, vpc_id: str, service: str, subnets: Mapping[str, str], groups: Iterable[str],
+        private_dns: bool = True, policy: Mapping[str, Any] | None = None, name: str | None = None,
+    ) -> str:
+        """``subnets`` maps subnet id → the endpoint ENI's private IP in it."""
+        region = self._vpc[vpc_id]["region"]
+        vpce_id = aws_id("vpce", vpc_id, service)
+        enis = [
+            self._eni(sid, ip, f"VPC Endpoint Interface {vpce_id}", interface_type="vpc_endpoint", groups=groups)
+            for sid, ip in subnets.items()
+        ]
+        self.items["vpc_endpoints"].append(
+            m.VpcEndpoint(
+                vpc_endpoint_id=vpce_id, vpc_endpoint_type="Interface", vpc_id=vpc_id, region=region,
+                service_name=f"com.amazonaws.{region}.{service}", owner_id=self._vpc[vpc_id]["account"],
+                policy_document=policy_text(policy), subnet_ids=list(subnets), network_interface_ids=enis,
+                groups=[m.GroupIdentifier(group_id=g) for g in groups], private_dns_enabled=private_dns,
+                dns_entries=[m.DnsEntry(dns_name=f"{vpce_id}.{service}.{region}.vpce.amazonaws.com")],
+                tags=tags(name),
+            )
+        )
+        return vpce_id
+
+    def peering(self, requester_vpc: str, accepter_vpc: str, name: str | None = None, status: str = "active") -> str:
+        pcx_id = aws_id("pcx", requester_vpc, accepter_vpc)
+
+        def info(vpc_id: str) -> m.PeeringVpcInfo:
+            v = self._vpc[vpc_id]
+            return m.PeeringVpcInfo(vpc_id=vpc_id, owner_id=v["account"], region=v["region"], cidr_block=v["cidr"])
+
+        self.items["vpc_peering_connections"].append(
+            m.VpcPeeringConnection(
+                vpc_peering_connection_id=pcx_id, requester_vpc_info=info(requester_vpc),
+                accepter_vpc_info=info(accepter_vpc), status=m.PeeringStatus(code=status),
+                region=self._vpc[requester_vpc]["region"], tags=tags(name),
+            )
+        )
+        return pcx_id
+
+    def transit_gateway(self, region: str, account: str, name: str) -> tuple[str, str]:
+        """A transit gateway with one route table; returns (tgw id, tgw route table id)."""
+        tgw_id = aws_id("tgw", region, name)
+        tgw_rtb = aws_id("tgw-rtb", tgw_id)
+        self.items["transit_gateways"].append(
+            m.TransitGateway(transit_gateway_id=tgw_id, region=region, owner_id=account, tags=tags(name))
+        )
+        self.items["transit_gateway_route_tables"].append(
+            m.TransitGatewayRouteTable(transit_gateway_route_table_id=tgw_rtb, transit_gateway_id=tgw_id, region=region)
+        )
+        return tgw_id, tgw_rtb
+
+    def tgw_attachment(self, tgw_id: str, tgw_rtb: str, resource_id: str, subnets: Iterable[str] = (),
+                       resource_type: str = "vpc") -> str:
+        region = next(t.region for t in self.items["transit_gateways"] if t.transit_gateway_id == tgw_id)
+        att_id = aws_id("tgw-attach", tgw_id, resource_id)
+        self.items["transit_gateway_attachments"].append(
+            m.TransitGatewayAttachment(
+                transit_gateway_attachment_id=att_id, transit_gateway_id=tgw_id, region=region,
+                resource_type=resource_type, resource_id=resource_id, subnet_ids=list(subnets),
+                association=m.TgwAssociation(transit_gateway_route_table_id=tgw_rtb),
+            )
+        )
+        return att_id
+
+    def tgw_route(self, tgw_rtb: str, cidr: str, attachment: str | None, state: str = "active") -> None:
+        tables = self.items["transit_gateway_route_tables"]
+        i = next(i for i, t in enumerate(tables) if t.transit_gateway_route_table_id == tgw_rtb)
+        atts = [m.TgwRouteAttachment(transit_gateway_attachment_id=attachment)] if attachment else []
+        route = m.TransitGatewayRoute(destination_cidr_block=cidr, transit_gateway_attachments=atts, state=state)
+        tables[i] = tables[i].model_copy(update={"routes": [*tables[i].routes, route]})
+
+    # --- instances, security groups, DNS, S3, IAM --------------------------------------------------------
+
+    def security_group(self, vpc_id: str, name: str, ingress: Iterable[m.IpPermission] = (),
+                       egress: Iterable[m.IpPermission] | None = None) -> str:
+        sg_id = aws_id("sg", vpc_id, name)
+        self.items["security_groups"].append(
+            m.SecurityGroup(
+                group_id=sg_id, group_name=name, vpc_id=vpc_id, region=self._vpc[vpc_id]["region"],
+                owner_id=self._vpc[vpc_id]["account"], ip_permissions=list(ingress),
+                ip_permissions_egress=list(egress) if egress is not None else [allow_all()],
+            )
+        )
+        return sg_id
+
+    def instance(
+        self, subnet_id: str, name: str, private_ip: str, groups: Iterable[str], role_arn: str | None = None,
+        public_ip: str | None = None, proxy_env: Mapping[str, str] | None = None, proxy_ports: Iterable[int] = (),
+        env_source: str = "user-data", extra_tags: Mapping[str, str] | None = None,
+    ) -> str:
+        info = self._subnet[subnet_id]
+        account = self._vpc[info["vpc"]]["account"]
+        instance_id = aws_id("i", subnet_id, name)
+        groups = list(groups)
+        eni = self._eni(subnet_id, private_ip, f"Primary network interface of {name}", groups=groups,
+                        public_ip=public_ip, instance_id=instance_id)
+        profile = None
+        if role_arn:
+            role_name = role_arn.rsplit("/", 1)[1]
+            profile_arn = f"arn:aws:iam::{account}:instance-profile/{role_name}"
+            if not any(p.arn == profile_arn for p in self.items["instance_profiles"]):
+                self.items["instance_profiles"].append(
+                    m.InstanceProfile(instance_profile_name=role_name, arn=profile_arn, roles=[role_arn])
+                )
+            profile = m.IamInstanceProfile(arn=profile_arn)
+        region = info["region"]
+        dns = f"ip-{private_ip.replace('.', '-')}.{region}.compute.internal"
+        self.items["instances"].append(
+            m.Instance(
+                instance_id=instance_id, region=region, owner_id=account, vpc_id=info["vpc"], subnet_id=subnet_id,
+                private_ip_address=private_ip, public_ip_address=public_ip, private_dns_name=dns,
+                network_interface_ids=[eni], security_groups=[m.GroupIdentifier(group_id=g) for g in groups],
+                iam_instance_profile=profile, tags=tags(name, extra_tags), proxy_ports=list(proxy_ports),
+                proxy_environment={
+                    k: m.ProxyValue(value=v, source=env_source.format(instance_id=instance_id, var=k))
+                    for k, v in (proxy_env or {}).items()
+                },
+            )
+        )
+        return instance_id
+
+    def private_zone(self, name: str, vpcs: Iterable[str], records: Mapping[str, str], account: str) -> str:
+        zone = name.rstrip(".") + "."
+        zone_id = "/hostedzone/Z" + hashlib.sha256(zone.encode()).hexdigest()[:20].upper()
+        self.items["hosted_zones"].append(
+            m.HostedZone(
+                id=zone_id, name=zone, owner_id=account,
+                vpcs=[m.HostedZoneVpc(vpc_region=self._vpc[v]["region"], vpc_id=v) for v in vpcs],
+                resource_record_sets=[
+                    m.ResourceRecordSet(
+                        name=host.rstrip(".") + ".", type="A", ttl=300, resource_records=[m.ResourceRecord(value=ip)]
+                    )
+                    for host, ip in records.items()
+                ],
+            )
+        )
+        return zone_id
+
+    def bucket(self, name: str, region: str, account: str, policy: Mapping[str, Any] | None = None) -> str:
+        self.items["buckets"].append(m.Bucket(name=name, region=region, owner_id=account, policy=policy_text(policy)))
+        return name
+
+    def role(self, account: str, name: str, policies: Mapping[str, Mapping[str, Any]]) -> str:
+        arn = f"arn:aws:iam::{account}:role/{name}"
+        self.items["roles"].append(
+            m.Role(
+                role_name=name, arn=arn, role_id="AROA" + hashlib.sha256(arn.encode()).hexdigest()[:17].upper(),
+                role_policy_list=[
+                    m.PolicyRef(policy_name=pname, policy_document=str(policy_text(doc)))
+                    for pname, doc in policies.items()
+                ],
+            )
+        )
+        return arn
+
+    # --- result --------------------------------------------------------------------------------------------
+
+    def build(self) -> m.Snapshot:
+        tables = []
+        for rtb_id, t in self._rtbs.items():
+            assoc = [m.RouteTableAssociation(route_table_association_id=aws_id("rtbassoc", rtb_id), main=True)] \
+                if t["main"] else []
+            assoc += [
+                m.RouteTableAssociation(route_table_association_id=aws_id("rtbassoc", rtb_id, s), subnet_id=s)
+                for s in t["subnets"]
+            ]
+            v = self._vpc[t["vpc"]]
+            tables.append(
+                m.RouteTable(
+                    route_table_id=rtb_id, vpc_id=t["vpc"], region=v["region"], owner_id=v["account"],
+                    associations=assoc, routes=t["routes"], tags=tags(t["name"]),
+                )
+            )
+        regions = sorted({v["region"] for v in self._vpc.values()})
+        accounts = [a.account_id for a in self.items["accounts"]]
+        acls = [
+            m.NetworkAcl(
+                network_acl_id=aws_id("acl", vpc_id), vpc_id=vpc_id, region=v["region"], is_default=True,
+                associations=[m.NetworkAclAssociation(subnet_id=s) for s in v["subnets"]],
+                entries=_default_acl_entries(),
+            )
+            for vpc_id, v in self._vpc.items()
+        ]
+        return m.Snapshot(
+            taken_at=self.taken_at, source=self.source, regions=regions, route_tables=tables,
+            network_acls=[*acls, *self.items["network_acls"]],
+            coverage=[m.Coverage(account_id=a, region=r) for a in accounts for r in regions],
+            **{k: v for k, v in self.items.items() if k != "network_acls"},
+        )
+
+    # --- internals ------------------------------------------------------------------------------------------
+
+    def _eni(self, subnet_id: str, ip: str, description: str, *, interface_type: str = "interface",
+             groups: Iterable[str] = (), public_ip: str | None = None, instance_id: str | None = None) -> str:
+        info = self._subnet[subnet_id]
+        if ip_network(info["cidr"]).supernet_of(ip_network(f"{ip}/32")) is False:
+            raise ValueError(f"{ip} is not inside subnet {subnet_id} ({info['cidr']})")
+        eni_id = aws_id("eni", subnet_id, ip)
+        self.items["network_interfaces"].append(
+            m.NetworkInterface(
+                network_interface_id=eni_id, subnet_id=subnet_id, vpc_id=info["vpc"], region=info["region"],
+                private_ip_address=ip, interface_type=interface_type,
+                groups=[m.GroupIdentifier(group_id=g) for g in groups],
+                association=m.EniAssociation(public_ip=public_ip) if public_ip else None,
+                attachment=m.EniAttachment(instance_id=instance_id, device_index=0) if instance_id else None,
+                owner_id=self._vpc[info["vpc"]]["account"], tags=tags(description),
+            )
+        )
+        return eni_id
+
+_SCALARS = {"schema_version", "taken_at", "source", "regions", "route_tables", "coverage"}
+
+
+def _default_acl_entries() -> list[m.NetworkAclEntry]:
+    """A default network ACL: allow all both ways (rule 100), then the implicit deny-all (rule 32767)."""
+    return [
+        m.NetworkAclEntry(rule_number=n, rule_action=a, egress=e, cidr_block="0.0.0.0/0")
+        for e in (False, True)
+        for n, a in ((100, "allow"), (32767, "deny"))
+    ]
+
+
+def _target_field(target: str) -> dict[str, str]:
+    prefixes = {
+        "nat-": "nat_gateway_id", "tgw-": "transit_gateway_id", "pcx-": "vpc_peering_connection_id",
+        "eni-": "network_interface_id", "i-": "instance_id", "eigw-": "egress_only_internet_gateway_id",
+    }
+    for prefix, field in prefixes.items():
+        if target.startswith(prefix):
+            return {field: target}
+    return {"gateway_id": target}  # local, igw-, vpce-, vgw-

@@ -1,0 +1,91 @@
+"""The engine's front door: a snapshot in, answers out.
+
+    eng = Engine.from_snapshot(choose_snapshot().snapshot)
+    answer = eng.ask("why can web-osaka-a not reach bucket app-data")
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from engine import model as m
+from engine.answer import (
+    Answer,
+    DestinationInfo,
+    Explanation,
+    Hop,
+    Refusal,
+    SnapshotInfo,
+    SourceInfo,
+)
+from engine.question import Question, parse_question
+from engine.topology import Topology
+from engine.trace import Trace, Tracer
+
+
+class Engine:
+    """Holds the topology, indexes and compiled policies of one snapshot; answers any number of questions."""
+
+    def __init__(self, snap: m.Snapshot, origin: str = "") -> None:
+        self.snapshot = snap
+        self.origin = origin or snap.source
+        self.topology = Topology(snap)
+        self.tracer = Tracer(self.topology)
+
+    @classmethod
+    def from_snapshot(cls, snap: m.Snapshot, origin: str = "") -> Engine:
+        return cls(snap, origin)
+
+    def parse(self, text: str, runtime: str | None = None, action: str | None = None) -> Question:
+        return parse_question(text, self.topology, runtime=runtime, action=action)
+
+    def trace(self, question: Question) -> Trace:
+        return self.tracer.trace(question)
+
+    def ask(self, text: str, runtime: str | None = None, action: str | None = None, fixes: bool = True,
+            now: datetime | None = None) -> Answer:
+        question = self.parse(text, runtime, action)
+        return self.answer(question, fixes=fixes, now=now)
+
+    def answer(self, question: Question, fixes: bool = True, now: datetime | None = None) -> Answer:
+        trace = self.trace(question)
+        answer = to_answer(trace, self.snapshot, self.origin, now)
+        if fixes and trace.verdict == "blocked":
+            from engine.fixes import propose_fixes  # fixes re-trace the question; only blocked answers need them
+
+            answer = answer.model_copy(update={"fixes": propose_fixes(self, question, trace)})
+        return answer
+
+
+def to_answer(t: Trace, snap: m.Snapshot, origin: str, now: datetime | None = None) -> Answer:
+    q = t.question
+    src, dest = q.source, q.destination
+    refusals = [Refusal(code=r.code.value, resource=r.resource, statement=r.statement, detail=r.detail)
+                for r in t.refusals]
+    explanations = [Explanation(code=r.code, resource=r.resource, detail=r.detail) for r in refusals[1:]]
+    explanations += [Explanation(code=c.value, resource=res, detail=d) for c, res, d in t.observations]
+    return Answer(
+        question=q.text,
+        verdict=t.verdict,  # type: ignore[arg-type]
+        source=SourceInfo(id=src.instance_id, name=src.name, region=src.region, account=src.owner_id),
+        destination=DestinationInfo(kind=dest.kind, id=dest.id, host=dest.host, region=dest.region),
+        hops=[Hop(kind=k, id=i, region=r, note=n) for k, i, r, n in t.hops],
+        blocked_by=refusals[0] if refusals else None,
+        explanations=explanations,
+        caveats=list(t.caveats),
+        snapshot=SnapshotInfo(source=origin, taken_at=snap.taken_at.isoformat(), age=_age(snap.taken_at, now)),
+        runtime=q.runtime,
+        action=q.action,
+        request_context=t.request_context,
+    )
+
+
+def _age(taken_at: datetime, now: datetime | None) -> str:
+    now = now or datetime.now(UTC)
+    if taken_at.tzinfo is None:
+        taken_at = taken_at.replace(tzinfo=UTC)
+    seconds = max(0, int((now - taken_at).total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"

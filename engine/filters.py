@@ -1,0 +1,127 @@
+"""Security groups and network ACLs.
+
+Security groups are stateful: the sender's egress rules and the receiver's ingress rules are checked, and
+replies are allowed back. Network ACLs are stateless: the request and the reply (to the client's ephemeral
+port) each need an allow in both subnets' ACLs, judged in rule-number order, first match wins
+(VPC user guide, "Security group rules" and "Network ACL rules").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import ip_address, ip_network
+
+from engine import model as m
+from engine.dns import Address
+from engine.topology import Topology
+
+EPHEMERAL = (1024, 65535)
+_PROTO_NUM = {"tcp": "6", "udp": "17", "icmp": "1", "-1": "-1", "all": "-1"}
+
+
+@dataclass(frozen=True, slots=True)
+class Peer:
+    """The other side of a flow: its address and, for a private peer, its security groups."""
+
+    address: Address
+    groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FilterResult:
+    allowed: bool
+    resource: str  # sg-… or acl-…
+    rule: str  # "sg-0abc egress tcp 443 0.0.0.0/0" / "acl-0abc rule 100 allow"; or what was missing
+
+
+def security_groups_allow(
+    topo: Topology, group_ids: list[str], egress: bool, peer: Peer, port: int, protocol: str = "tcp"
+) -> FilterResult:
+    """Any rule of any of the ENI's groups admits the flow (rules are allow-only)."""
+    for gid in group_ids:
+        sg = topo.security_groups.get(gid)
+        if sg is None:
+            continue
+        for rule in sg.ip_permissions_egress if egress else sg.ip_permissions:
+            if _proto_port_match(rule.ip_protocol, rule.from_port, rule.to_port, protocol, port) and \
+                    _sg_peer_match(topo, rule, peer):
+                return FilterResult(True, gid, _describe_rule(rule))
+    direction = "egress" if egress else "ingress"
+    first = group_ids[0] if group_ids else "(no security group)"
+    return FilterResult(False, first, f"no {direction} rule of {', '.join(group_ids) or 'any group'} "
+                                      f"allows {protocol} {port} {'to' if egress else 'from'} {peer.address.label()}")
+
+
+def _proto_port_match(rule_proto: str, lo: int | None, hi: int | None, protocol: str, port: int) -> bool:
+    rp = _PROTO_NUM.get(rule_proto.lower(), rule_proto)
+    if rp == "-1":
+        return True
+    if rp != _PROTO_NUM.get(protocol, protocol):
+        return False
+    if lo is None or lo == -1:
+        return True
+    return lo <= port <= (hi if hi is not None else lo)
+
+
+def _sg_peer_match(topo: Topology, rule: m.IpPermission, peer: Peer) -> bool:
+    if any(pair.group_id in peer.groups for pair in rule.user_id_group_pairs):
+        return True
+    cidrs = [r.cidr_ip for r in rule.ip_ranges] + [r.cidr_ipv6 for r in rule.ipv6_ranges]
+    if _cidrs_cover(topo, cidrs, peer.address):
+        return True
+    addr = peer.address
+    for ref in rule.prefix_list_ids:
+        pl = topo.prefix_lists.get(ref.prefix_list_id)
+        if pl is None:
+            continue
+        if addr.service and pl.prefix_list_name == f"com.amazonaws.{addr.region}.{addr.service}":
+            return True
+        if _cidrs_cover(topo, pl.cidrs, addr):
+            return True
+    return False
+
+
+def _cidrs_cover(topo: Topology, cidrs: list[str], addr: Address) -> bool:
+    if not cidrs:
+        return False
+    nets = [ip_network(c, strict=False) for c in cidrs]
+    if addr.ip is not None:
+        ip = ip_address(addr.ip)
+        return any(ip.version == n.version and ip in n for n in nets)
+    if any(n.prefixlen == 0 and n.version == 4 for n in nets):
+        return True
+    pl = topo.aws_prefix_list.get((addr.region or "", addr.service or ""))
+    if pl is None or not pl.cidrs:
+        return False
+    return all(any(s.version == n.version and s.subnet_of(n) for n in nets)  # type: ignore[arg-type]
+               for s in topo.pl_networks[pl.prefix_list_id])
+
+
+def _describe_rule(rule: m.IpPermission) -> str:
+    proto = "all traffic" if rule.ip_protocol == "-1" else rule.ip_protocol
+    ports = "" if rule.from_port in (None, -1) else (
+        f" {rule.from_port}" if rule.from_port == rule.to_port else f" {rule.from_port}-{rule.to_port}")
+    peers = [r.cidr_ip for r in rule.ip_ranges] + [p.prefix_list_id for p in rule.prefix_list_ids] + \
+        [g.group_id for g in rule.user_id_group_pairs]
+    return f"{proto}{ports} {', '.join(peers)}".strip()
+
+
+def acl_allows(topo: Topology, acl: m.NetworkAcl | None, egress: bool, peer: Address,
+               ports: tuple[int, int], protocol: str = "tcp") -> FilterResult:
+    """First matching entry by rule number decides; no ACL data means the default allow-all ACL."""
+    if acl is None:
+        return FilterResult(True, "(default ACL)", "no network ACL recorded")
+    proto = _PROTO_NUM.get(protocol, protocol)
+    for entry in sorted((e for e in acl.entries if e.egress == egress), key=lambda e: e.rule_number):
+        if entry.protocol not in ("-1", proto):
+            continue
+        if entry.port_range and not (entry.port_range.from_ <= ports[0] and ports[1] <= entry.port_range.to):
+            if entry.port_range.to < ports[0] or entry.port_range.from_ > ports[1]:
+                continue
+        cidr = entry.cidr_block or entry.ipv6_cidr_block
+        if cidr is None or not _cidrs_cover(topo, [cidr], peer):
+            continue
+        rule = "*" if entry.rule_number == 32767 else str(entry.rule_number)
+        return FilterResult(entry.rule_action == "allow", acl.network_acl_id,
+                            f"rule {rule} {entry.rule_action} {cidr}")
+    return FilterResult(False, acl.network_acl_id, "no rule matches (implicit deny)")

@@ -1,0 +1,531 @@
+"""The snapshot: one AWS estate across accounts and regions, typed with pydantic.
+
+Field names follow the EC2 / S3 / Route 53 / IAM ``describe_*`` output (PascalCase in JSON, snake_case in
+Python), so a snapshot reads next to the console and recorded API output maps onto it field by field.
+Every resource carries its ``Region`` (and owner account where AWS reports one) because one snapshot spans
+many of both. Models are frozen values: a fix is tried on a copy (``model_copy``), never in place.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_pascal
+
+SCHEMA_VERSION = 1
+
+
+class AwsModel(BaseModel):
+    """Base: AWS-style PascalCase aliases, frozen, unknown fields refused (they are typos in our own format)."""
+
+    model_config = ConfigDict(
+        alias_generator=to_pascal, populate_by_name=True, frozen=True, extra="forbid"
+    )
+
+
+class Tag(AwsModel):
+    key: str
+    value: str = ""
+
+
+class Tagged(AwsModel):
+    tags: list[Tag] = []
+
+    @property
+    def name(self) -> str | None:
+        """The ``Name`` tag, as the console shows it."""
+        for tag in self.tags:
+            if tag.key == "Name":
+                return tag.value
+        return None
+
+
+# --- accounts and coverage -------------------------------------------------------------------------------
+
+
+class Account(AwsModel):
+    account_id: str = Field(pattern=r"^\d{12}$")
+    name: str | None = None
+
+
+class Gap(AwsModel):
+    """Something collection could not read. Answers that depend on it are ``unknown``."""
+
+    service: str  # "ec2", "s3", "route53", "iam", "ssm"
+    operation: str  # "DescribeRouteTables"
+    error: str  # "AccessDenied", "Throttling", "EndpointConnectionError"
+    permission: str | None = None  # "ec2:DescribeRouteTables"
+    resource: str | None = None  # set when only one resource could not be read (a bucket's policy)
+
+
+class Coverage(AwsModel):
+    account_id: str
+    region: str
+    complete: bool = True
+    gaps: list[Gap] = []
+
+
+# --- VPC building blocks ---------------------------------------------------------------------------------
+
+
+class CidrBlockAssociation(AwsModel):
+    cidr_block: str
+
+
+class Vpc(Tagged):
+    vpc_id: str
+    owner_id: str | None = None
+    region: str
+    cidr_block: str
+    cidr_block_association_set: list[CidrBlockAssociation] = []
+    is_default: bool = False
+
+    @property
+    def cidrs(self) -> list[str]:
+        extra = [a.cidr_block for a in self.cidr_block_association_set if a.cidr_block != self.cidr_block]
+        return [self.cidr_block, *extra]
+
+
+class Subnet(Tagged):
+    subnet_id: str
+    vpc_id: str
+    region: str
+    cidr_block: str
+    availability_zone: str | None = None
+    map_public_ip_on_launch: bool = False
+    owner_id: str | None = None
+
+
+class Route(AwsModel):
+    destination_cidr_block: str | None = None
+    destination_ipv6_cidr_block: str | None = None
+    destination_prefix_list_id: str | None = None
+    gateway_id: str | None = None  # "local", "igw-…", "vpce-…" (gateway endpoint), "vgw-…"
+    nat_gateway_id: str | None = None
+    transit_gateway_id: str | None = None
+    vpc_peering_connection_id: str | None = None
+    network_interface_id: str | None = None
+    instance_id: str | None = None
+    egress_only_internet_gateway_id: str | None = None
+    state: Literal["active", "blackhole"] = "active"
+    # CreateRouteTable (local), CreateRoute (static, incl. endpoint routes), EnableVgwRoutePropagation.
+    origin: Literal["CreateRouteTable", "CreateRoute", "EnableVgwRoutePropagation"] = "CreateRoute"
+
+    @property
+    def target(self) -> str | None:
+        """The route's target id, whatever its kind."""
+        return (
+            self.gateway_id
+            or self.nat_gateway_id
+            or self.transit_gateway_id
+            or self.vpc_peering_connection_id
+            or self.network_interface_id
+            or self.instance_id
+            or self.egress_only_internet_gateway_id
+        )
+
+    @property
+    def destination(self) -> str | None:
+        return self.destination_cidr_block or self.destination_prefix_list_id or self.destination_ipv6_cidr_block
+
+
+class RouteTableAssociation(AwsModel):
+    route_table_association_id: str | None = None
+    subnet_id: str | None = None
+    gateway_id: str | None = None
+    main: bool = False
+
+
+class RouteTable(Tagged):
+    route_table_id: str
+    vpc_id: str
+    region: str
+    owner_id: str | None = None
+    associations: list[RouteTableAssociation] = []
+    routes: list[Route] = []
+
+    @property
+    def is_main(self) -> bool:
+        return any(a.main for a in self.associations)
+
+
+class PrefixList(AwsModel):
+    """An AWS-managed prefix list (``describe_prefix_lists``): ``com.amazonaws.<region>.s3`` and friends."""
+
+    prefix_list_id: str
+    prefix_list_name: str
+    region: str
+    cidrs: list[str] = []
+
+
+class InternetGatewayAttachment(AwsModel):
+    vpc_id: str
+    state: str = "available"
+
+
+class InternetGateway(Tagged):
+    internet_gateway_id: str
+    region: str
+    owner_id: str | None = None
+    attachments: list[InternetGatewayAttachment] = []
+
+
+class NatGatewayAddress(AwsModel):
+    public_ip: str | None = None
+    private_ip: str | None = None
+    network_interface_id: str | None = None
+    allocation_id: str | None = None
+
+
+class NatGateway(Tagged):
+    nat_gateway_id: str
+    vpc_id: str
+    subnet_id: str
+    region: str
+    state: str = "available"
+    connectivity_type: Literal["public", "private"] = "public"
+    nat_gateway_addresses: list[NatGatewayAddress] = []
+
+
+class PeeringVpcInfo(AwsModel):
+    vpc_id: str
+    owner_id: str | None = None
+    region: str
+    cidr_block: str | None = None
+
+
+class PeeringStatus(AwsModel):
+    code: str = "active"
+    message: str | None = None
+
+
+class VpcPeeringConnection(Tagged):
+    vpc_peering_connection_id: str
+    requester_vpc_info: PeeringVpcInfo
+    accepter_vpc_info: PeeringVpcInfo
+    status: PeeringStatus = PeeringStatus()
+    region: str  # where it was described (the requester's region)
+
+
+class TransitGateway(Tagged):
+    transit_gateway_id: str
+    region: str
+    owner_id: str | None = None
+    state: str = "available"
+
+
+class TgwAssociation(AwsModel):
+    transit_gateway_route_table_id: str
+    state: str = "associated"
+
+
+class TransitGatewayAttachment(Tagged):
+    transit_gateway_attachment_id: str
+    transit_gateway_id: str
+    region: str
+    resource_type: Literal["vpc", "peering", "vpn", "direct-connect-gateway", "connect"] = "vpc"
+    resource_id: str | None = None  # the VPC id; for a peering attachment, the peer transit gateway id
+    subnet_ids: list[str] = []  # VPC attachments: the subnets whose AZs the attachment serves
+    state: str = "available"
+    association: TgwAssociation | None = None
+
+
+class TgwRouteAttachment(AwsModel):
+    transit_gateway_attachment_id: str | None = None
+    resource_id: str | None = None
+    resource_type: str | None = None
+
+
+class TransitGatewayRoute(AwsModel):
+    destination_cidr_block: str | None = None
+    prefix_list_id: str | None = None
+    transit_gateway_attachments: list[TgwRouteAttachment] = []
+    type: Literal["static", "propagated"] = "static"
+    state: Literal["active", "blackhole"] = "active"
+
+
+class TransitGatewayRouteTable(Tagged):
+    transit_gateway_route_table_id: str
+    transit_gateway_id: str
+    region: str
+    routes: list[TransitGatewayRoute] = []
+
+
+class DnsEntry(AwsModel):
+    dns_name: str
+    hosted_zone_id: str | None = None
+
+
+class GroupIdentifier(AwsModel):
+    group_id: str
+    group_name: str | None = None
+
+
+class VpcEndpoint(Tagged):
+    vpc_endpoint_id: str
+    vpc_endpoint_type: Literal["Gateway", "Interface", "GatewayLoadBalancer"]
+    vpc_id: str
+    service_name: str  # com.amazonaws.<region>.<service>
+    region: str
+    owner_id: str | None = None
+    state: str = "available"
+    policy_document: str | None = None  # None: AWS's default full-access policy
+    route_table_ids: list[str] = []
+    subnet_ids: list[str] = []
+    network_interface_ids: list[str] = []
+    groups: list[GroupIdentifier] = []
+    private_dns_enabled: bool = False
+    dns_entries: list[DnsEntry] = []
+
+
+# --- instances, interfaces and filters ------------------------------------------------------------------
+
+
+class EniAssociation(AwsModel):
+    public_ip: str | None = None
+    public_dns_name: str | None = None
+
+
+class EniAttachment(AwsModel):
+    instance_id: str | None = None
+    device_index: int | None = None
+
+
+class PrivateIpAddress(AwsModel):
+    private_ip_address: str
+    primary: bool = False
+    association: EniAssociation | None = None
+
+
+class NetworkInterface(Tagged):
+    network_interface_id: str
+    subnet_id: str
+    vpc_id: str
+    region: str
+    private_ip_address: str
+    private_ip_addresses: list[PrivateIpAddress] = []
+    association: EniAssociation | None = None
+    attachment: EniAttachment | None = None
+    groups: list[GroupIdentifier] = []
+    interface_type: str = "interface"  # "interface", "vpc_endpoint", "nat_gateway", "transit_gateway", …
+    source_dest_check: bool = True
+    owner_id: str | None = None
+
+    @property
+    def public_ip(self) -> str | None:
+        return self.association.public_ip if self.association else None
+
+
+class ProxyValue(AwsModel):
+    """One proxy-related setting of an instance, with where it was read from."""
+
+    value: str  # credentials inside proxy URLs are masked at collection time
+    source: str  # "user-data", "tag", "ssm:/reachbot/proxy/i-…/HTTPS_PROXY", "overlay:FILE", "bundled"
+
+
+class IamInstanceProfile(AwsModel):
+    arn: str
+    id: str | None = None
+
+
+class InstanceState(AwsModel):
+    name: str = "running"
+
+
+class Instance(Tagged):
+    instance_id: str
+    region: str
+    owner_id: str  # the account; describe_instances reports it per reservation
+    vpc_id: str
+    subnet_id: str
+    private_ip_address: str
+    public_ip_address: str | None = None
+    private_dns_name: str | None = None
+    network_interface_ids: list[str] = []  # primary first
+    security_groups: list[GroupIdentifier] = []
+    iam_instance_profile: IamInstanceProfile | None = None
+    state: InstanceState = InstanceState()
+    proxy_environment: dict[str, ProxyValue] = {}
+    # The instance serves as an HTTP forward proxy (found from clients' proxy URLs), listening on these ports.
+    proxy_ports: list[int] = []
+
+
+class UserIdGroupPair(AwsModel):
+    group_id: str
+    user_id: str | None = None
+
+
+class IpRange(AwsModel):
+    cidr_ip: str
+    description: str | None = None
+
+
+class Ipv6Range(AwsModel):
+    cidr_ipv6: str
+
+
+class PrefixListIdRef(AwsModel):
+    prefix_list_id: str
+
+
+class IpPermission(AwsModel):
+    ip_protocol: str = "-1"  # "-1" all, "tcp", "udp", "icmp" or a number
+    from_port: int | None = None
+    to_port: int | None = None
+    ip_ranges: list[IpRange] = []
+    ipv6_ranges: list[Ipv6Range] = []
+    prefix_list_ids: list[PrefixListIdRef] = []
+    user_id_group_pairs: list[UserIdGroupPair] = []
+
+
+class SecurityGroup(Tagged):
+    group_id: str
+    group_name: str
+    vpc_id: str
+    region: str
+    owner_id: str | None = None
+    ip_permissions: list[IpPermission] = []
+    ip_permissions_egress: list[IpPermission] = []
+
+
+class PortRange(AwsModel):
+    from_: int = Field(validation_alias=AliasChoices("From", "from_"), serialization_alias="From")
+    to: int
+
+
+class NetworkAclEntry(AwsModel):
+    rule_number: int
+    protocol: str = "-1"  # "-1" all, "6" tcp, "17" udp
+    rule_action: Literal["allow", "deny"]
+    egress: bool
+    cidr_block: str | None = None
+    ipv6_cidr_block: str | None = None
+    port_range: PortRange | None = None
+
+
+class NetworkAclAssociation(AwsModel):
+    network_acl_association_id: str | None = None
+    subnet_id: str
+
+
+class NetworkAcl(Tagged):
+    network_acl_id: str
+    vpc_id: str
+    region: str
+    is_default: bool = False
+    associations: list[NetworkAclAssociation] = []
+    entries: list[NetworkAclEntry] = []
+
+
+# --- S3, DNS, IAM ----------------------------------------------------------------------------------------
+
+
+class Bucket(AwsModel):
+    name: str
+    region: str
+    owner_id: str  # the owning account
+    policy: str | None = None  # get_bucket_policy's Policy text; None when the bucket has none
+
+
+class HostedZoneConfig(AwsModel):
+    private_zone: bool = True
+    comment: str | None = None
+
+
+class HostedZoneVpc(AwsModel):
+    vpc_region: str = Field(validation_alias=AliasChoices("VPCRegion", "vpc_region"), serialization_alias="VPCRegion")
+    vpc_id: str = Field(validation_alias=AliasChoices("VPCId", "vpc_id"), serialization_alias="VPCId")
+
+
+class ResourceRecord(AwsModel):
+    value: str
+
+
+class AliasTarget(AwsModel):
+    dns_name: str = Field(validation_alias=AliasChoices("DNSName", "dns_name"), serialization_alias="DNSName")
+    hosted_zone_id: str | None = None
+
+
+class ResourceRecordSet(AwsModel):
+    name: str
+    type: str  # "A", "CNAME", "AAAA", …
+    ttl: int | None = Field(
+        default=None, validation_alias=AliasChoices("TTL", "ttl"), serialization_alias="TTL"
+    )
+    resource_records: list[ResourceRecord] = []
+    alias_target: AliasTarget | None = None
+
+
+class HostedZone(AwsModel):
+    id: str  # "/hostedzone/Z…" or "Z…"
+    name: str  # "corp.internal." (trailing dot as Route 53 returns it)
+    owner_id: str | None = None
+    config: HostedZoneConfig = HostedZoneConfig()
+    vpcs: list[HostedZoneVpc] = Field(
+        default=[], validation_alias=AliasChoices("VPCs", "vpcs"), serialization_alias="VPCs"
+    )
+    resource_record_sets: list[ResourceRecordSet] = []
+
+
+class PolicyRef(AwsModel):
+    """An identity policy of a role: managed (``PolicyArn``) or inline; ``PolicyDocument`` is the JSON text."""
+
+    policy_name: str
+    policy_arn: str | None = None
+    policy_document: str
+
+
+class Role(AwsModel):
+    role_name: str
+    arn: str
+    role_id: str | None = None
+    attached_policies: list[PolicyRef] = []
+    role_policy_list: list[PolicyRef] = []
+    permissions_boundary: PolicyRef | None = None
+
+    @property
+    def account_id(self) -> str:
+        return self.arn.split(":")[4]
+
+    @property
+    def policies(self) -> list[PolicyRef]:
+        return [*self.attached_policies, *self.role_policy_list]
+
+
+class InstanceProfile(AwsModel):
+    instance_profile_name: str
+    arn: str
+    roles: list[str] = []  # role ARNs
+
+
+# --- the snapshot ----------------------------------------------------------------------------------------
+
+
+class Snapshot(AwsModel):
+    schema_version: Annotated[int, Field(ge=1)] = SCHEMA_VERSION
+    taken_at: datetime
+    source: str = "unknown"  # "bundled:article", "collect", "collect --from-dir", "synth:large"
+    accounts: list[Account] = []
+    regions: list[str] = []
+    coverage: list[Coverage] = []
+    vpcs: list[Vpc] = []
+    subnets: list[Subnet] = []
+    route_tables: list[RouteTable] = []
+    prefix_lists: list[PrefixList] = []
+    internet_gateways: list[InternetGateway] = []
+    nat_gateways: list[NatGateway] = []
+    vpc_peering_connections: list[VpcPeeringConnection] = []
+    transit_gateways: list[TransitGateway] = []
+    transit_gateway_attachments: list[TransitGatewayAttachment] = []
+    transit_gateway_route_tables: list[TransitGatewayRouteTable] = []
+    vpc_endpoints: list[VpcEndpoint] = []
+    network_interfaces: list[NetworkInterface] = []
+    instances: list[Instance] = []
+    security_groups: list[SecurityGroup] = []
+    network_acls: list[NetworkAcl] = []
+    buckets: list[Bucket] = []
+    hosted_zones: list[HostedZone] = []
+    roles: list[Role] = []
+    instance_profiles: list[InstanceProfile] = []

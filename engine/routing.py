@@ -1,0 +1,96 @@
+"""Route-table lookup, the way a VPC router chooses (VPC user guide, "Route priority").
+
+Longest prefix match first. On an exact tie: static routes (local, internet gateway, NAT, ENI, instance,
+gateway endpoint, transit gateway, peering) beat prefix-list routes, which beat propagated routes.
+
+A gateway endpoint's route has the service's AWS-managed prefix list as destination. For a symbolic public
+service address (``Address(service="s3", region=…)``) that route matches only when the prefix list *is* that
+service in that region: emulators hand out the same placeholder CIDRs in every region and real lists change,
+so CIDR overlap alone would send Tokyo's S3 into Osaka's endpoint (domain-rules.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import ip_address
+
+from engine import model as m
+from engine.dns import Address
+from engine.topology import Network, Topology
+
+STATIC, PREFIX_LIST, PROPAGATED = 2, 1, 0
+
+
+@dataclass(frozen=True, slots=True)
+class RouteChoice:
+    route: m.Route
+    prefix_len: int
+    runner_up: m.Route | None = None  # the best route it beat, for MORE_SPECIFIC_ROUTE explanations
+
+
+def lookup(topo: Topology, rtb_id: str, addr: Address) -> RouteChoice | None:
+    """The route ``rtb_id`` uses for ``addr``, or None when nothing matches."""
+    ranked: list[tuple[int, int, m.Route]] = []
+    for route, net in topo.rtb_routes.get(rtb_id, []):
+        length = match_length(topo, route, net, addr)
+        if length is not None:
+            ranked.append((length, _priority(route), route))
+    if not ranked:
+        return None
+    ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
+    runner_up = ranked[1][2] if len(ranked) > 1 else None
+    return RouteChoice(ranked[0][2], ranked[0][0], runner_up)
+
+
+def _priority(route: m.Route) -> int:
+    if route.origin == "EnableVgwRoutePropagation":
+        return PROPAGATED
+    return PREFIX_LIST if route.destination_prefix_list_id else STATIC
+
+
+def match_length(topo: Topology, route: m.Route, net: Network | None, addr: Address) -> int | None:
+    """Prefix length with which ``route`` matches ``addr``; None when it does not match."""
+    if route.destination_prefix_list_id:
+        pl = topo.prefix_lists.get(route.destination_prefix_list_id)
+        return _prefix_list_length(topo, pl, addr) if pl else None
+    if net is None:
+        return None
+    if addr.ip is not None:
+        ip = ip_address(addr.ip)
+        return net.prefixlen if ip.version == net.version and ip in net else None
+    return _covers_service(topo, [net], addr)
+
+
+def _prefix_list_length(topo: Topology, pl: m.PrefixList, addr: Address) -> int | None:
+    nets = topo.pl_networks[pl.prefix_list_id]
+    if addr.ip is not None:
+        ip = ip_address(addr.ip)
+        lengths = [n.prefixlen for n in nets if n.version == ip.version and ip in n]
+        return max(lengths) if lengths else None
+    if addr.service and pl.prefix_list_name.startswith("com.amazonaws."):
+        # An AWS-managed list matches by what it is, not by its numbers (see the module docstring).
+        if pl.prefix_list_name != f"com.amazonaws.{addr.region}.{addr.service}":
+            return None
+        return min((n.prefixlen for n in nets), default=8)
+    return _covers_service(topo, nets, addr)
+
+
+def _covers_service(topo: Topology, nets: list[Network], addr: Address) -> int | None:
+    """A CIDR (or customer prefix list) matches a public address when it covers all of it.
+
+    ``0.0.0.0/0`` covers everything; a narrower block covers a service only when every CIDR of the
+    service's managed prefix list lies inside it (we do not know which of them DNS would return).
+    """
+    default = [n.prefixlen for n in nets if n.prefixlen == 0 and n.version == 4]
+    if default:
+        return 0
+    if not addr.service:
+        return None
+    pl = topo.aws_prefix_list.get((addr.region or "", addr.service))
+    if pl is None or not pl.cidrs:
+        return None
+    service_nets = topo.pl_networks[pl.prefix_list_id]
+    for n in sorted(nets, key=lambda n: n.prefixlen, reverse=True):
+        if all(s.version == n.version and s.subnet_of(n) for s in service_nets):  # type: ignore[arg-type]
+            return n.prefixlen
+    return None

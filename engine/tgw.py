@@ -1,0 +1,104 @@
+"""Transit gateways: a VPC attachment's associated route table decides, peering attachments chain gateways.
+
+Transit Gateway guide ("How transit gateways work"): traffic from a VPC attachment is routed by the transit
+gateway route table *associated* with that attachment; a route's target is an attachment (VPC, peering,
+VPN); across a peering attachment the peer gateway routes it again with the table associated with its side
+of the peering. Static routes beat propagated ones on a tie.
+"""
+
+from __future__ import annotations
+
+from ipaddress import ip_address, ip_network
+from typing import TYPE_CHECKING
+
+from engine import model as m
+from engine.answer import Code
+from engine.dns import Address
+from engine.topology import Topology
+from engine.wording import hop_note
+
+if TYPE_CHECKING:
+    from engine.trace import Trace
+
+MAX_GATEWAYS = 4
+
+
+def follow_transit_gateway(
+    topo: Topology, t: Trace, vpc: str, tgw_id: str, addr: Address, back: bool
+) -> tuple[str, str | None] | None:
+    """Returns (VPC the traffic lands in, route table of the attachment subnet there, or None to deliver)."""
+    code = Code.NO_RETURN_ROUTE if back else Code.NO_ROUTE
+    att = next((a for a in topo.tgw_attachment_by_vpc.get(vpc, []) if a.transit_gateway_id == tgw_id), None)
+    if att is None:
+        t.refuse(code, tgw_id, rtb=tgw_id, destination=addr.label(), why=f" ({vpc} is not attached to {tgw_id})")
+        return None
+    for _ in range(MAX_GATEWAYS):
+        table_id = att.association.transit_gateway_route_table_id if att.association else None
+        table = topo.tgw_route_tables.get(table_id or "")
+        if table is None:
+            t.refuse(code, att.transit_gateway_attachment_id, rtb=att.transit_gateway_attachment_id,
+                     destination=addr.label(), why=" (the attachment has no associated route table)")
+            return None
+        route = _lookup(topo, table, addr)
+        if route is None or route.state == "blackhole":
+            which = Code.BLACKHOLE_ROUTE if route else code
+            t.refuse(which, table.transit_gateway_route_table_id, rtb=table.transit_gateway_route_table_id,
+                     destination=addr.label(), target="(blackhole)", why="")
+            return None
+        if not route.transit_gateway_attachments or not route.transit_gateway_attachments[0].transit_gateway_attachment_id:
+            t.cannot_tell(f"{table.transit_gateway_route_table_id}: route {route.destination_cidr_block} names no attachment")
+            return None
+        target_id = route.transit_gateway_attachments[0].transit_gateway_attachment_id or ""
+        t.hop("transit-gateway", table.transit_gateway_id, table.region, hop_note(
+            "transit-gateway", tgw=table.transit_gateway_id, tgw_rtb=table.transit_gateway_route_table_id,
+            destination=route.destination_cidr_block, attachment=target_id))
+        nxt = topo.tgw_attachments.get(target_id)
+        if nxt is None:
+            t.cannot_tell(f"transit gateway attachment {target_id} is not in the snapshot")
+            return None
+        if nxt.resource_type == "vpc" and nxt.resource_id:
+            return _land(topo, nxt, addr)
+        peer = _peer_side(topo, nxt)
+        if peer is None:
+            t.cannot_tell(f"{target_id} leads to {nxt.resource_type} {nxt.resource_id}, which is not in the snapshot")
+            return None
+        att = peer
+    t.cannot_tell(f"gave up after {MAX_GATEWAYS} transit gateways towards {addr.label()}")
+    return None
+
+
+def _land(topo: Topology, att: m.TransitGatewayAttachment, addr: Address) -> tuple[str, str | None]:
+    vpc = att.resource_id or ""
+    if addr.ip is not None and topo.vpc_contains(vpc, addr.ip):
+        return vpc, None
+    # Not for this VPC itself (an egress or inspection VPC): its attachment subnet's route table decides next.
+    subnet = att.subnet_ids[0] if att.subnet_ids else ""
+    return vpc, topo.route_table_of(subnet)
+
+
+def _peer_side(topo: Topology, att: m.TransitGatewayAttachment) -> m.TransitGatewayAttachment | None:
+    if att.resource_type != "peering":
+        return None
+    for other in topo.snap.transit_gateway_attachments:
+        if other.transit_gateway_id == att.resource_id and other.resource_type == "peering" and \
+                other.resource_id == att.transit_gateway_id:
+            return other
+    return None
+
+
+def _lookup(topo: Topology, table: m.TransitGatewayRouteTable, addr: Address) -> m.TransitGatewayRoute | None:
+    best: tuple[int, int, m.TransitGatewayRoute] | None = None
+    for route in table.routes:
+        if not route.destination_cidr_block:
+            continue
+        net = ip_network(route.destination_cidr_block, strict=False)
+        if addr.ip is not None:
+            ip = ip_address(addr.ip)
+            if ip.version != net.version or ip not in net:
+                continue
+        elif net.prefixlen != 0:
+            continue
+        key = (net.prefixlen, 1 if route.type == "static" else 0, route)
+        if best is None or key[:2] > best[:2]:
+            best = key
+    return best[2] if best else None

@@ -1,0 +1,276 @@
+"""The estate as a graph and a set of indexes, built once per snapshot.
+
+Nodes of the networkx graph are network resources (VPCs, subnets, route tables, gateways, endpoints, peering
+connections, transit gateways and their attachments); edges say how traffic can move between them
+(a subnet *uses* a route table, a route table *routes to* a target, a peering connection *joins* two VPCs).
+Instances and ENIs stay out of the graph (there are far more of them) and are found through indexes by id,
+IP and name, so the cost of one question does not grow with the estate.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cached_property
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
+from typing import Any
+
+import networkx as nx
+
+from engine import model as m
+from engine.errors import SnapshotError
+
+Network = IPv4Network | IPv6Network
+
+
+class Topology:
+    """Indexes and graph over one :class:`~engine.model.Snapshot`. Treat as read-only."""
+
+    def __init__(self, snap: m.Snapshot) -> None:
+        self.snap = snap
+        self.vpcs = {v.vpc_id: v for v in snap.vpcs}
+        self.subnets = {s.subnet_id: s for s in snap.subnets}
+        self.route_tables = {r.route_table_id: r for r in snap.route_tables}
+        self.prefix_lists = {p.prefix_list_id: p for p in snap.prefix_lists}
+        self.igws = {g.internet_gateway_id: g for g in snap.internet_gateways}
+        self.nats = {n.nat_gateway_id: n for n in snap.nat_gateways}
+        self.peerings = {p.vpc_peering_connection_id: p for p in snap.vpc_peering_connections}
+        self.tgws = {t.transit_gateway_id: t for t in snap.transit_gateways}
+        self.tgw_attachments = {a.transit_gateway_attachment_id: a for a in snap.transit_gateway_attachments}
+        self.tgw_route_tables = {t.transit_gateway_route_table_id: t for t in snap.transit_gateway_route_tables}
+        self.endpoints = {e.vpc_endpoint_id: e for e in snap.vpc_endpoints}
+        self.enis = {e.network_interface_id: e for e in snap.network_interfaces}
+        self.instances = {i.instance_id: i for i in snap.instances}
+        self.security_groups = {g.group_id: g for g in snap.security_groups}
+        self.buckets = {b.name: b for b in snap.buckets}
+        self.roles = {r.arn: r for r in snap.roles}
+        self.profiles = {p.arn: p for p in snap.instance_profiles}
+        self.accounts = {a.account_id: a for a in snap.accounts}
+        self._index_routing()
+        self._index_addresses()
+        self._index_dns()
+        self.gaps = {(c.account_id, c.region): c.gaps for c in snap.coverage if c.gaps or not c.complete}
+        self.graph = self._build_graph()
+        self._check_references()
+
+    # --- indexes ---------------------------------------------------------------------------------------------
+
+    def _index_routing(self) -> None:
+        self.main_route_table: dict[str, str] = {}
+        self.subnet_route_table: dict[str, str] = {}
+        for rtb in self.snap.route_tables:
+            for assoc in rtb.associations:
+                if assoc.main:
+                    self.main_route_table[rtb.vpc_id] = rtb.route_table_id
+                if assoc.subnet_id:
+                    self.subnet_route_table[assoc.subnet_id] = rtb.route_table_id
+        self.subnet_acl = {a.subnet_id: acl for acl in self.snap.network_acls for a in acl.associations}
+        self.default_acl = {acl.vpc_id: acl for acl in self.snap.network_acls if acl.is_default}
+        self.igw_by_vpc = {a.vpc_id: g for g in self.snap.internet_gateways for a in g.attachments}
+        self.aws_prefix_list: dict[tuple[str, str], m.PrefixList] = {}
+        for pl in self.snap.prefix_lists:
+            parts = pl.prefix_list_name.split(".")
+            if len(parts) == 4 and parts[:2] == ["com", "amazonaws"]:
+                self.aws_prefix_list[(parts[2], parts[3])] = pl
+        self.pl_networks = {
+            pl.prefix_list_id: [ip_network(c, strict=False) for c in pl.cidrs] for pl in self.snap.prefix_lists
+        }
+        self.tgw_attachment_by_vpc: dict[str, list[m.TransitGatewayAttachment]] = defaultdict(list)
+        for att in self.snap.transit_gateway_attachments:
+            if att.resource_type == "vpc" and att.resource_id:
+                self.tgw_attachment_by_vpc[att.resource_id].append(att)
+        self.rtb_routes: dict[str, list[tuple[m.Route, Network | None]]] = {
+            rtb.route_table_id: [(r, _net(r.destination_cidr_block)) for r in rtb.routes]
+            for rtb in self.snap.route_tables
+        }
+
+    def _index_addresses(self) -> None:
+        self.enis_by_ip: dict[str, list[m.NetworkInterface]] = defaultdict(list)
+        for eni in self.snap.network_interfaces:
+            ips = {eni.private_ip_address, *(p.private_ip_address for p in eni.private_ip_addresses)}
+            for ip in ips:
+                self.enis_by_ip[ip].append(eni)
+        self.instances_by_name: dict[str, list[m.Instance]] = defaultdict(list)
+        self.instances_by_ip: dict[str, list[m.Instance]] = defaultdict(list)
+        self.instances_by_dns: dict[str, m.Instance] = {}
+        for inst in self.snap.instances:
+            if inst.name:
+                self.instances_by_name[inst.name.lower()].append(inst)
+            self.instances_by_ip[inst.private_ip_address].append(inst)
+            if inst.private_dns_name:
+                self.instances_by_dns[inst.private_dns_name.lower()] = inst
+        self.subnets_by_vpc: dict[str, list[tuple[Network, m.Subnet]]] = defaultdict(list)
+        for s in self.snap.subnets:
+            self.subnets_by_vpc[s.vpc_id].append((ip_network(s.cidr_block), s))
+        self.vpc_networks = {v.vpc_id: [ip_network(c) for c in v.cidrs] for v in self.snap.vpcs}
+
+    def _index_dns(self) -> None:
+        self.zones_by_vpc: dict[str, list[m.HostedZone]] = defaultdict(list)
+        self.zone_records: dict[str, dict[str, list[m.ResourceRecordSet]]] = {}
+        for zone in self.snap.hosted_zones:
+            if not zone.config.private_zone:
+                continue
+            for assoc in zone.vpcs:
+                self.zones_by_vpc[assoc.vpc_id].append(zone)
+            records: dict[str, list[m.ResourceRecordSet]] = defaultdict(list)
+            for rr in zone.resource_record_sets:
+                records[rr.name.rstrip(".").lower()].append(rr)
+            self.zone_records[zone.id] = records
+        for zones in self.zones_by_vpc.values():
+            zones.sort(key=lambda z: len(z.name), reverse=True)  # most specific zone answers first
+        # Interface endpoints with private DNS answer for the service's public name inside their VPC.
+        self.private_dns_endpoint: dict[tuple[str, str], m.VpcEndpoint] = {}
+        for ep in self.snap.vpc_endpoints:
+            if ep.vpc_endpoint_type == "Interface" and ep.private_dns_enabled:
+                region, service = service_of(ep.service_name)
+                self.private_dns_endpoint[(ep.vpc_id, f"{service}.{region}.amazonaws.com")] = ep
+
+    # --- lookups ---------------------------------------------------------------------------------------------
+
+    def route_table_of(self, subnet_id: str) -> str | None:
+        """A subnet's explicit route table, else its VPC's main table (VPC user guide, "Route tables")."""
+        explicit = self.subnet_route_table.get(subnet_id)
+        if explicit:
+            return explicit
+        subnet = self.subnets.get(subnet_id)
+        return self.main_route_table.get(subnet.vpc_id) if subnet else None
+
+    def acl_of(self, subnet_id: str) -> m.NetworkAcl | None:
+        acl = self.subnet_acl.get(subnet_id)
+        if acl is None and subnet_id in self.subnets:
+            acl = self.default_acl.get(self.subnets[subnet_id].vpc_id)
+        return acl
+
+    def subnet_for_ip(self, vpc_id: str, ip: str) -> m.Subnet | None:
+        addr = ip_address(ip)
+        for net, subnet in self.subnets_by_vpc.get(vpc_id, []):
+            if addr in net:
+                return subnet
+        return None
+
+    def vpc_contains(self, vpc_id: str, ip: str) -> bool:
+        addr = ip_address(ip)
+        return any(addr in net for net in self.vpc_networks.get(vpc_id, []))
+
+    def eni_in_vpc(self, vpc_id: str, ip: str) -> m.NetworkInterface | None:
+        for eni in self.enis_by_ip.get(ip, []):
+            if eni.vpc_id == vpc_id:
+                return eni
+        return None
+
+    def instance_of_eni(self, eni: m.NetworkInterface) -> m.Instance | None:
+        if eni.attachment and eni.attachment.instance_id:
+            return self.instances.get(eni.attachment.instance_id)
+        return None
+
+    def primary_eni(self, inst: m.Instance) -> m.NetworkInterface | None:
+        for eni_id in inst.network_interface_ids:
+            if eni_id in self.enis:
+                return self.enis[eni_id]
+        return self.eni_in_vpc(inst.vpc_id, inst.private_ip_address)
+
+    def role_of(self, inst: m.Instance) -> m.Role | None:
+        if not inst.iam_instance_profile:
+            return None
+        profile = self.profiles.get(inst.iam_instance_profile.arn)
+        if not profile or not profile.roles:
+            return None
+        return self.roles.get(profile.roles[0])
+
+    def gaps_for(self, account: str | None, region: str, service: str | None = None) -> list[m.Gap]:
+        out: list[m.Gap] = []
+        for (acct, reg), gaps in self.gaps.items():
+            if reg == region and (account is None or acct == account):
+                out += [g for g in gaps if service is None or g.service == service]
+        return out
+
+    @cached_property
+    def endpoint_for_route_table(self) -> dict[tuple[str, str], str]:
+        """(route table, vpce) pairs the endpoint lists, to tell a stale endpoint route from a real one."""
+        return {(rtb, ep.vpc_endpoint_id): ep.vpc_endpoint_id for ep in self.snap.vpc_endpoints
+                for rtb in ep.route_table_ids}
+
+    # --- graph -----------------------------------------------------------------------------------------------
+
+    def _build_graph(self) -> nx.DiGraph:
+        g = nx.DiGraph()
+        for kind, items in (
+            ("vpc", self.vpcs), ("subnet", self.subnets), ("route-table", self.route_tables),
+            ("internet-gateway", self.igws), ("nat-gateway", self.nats), ("vpc-peering", self.peerings),
+            ("transit-gateway", self.tgws), ("tgw-attachment", self.tgw_attachments),
+            ("tgw-route-table", self.tgw_route_tables), ("endpoint", self.endpoints),
+        ):
+            g.add_nodes_from(items, kind=kind)
+        for s in self.snap.subnets:
+            g.add_edge(s.vpc_id, s.subnet_id, rel="contains")
+            rtb = self.route_table_of(s.subnet_id)
+            if rtb:
+                g.add_edge(s.subnet_id, rtb, rel="uses")
+        for rtb in self.snap.route_tables:
+            for route in rtb.routes:
+                if route.target and route.target != "local":
+                    g.add_edge(rtb.route_table_id, route.target, rel="routes")
+        for p in self.snap.vpc_peering_connections:
+            for info in (p.requester_vpc_info, p.accepter_vpc_info):
+                g.add_edge(p.vpc_peering_connection_id, info.vpc_id, rel="joins")
+        for a in self.snap.transit_gateway_attachments:
+            g.add_edge(a.transit_gateway_id, a.transit_gateway_attachment_id, rel="attaches")
+            if a.resource_id:
+                g.add_edge(a.transit_gateway_attachment_id, a.resource_id, rel="reaches")
+            if a.association:
+                g.add_edge(a.transit_gateway_attachment_id, a.association.transit_gateway_route_table_id,
+                           rel="associated")
+        return g
+
+    def _check_references(self) -> None:
+        """Dangling references are a broken snapshot, unless collection recorded a gap in that region."""
+        problems: list[str] = []
+        for i, rtb in enumerate(self.snap.route_tables):
+            for j, route in enumerate(rtb.routes):
+                target = route.target
+                if target and target != "local" and not self._known(target) and not self.gaps_for(None, rtb.region):
+                    problems.append(
+                        f"route_tables[{i}] ({rtb.route_table_id}).Routes[{j}]: target {target} is not in the snapshot"
+                    )
+                pl = route.destination_prefix_list_id
+                if pl and pl not in self.prefix_lists and not self.gaps_for(None, rtb.region):
+                    problems.append(
+                        f"route_tables[{i}] ({rtb.route_table_id}).Routes[{j}]: prefix list {pl} is not in the snapshot"
+                    )
+        for i, inst in enumerate(self.snap.instances):
+            if inst.subnet_id not in self.subnets and not self.gaps_for(inst.owner_id, inst.region):
+                problems.append(f"instances[{i}] ({inst.instance_id}).SubnetId: {inst.subnet_id} is not in the snapshot")
+        for i, s in enumerate(self.snap.subnets):
+            if s.vpc_id not in self.vpcs and not self.gaps_for(None, s.region):
+                problems.append(f"subnets[{i}] ({s.subnet_id}).VpcId: {s.vpc_id} is not in the snapshot")
+        if problems:
+            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+            raise SnapshotError(
+                "the snapshot refers to resources it does not contain: " + "; ".join(problems[:3]) + more
+                + ". Re-run `reachbot collect` for the regions involved, or fix the file."
+            )
+
+    def _known(self, target: str) -> bool:
+        return any(
+            target in table
+            for table in (self.igws, self.nats, self.peerings, self.tgws, self.endpoints, self.enis, self.instances)
+        ) or target.startswith(("vgw-", "eigw-", "cagw-", "lgw-"))
+
+
+def service_of(service_name: str) -> tuple[str, str]:
+    """``com.amazonaws.ap-northeast-3.s3`` → (``ap-northeast-3``, ``s3``)."""
+    parts = service_name.split(".")
+    return (parts[2], ".".join(parts[3:])) if len(parts) >= 4 else ("", service_name)
+
+
+def _net(cidr: str | None) -> Network | None:
+    return ip_network(cidr, strict=False) if cidr else None
+
+
+def describe(obj: Any) -> str:
+    """A resource's id followed by its Name tag, as engineers write them: ``rtb-0abc (app-private-rt)``."""
+    name = getattr(obj, "name", None)
+    ident = next((getattr(obj, f) for f in _ID_FIELDS if getattr(obj, f, None)), "?")
+    return f"{ident} ({name})" if name else str(ident)
+
+
+_ID_FIELDS = ("instance_id", "route_table_id", "vpc_id", "subnet_id", "vpc_endpoint_id", "internet_gateway_id")
