@@ -12,7 +12,13 @@ from engine import model as m
 from engine.answer import Code
 from engine.dns import Address, resolve
 from engine.filters import EPHEMERAL, Peer, acl_allows, security_groups_allow
-from engine.policy import RequestContext, decide_s3_access, describe_decision, describe_result
+from engine.policy import (
+    RequestContext,
+    decide_s3_access,
+    describe_decision,
+    describe_result,
+    describe_statement,
+)
 from engine.routing import lookup
 from engine.topology import service_of
 from engine.trace import Side, Trace, Tracer
@@ -273,21 +279,28 @@ def _decide(tracer: Tracer, t: Trace, ctx: RequestContext, endpoint: m.VpcEndpoi
 
 
 def _record_decision(t: Trace, decision: AccessDecision) -> None:
-    text = describe_decision(decision)
     if decision.allowed:
-        t.observe(Code.POLICY_ALLOWS, t.question.destination.id, detail=text)
+        t.observe(Code.POLICY_ALLOWS, t.question.destination.id, detail=describe_decision(decision))
     else:
-        statement = dict(decision.deciding.statement) if decision.deciding is not None else None
-        t.refuse(Code(decision.code), decision.resource or "?", statement=statement, detail=text)
-        for code, resource, deciding in decision.others:
-            t.refuse(Code(code), resource, statement=dict(deciding.statement) if deciding else None,
-                     detail=_describe_other(decision, resource))
+        refusals = [(decision.code or "", decision.resource or "?", decision.deciding), *decision.others]
+        for code, resource, deciding in refusals:
+            statement = dict(deciding.statement) if deciding is not None else None
+            t.refuse(Code(code), resource, statement=statement, detail=_policy_detail(decision, code, resource))
     for note in decision.notes:
         t.observe(Code.POLICY_NOTE, t.question.destination.id, detail=note)
 
 
-def _describe_other(decision: AccessDecision, resource: str) -> str:
-    for result in decision.results:
-        if resource in result.name:
-            return describe_result(result)
-    return describe_decision(decision)
+_KIND_OF_CODE = {"ENDPOINT_POLICY_DENY": "endpoint", "BUCKET_POLICY_DENY": "bucket", "IDENTITY_POLICY_DENY": "identity"}
+
+
+def _policy_detail(decision: AccessDecision, code: str, resource: str) -> str:
+    """The refusing policy's verdict, then every statement of it with the element that matched or failed."""
+    kind = _KIND_OF_CODE.get(code)
+    results = [r for r in decision.results if str(r.kind) == kind] or decision.results
+    parts = []
+    for result in results:
+        statements = "; ".join(describe_statement(ev) for ev in result.statements)
+        parts.append(f"{describe_result(result)}: {statements}" if statements else describe_result(result))
+    if kind == "bucket" and not any(str(r.kind) == "bucket" for r in decision.results):
+        parts.append(f"bucket {resource} has no bucket policy, so nothing there allows the cross-account request")
+    return " | ".join(parts)

@@ -49,9 +49,10 @@ def follow_transit_gateway(
             t.cannot_tell(f"{table.transit_gateway_route_table_id}: route {route.destination_cidr_block} names no attachment")
             return None
         target_id = route.transit_gateway_attachments[0].transit_gateway_attachment_id or ""
-        t.hop("transit-gateway", table.transit_gateway_id, table.region, hop_note(
-            "transit-gateway", tgw=table.transit_gateway_id, tgw_rtb=table.transit_gateway_route_table_id,
-            destination=route.destination_cidr_block, attachment=target_id))
+        if not back:  # the way back crosses the same gateway: one hop is enough
+            t.hop("transit-gateway", table.transit_gateway_id, table.region, hop_note(
+                "transit-gateway", tgw=table.transit_gateway_id, tgw_rtb=table.transit_gateway_route_table_id,
+                destination=route.destination_cidr_block, attachment=target_id))
         nxt = topo.tgw_attachments.get(target_id)
         if nxt is None:
             t.cannot_tell(f"transit gateway attachment {target_id} is not in the snapshot")

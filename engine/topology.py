@@ -227,7 +227,9 @@ class Topology:
         for i, rtb in enumerate(self.snap.route_tables):
             for j, route in enumerate(rtb.routes):
                 target = route.target
-                if target and target != "local" and not self._known(target) and not self.gaps_for(None, rtb.region):
+                # A blackhole route is exactly one whose target is gone: AWS keeps listing it.
+                if target and target != "local" and route.state != "blackhole" and not self._known(target) \
+                        and not self.gaps_for(None, rtb.region):
                     problems.append(
                         f"route_tables[{i}] ({rtb.route_table_id}).Routes[{j}]: target {target} is not in the snapshot"
                     )

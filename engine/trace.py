@@ -244,7 +244,7 @@ class Tracer:
                 t.refuse(code, rtb, rtb=rtb, destination=addr.label(), why="")
                 return False
             self._route_hop(t, rtb, subnet, choice.route, addr, back)
-            nxt = self._transit(t, vpc, choice.route, addr, back)
+            nxt = self._transit(t, vpc, rtb, choice.route, addr, back)
             if nxt is None:
                 return False
             vpc, rtb = nxt
@@ -261,12 +261,12 @@ class Tracer:
             kind, rtb=rtb, subnet=subnet.subnet_id, main=main, destination=addr.label(),
             route=route.destination, target=route.target))
 
-    def _transit(self, t: Trace, vpc: str, route: m.Route, addr: Address, back: bool) -> tuple[str, str | None] | None:
+    def _transit(self, t: Trace, vpc: str, rtb: str, route: m.Route, addr: Address,
+                 back: bool) -> tuple[str, str | None] | None:
         """Where a route to a private address hands the packet: (next VPC, route table used there)."""
         code = Code.NO_RETURN_ROUTE if back else Code.NO_ROUTE
         if route.state == "blackhole":
-            t.refuse(Code.BLACKHOLE_ROUTE, route.target or "?", rtb=route.target, destination=addr.label(),
-                     target=route.target)
+            t.refuse(Code.BLACKHOLE_ROUTE, rtb, rtb=rtb, destination=addr.label(), target=route.target)
             return None
         target = route.target or ""
         if target == "local":
@@ -279,7 +279,8 @@ class Tracer:
             t.hop("network-interface", target, None, hop_note("appliance", target=target))
             t.cannot_tell(f"traffic to {addr.label()} is handed to appliance {target}; reachbot cannot see past it")
             return None
-        t.refuse(code, target, rtb=target, destination=addr.label(), why=f" inside the network ({target} leaves it)")
+        t.refuse(code, rtb, rtb=rtb, destination=addr.label(),
+                 why=f" inside the network: its best match, {route.destination} → {target}, leads out of it")
         return None
 
     def _through_peering(self, t: Trace, vpc: str, pcx_id: str, addr: Address,

@@ -1,0 +1,1 @@
+"""The ``reachbot`` command line. Kept apart so the engine imports without it."""

@@ -1,0 +1,339 @@
+"""Proven fixes: candidate changes, each re-traced on a patched copy of the estate.
+
+A fix is ``verified`` only if the question becomes reachable with the change applied. Then every flow from
+the same source that was reachable before (to each bucket, grouped by what decides its answer, and each
+interface-endpoint service) is re-traced; a fix that breaks one says so and is never ranked first.
+Ranking follows blast radius: the client's own NO_PROXY, its own role, shared route tables, shared policies.
+A blocked answer whose fix needs two changes (e.g. the proxy-side endpoint policy *and* the bucket policy)
+gets a ``combined`` fix built by re-tracing after the first change and fixing what refuses next.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from engine.answer import Code, Fix
+from engine.dns import parse_aws_host
+from engine.patch import Change, patched_engine, retarget
+from engine.proxy import entry_matches, env_line, exclusion_setting, render_exclusions
+from engine.question import Question
+from engine.trace import Trace
+
+if TYPE_CHECKING:
+    from engine.engine import Engine
+
+BLAST = {"no_proxy": 0, "identity_policy": 1, "route_table": 2, "endpoint_policy": 3, "bucket_policy": 4}
+OWNER = {"no_proxy": "the client's team (instance environment)", "identity_policy": "the client's team (IAM role)",
+         "route_table": "the network team", "endpoint_policy": "the network team (VPC endpoint)",
+         "bucket_policy": "the bucket owner"}
+MAX_STEPS = 2
+
+
+@dataclass
+class Candidate:
+    changes: list[Change]
+    verified: bool = False
+    breaks: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.changes[0].kind if len(self.changes) == 1 else "combined"
+
+    @property
+    def blast(self) -> int:
+        return max(BLAST[c.kind] for c in self.changes)
+
+
+def propose_fixes(eng: Engine, q: Question, trace: Trace) -> list[Fix]:
+    found: list[Candidate] = []
+    for change in candidates_for(eng, q, trace):
+        found.extend(_try(eng, q, [change]))
+    baseline = _baseline(eng, q)
+    for cand in found:
+        if cand.verified:
+            cand.breaks = _breaks(eng, q, cand.changes, baseline)
+    found.sort(key=lambda c: (not c.verified, bool(c.breaks), c.blast, len(c.changes)))
+    return [_to_fix(c, i) for i, c in enumerate(_unique(found), 1)]
+
+
+def _try(eng: Engine, q: Question, changes: list[Change]) -> list[Candidate]:
+    """Apply and re-trace; if something else refuses next, fix that too (up to MAX_STEPS changes)."""
+    patched, question = patched_engine(eng, q, changes)
+    trace = patched.trace(question)
+    if trace.verdict == "reachable":
+        return [Candidate(changes, verified=True)]
+    if trace.verdict == "blocked" and len(changes) < MAX_STEPS and trace.refusals[0].code != _first_code(eng, q):
+        more = [_try(eng, q, [*changes, nxt]) for nxt in candidates_for(patched, question, trace)]
+        verified = [c for group in more for c in group if c.verified]
+        if verified:
+            return verified
+    return [Candidate(changes, verified=False)] if len(changes) == 1 else []
+
+
+def _first_code(eng: Engine, q: Question) -> Code:
+    return eng.trace(q).refusals[0].code
+
+
+def candidates_for(eng: Engine, q: Question, trace: Trace) -> list[Change]:
+    if not trace.refusals:
+        return []
+    refusal = trace.refusals[0]
+    out: list[Change] = []
+    out += _no_proxy_changes(eng, q, trace)
+    if refusal.code in (Code.NO_ROUTE, Code.ENDPOINT_POLICY_DENY, Code.BUCKET_POLICY_DENY):
+        out += _route_changes(eng, q, trace, refusal.code)
+    if refusal.code == Code.ENDPOINT_POLICY_DENY:
+        out += _endpoint_policy_change(eng, q, trace, refusal.resource)
+    if refusal.code == Code.BUCKET_POLICY_DENY:
+        out += _bucket_policy_change(eng, q, trace, refusal)
+    if refusal.code == Code.IDENTITY_POLICY_DENY and refusal.statement is None:
+        out += _identity_policy_change(eng, q)
+    return out
+
+
+# --- NO_PROXY ------------------------------------------------------------------------------------------------
+
+
+def _no_proxy_changes(eng: Engine, q: Question, trace: Trace) -> list[Change]:
+    """Send the request direct (add the narrowest entries) or through the proxy (narrow an over-broad entry)."""
+    env = {k: v.value for k, v in q.source.proxy_environment.items()}
+    variable, entries = exclusion_setting(env, q.runtime)
+    host = q.destination.host
+    if trace.proxy is not None and trace.proxy.proxy is not None:
+        new = entries + [e for e in _narrow_entries(host, q.runtime) if e not in entries]
+    elif trace.proxy is not None and trace.proxy.bypass_entry and _has_proxy(env):
+        keep = [e for e in entries if not entry_matches(e, host, q.destination.port, q.runtime)]
+        new = keep + [e for e in _direct_services(eng, q) if e not in keep
+                      and not entry_matches(e, host, q.destination.port, q.runtime)]
+    else:
+        return []
+    value = render_exclusions(q.runtime, new)
+    change = {"instance": q.source.instance_id, "variable": variable, "value": value, "runtime": q.runtime}
+    return [Change("no_proxy", change, env_line(q.runtime, variable, value),
+                   f"set {variable} on {q.source.name or q.source.instance_id} to {value!r}")]
+
+
+def _has_proxy(env: dict[str, str]) -> bool:
+    return any(k.lower() in ("https_proxy", "http_proxy", "all_proxy", "https.proxyhost") for k in env)
+
+
+def _narrow_entries(host: str, runtime: str) -> list[str]:
+    """The narrowest entries that cover the destination's regional service name (and its bucket names)."""
+    aws = parse_aws_host(host)
+    base = f"{aws.service}.{aws.region}.amazonaws.com" if aws else host
+    entries = [base]
+    if runtime == "java" or not entry_matches(base, host, 443, runtime):
+        entries = [f"*.{base}", base] if runtime == "java" else [f".{base}", base]
+    return [e for e in entries if e]
+
+
+def _direct_services(eng: Engine, q: Question) -> list[str]:
+    """Names this client should keep reaching directly: services with endpoints in its own VPC."""
+    topo = eng.topology
+    rtb = topo.route_table_of(q.source.subnet_id)
+    names: list[str] = []
+    for ep in topo.snap.vpc_endpoints:
+        if ep.vpc_id != q.source.vpc_id:
+            continue
+        region, service = ep.service_name.split(".")[2], ep.service_name.split(".", 3)[3]
+        if ep.vpc_endpoint_type == "Gateway" and rtb not in ep.route_table_ids:
+            continue
+        if ep.vpc_endpoint_type == "Interface" and not ep.private_dns_enabled:
+            continue
+        names += _narrow_entries(f"{service}.{region}.amazonaws.com", q.runtime)
+    return list(dict.fromkeys(names))
+
+
+# --- route tables --------------------------------------------------------------------------------------------
+
+
+def _route_changes(eng: Engine, q: Question, trace: Trace, code: Code) -> list[Change]:
+    topo = eng.topology
+    rtb = trace.egress_route_table
+    if rtb is None or q.destination.region is None:
+        return []
+    service = "s3" if q.destination.kind == "s3-bucket" else (parse_aws_host(q.destination.host) or _NoHost).service
+    out: list[Change] = []
+    if trace.proxy_instance is not None and trace.endpoint and code != Code.NO_ROUTE:
+        ep = topo.endpoints[trace.endpoint]
+        if ep.vpc_endpoint_type == "Gateway" and rtb in ep.route_table_ids:
+            out.append(Change("route_table", {"action": "disassociate_endpoint", "route_table": rtb,
+                                              "vpc_endpoint": ep.vpc_endpoint_id},
+                              f"aws ec2 modify-vpc-endpoint --region {ep.region} --vpc-endpoint-id "
+                              f"{ep.vpc_endpoint_id} --remove-route-table-ids {rtb}",
+                              f"remove {ep.vpc_endpoint_id}'s route from the proxy subnet's table {rtb}"))
+    if code == Code.NO_ROUTE and trace.egress is not None:
+        vpc = trace.egress.subnet.vpc_id
+        for ep in topo.snap.vpc_endpoints:
+            if ep.vpc_id == vpc and ep.vpc_endpoint_type == "Gateway" and rtb not in ep.route_table_ids and \
+                    ep.service_name == f"com.amazonaws.{q.destination.region}.{service}":
+                out.append(Change("route_table", {"action": "associate_endpoint", "route_table": rtb,
+                                                  "vpc_endpoint": ep.vpc_endpoint_id},
+                                  f"aws ec2 modify-vpc-endpoint --region {ep.region} --vpc-endpoint-id "
+                                  f"{ep.vpc_endpoint_id} --add-route-table-ids {rtb}",
+                                  f"associate {rtb} with gateway endpoint {ep.vpc_endpoint_id}"))
+        for nat in topo.snap.nat_gateways:
+            if nat.vpc_id == vpc and nat.state == "available" and nat.connectivity_type == "public":
+                out.append(Change("route_table", {"action": "add_route", "route_table": rtb,
+                                                  "destination": "0.0.0.0/0", "nat_gateway": nat.nat_gateway_id},
+                                  f"aws ec2 create-route --region {nat.region} --route-table-id {rtb} "
+                                  f"--destination-cidr-block 0.0.0.0/0 --nat-gateway-id {nat.nat_gateway_id}",
+                                  f"add 0.0.0.0/0 → {nat.nat_gateway_id} to {rtb}"))
+                break
+    return out
+
+
+class _NoHost:
+    service = ""
+
+
+# --- policies ------------------------------------------------------------------------------------------------
+
+
+def _allow_statement(q: Question, sid: str, principal: Any | None) -> dict[str, Any]:
+    bucket = q.destination.id
+    stmt: dict[str, Any] = {"Sid": sid, "Effect": "Allow"}
+    if principal is not None:
+        stmt["Principal"] = principal
+    stmt |= {"Action": q.action, "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}
+    return stmt
+
+
+def _endpoint_policy_change(eng: Engine, q: Question, trace: Trace, vpce: str) -> list[Change]:
+    ep = eng.topology.endpoints.get(vpce)
+    role = eng.topology.role_of(q.source)
+    if ep is None or role is None or trace.refusals[0].statement is not None:
+        return []  # an explicit Deny in an endpoint policy is a deliberate guard: leave it to a human
+    doc = json.loads(ep.policy_document) if ep.policy_document else {"Version": "2012-10-17", "Statement": []}
+    statements = doc["Statement"] if isinstance(doc["Statement"], list) else [doc["Statement"]]
+    stmt = _allow_statement(q, f"Allow{_camel(q.destination.id)}From{_camel(role.role_name)}", "*")
+    stmt["Condition"] = {"ArnEquals": {"aws:PrincipalArn": role.arn}}
+    new = {**doc, "Statement": [*statements, stmt]}
+    text = json.dumps(new, separators=(",", ":"))
+    return [Change("endpoint_policy", {"vpc_endpoint": vpce, "policy": new},
+                   f"aws ec2 modify-vpc-endpoint --region {ep.region} --vpc-endpoint-id {vpce} "
+                   f"--policy-document '{text}'",
+                   f"allow {q.action} on {q.destination.id} for {role.role_name} in {vpce}'s endpoint policy")]
+
+
+def _bucket_policy_change(eng: Engine, q: Question, trace: Trace, refusal: Any) -> list[Change]:
+    bucket = eng.topology.buckets[q.destination.id]
+    role = eng.topology.role_of(q.source)
+    if role is None:
+        return []
+    doc = json.loads(bucket.policy) if bucket.policy else {"Version": "2012-10-17", "Statement": []}
+    statements = doc["Statement"] if isinstance(doc["Statement"], list) else [doc["Statement"]]
+    if refusal.statement is not None:
+        new_statements = _widen_negated_condition(statements, refusal.statement, trace.request_context or {})
+        if new_statements is None:
+            return []
+        what = "add the request's value to the condition of the deciding Deny statement"
+    else:
+        new_statements = [*statements, _allow_statement(q, f"Allow{_camel(role.role_name)}", {"AWS": role.arn})]
+        what = f"allow {q.action} for {role.role_name} in the bucket policy"
+    new = {**doc, "Statement": new_statements}
+    text = json.dumps(new, separators=(",", ":"))
+    return [Change("bucket_policy", {"bucket": bucket.name, "policy": new},
+                   f"aws s3api put-bucket-policy --bucket {bucket.name} --policy '{text}'", what)]
+
+
+_NEGATED = ("StringNotEquals", "StringNotLike", "StringNotEqualsIgnoreCase", "ArnNotEquals", "ArnNotLike")
+
+
+def _widen_negated_condition(statements: list[dict[str, Any]], deciding: dict[str, Any],
+                             context: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """'Deny unless key = X' with the key present: add the request's value to X (the smallest change)."""
+    lowered = {k.lower(): v for k, v in context.items()}
+    out, changed = [], False
+    for stmt in statements:
+        if stmt != deciding or changed:
+            out.append(stmt)
+            continue
+        cond = {op: dict(keys) for op, keys in (stmt.get("Condition") or {}).items()}
+        for op, keys in cond.items():
+            if op.split(":")[-1].removesuffix("IfExists") not in _NEGATED:
+                continue
+            for key, values in keys.items():
+                value = lowered.get(key.lower())
+                if isinstance(value, str):
+                    listed = values if isinstance(values, list) else [values]
+                    keys[key] = [*listed, value]
+                    changed = True
+        out.append({**stmt, "Condition": cond})
+    return out if changed else None
+
+
+def _identity_policy_change(eng: Engine, q: Question) -> list[Change]:
+    role = eng.topology.role_of(q.source)
+    if role is None:
+        return []
+    doc = {"Version": "2012-10-17", "Statement": [_allow_statement(q, f"Allow{_camel(q.destination.id)}", None)]}
+    text = json.dumps(doc, separators=(",", ":"))
+    return [Change("identity_policy", {"role": role.arn, "policy_name": "reachbot-fix", "policy": doc},
+                   f"aws iam put-role-policy --role-name {role.role_name} --policy-name reachbot-fix "
+                   f"--policy-document '{text}'",
+                   f"allow {q.action} on {q.destination.id} in an inline policy of {role.role_name}")]
+
+
+def _camel(text: str) -> str:
+    return "".join(part.capitalize() for part in text.replace("_", "-").split("-") if part.isalnum())
+
+
+# --- side effects --------------------------------------------------------------------------------------------
+
+
+def _baseline(eng: Engine, q: Question) -> list[Question]:
+    """Flows from the same source that work today: one per group of buckets that answer alike, plus services."""
+    topo = eng.topology
+    seen: set[tuple[str, str, str | None]] = set()
+    out: list[Question] = []
+    for bucket in topo.snap.buckets:
+        key = (bucket.region, bucket.owner_id, bucket.policy)
+        if key in seen or bucket.name == q.destination.id:
+            continue
+        seen.add(key)
+        out.append(_flow(eng, q, f"bucket {bucket.name}"))
+    for host in sorted({host for _vpc, host in topo.private_dns_endpoint}):
+        out.append(_flow(eng, q, host))
+    return [f for f in out if eng.trace(f).verdict == "reachable"]
+
+
+def _flow(eng: Engine, q: Question, dest: str) -> Question:
+    return eng.parse(f"{q.source.instance_id} -> {dest}", runtime=q.runtime, action=q.action)
+
+
+def _breaks(eng: Engine, q: Question, changes: list[Change], baseline: list[Question]) -> list[str]:
+    patched, _ = patched_engine(eng, q, changes)
+    broken = []
+    for flow in baseline:
+        moved = retarget(patched, flow)
+        if patched.trace(moved).verdict != "reachable":
+            broken.append(f"{q.source.name or q.source.instance_id} → {flow.destination.id}")
+    return broken
+
+
+# --- output --------------------------------------------------------------------------------------------------
+
+
+def _unique(found: list[Candidate]) -> list[Candidate]:
+    seen, out = set(), []
+    for c in found:
+        key = json.dumps([ch.change for ch in c.changes], sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def _to_fix(c: Candidate, rank: int) -> Fix:
+    if len(c.changes) == 1:
+        ch = c.changes[0]
+        return Fix(kind=ch.kind, summary=ch.summary, verified=c.verified, change=ch.change, owner=OWNER[ch.kind],
+                   command=ch.command, breaks=c.breaks, rank=rank)
+    return Fix(kind="combined", summary=" and ".join(ch.summary for ch in c.changes), verified=c.verified,
+               change={"steps": [{"kind": ch.kind, "change": ch.change} for ch in c.changes]},
+               owner="; ".join(dict.fromkeys(OWNER[ch.kind] for ch in c.changes)),
+               command="\n".join(ch.command for ch in c.changes), breaks=c.breaks, rank=rank)
+

@@ -1,0 +1,128 @@
+"""Combine the endpoint, bucket and identity policies of one S3 request into one decision.
+
+Rules (IAM User Guide, "Policy evaluation logic" and "Cross-account policy evaluation logic"; PrivateLink
+guide, "Control access to VPC endpoints using endpoint policies"; domain-rules.md and interfaces.md):
+- an explicit Deny in any of them refuses;
+- the endpoint policy is a gate met first on the route: it must allow too, and never grants by itself;
+- same account: the identity policy OR the bucket policy must allow; cross-account: both must.
+Refusals are ordered as the request meets them: the endpoint, then at the bucket an explicit deny before an
+implicit one; an implicit deny where the identity policy fails to allow is IDENTITY_POLICY_DENY on the role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from engine.policy.compiler import CompiledPolicy, compile_policy
+from engine.policy.model import (
+    ACCOUNT_PRINCIPAL_DELEGATES,
+    BUCKET_POLICY_DENY,
+    ENDPOINT_POLICY_DENY,
+    IDENTITY_POLICY_DENY,
+    AccessDecision,
+    Decision,
+    PolicyKind,
+    PolicyResult,
+    RequestContext,
+    StatementEvaluation,
+)
+
+Refusal = tuple[str, str, StatementEvaluation | None]
+
+# "If you don't attach an endpoint policy, we attach the default endpoint policy" (PrivateLink guide).
+DEFAULT_ENDPOINT_POLICY = compile_policy(
+    {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]},
+    name="default endpoint policy",
+    kind=PolicyKind.ENDPOINT,
+)
+
+
+def decide_s3_access(
+    ctx: RequestContext,
+    *,
+    endpoint: tuple[str, CompiledPolicy | None] | None,
+    bucket: tuple[str, str, CompiledPolicy | None],
+    identity: tuple[str, Sequence[CompiledPolicy]],
+) -> AccessDecision:
+    """``endpoint``: (vpce id, its policy, None for the default full-access one), or None when the request
+    does not pass through an endpoint. ``bucket``: (name, owner account, policy or None). ``identity``:
+    (role ARN, its identity policies)."""
+    results: list[PolicyResult] = []
+    refusals: list[Refusal] = []
+    if endpoint is not None:
+        vpce, policy = endpoint
+        result = _endpoint_result(ctx, vpce, policy)
+        results.append(result)
+        if result.decision is not Decision.ALLOW:
+            refusals.append((ENDPOINT_POLICY_DENY, vpce, result.deciding))
+    bucket_name, owner, bucket_policy = bucket
+    bucket_result = bucket_policy.evaluate(ctx, kind=PolicyKind.BUCKET) if bucket_policy is not None else None
+    role, identity_policies = identity
+    identity_results = [p.evaluate(ctx, kind=PolicyKind.IDENTITY) for p in identity_policies]
+    results.extend([bucket_result] if bucket_result is not None else [])
+    results.extend(identity_results)
+    hop_refusals, hop_notes = _bucket_hop(ctx, bucket_name, owner, bucket_result, role, identity_results)
+    refusals.extend(hop_refusals)
+    notes = _check_notes(results) + hop_notes
+    if not refusals:
+        return AccessDecision(True, None, None, None, results, [], notes)
+    code, resource, deciding = refusals[0]
+    return AccessDecision(False, code, resource, deciding, results, refusals[1:], notes)
+
+
+def _endpoint_result(ctx: RequestContext, vpce: str, policy: CompiledPolicy | None) -> PolicyResult:
+    if policy is not None:
+        return policy.evaluate(ctx, kind=PolicyKind.ENDPOINT)
+    result = DEFAULT_ENDPOINT_POLICY.evaluate(ctx)
+    return replace(result, name=f"{vpce} (default endpoint policy)")
+
+
+def _bucket_hop(
+    ctx: RequestContext,
+    bucket: str,
+    owner: str,
+    bucket_result: PolicyResult | None,
+    role: str,
+    identity_results: list[PolicyResult],
+) -> tuple[list[Refusal], list[str]]:
+    explicit: list[Refusal] = []
+    if bucket_result is not None and bucket_result.decision is Decision.EXPLICIT_DENY:
+        explicit.append((BUCKET_POLICY_DENY, bucket, bucket_result.deciding))
+    explicit.extend(
+        (IDENTITY_POLICY_DENY, role, r.deciding)
+        for r in identity_results
+        if r.decision is Decision.EXPLICIT_DENY
+    )
+    identity_allows = any(r.decision is Decision.ALLOW for r in identity_results)
+    implicit: list[Refusal] = []
+    notes: list[str] = []
+    if ctx.principal_account == owner:
+        # Same account: either policy may grant. An Allow that names only the account delegates to the
+        # account's identity policies (Principal page), so it does not grant the role by itself.
+        bucket_grants = bucket_result is not None and bucket_result.grants_directly
+        if not identity_allows and not bucket_grants:
+            implicit.append((IDENTITY_POLICY_DENY, role, None))
+            if bucket_result is not None and bucket_result.decision is Decision.ALLOW:
+                notes.append(ACCOUNT_PRINCIPAL_DELEGATES)  # the bucket's Allow names only the account
+    else:
+        # Cross-account: the role's own account must allow AND the bucket owner must allow.
+        if not identity_allows:
+            implicit.append((IDENTITY_POLICY_DENY, role, None))
+        if bucket_result is None or bucket_result.decision is not Decision.ALLOW:
+            implicit.append((BUCKET_POLICY_DENY, bucket, None))
+    return explicit + implicit, notes
+
+
+def _check_notes(results: list[PolicyResult]) -> list[str]:
+    """Caveats raised by single elements, kept when they matter: the statement applies, or would apply
+    but for that element. ACCOUNT_PRINCIPAL_DELEGATES is decided at the bucket hop instead."""
+    notes: list[str] = []
+    for result in results:
+        for ev in result.statements:
+            for check in ev.checks:
+                if not check.note or check.note in notes or check.note == ACCOUNT_PRINCIPAL_DELEGATES:
+                    continue
+                if all(c.ok for c in ev.checks if c is not check):
+                    notes.append(check.note)
+    return notes

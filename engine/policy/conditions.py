@@ -1,0 +1,322 @@
+"""The Condition element: one table of operator → matcher, and the rules around it.
+
+Sources (IAM User Guide): "IAM JSON policy elements: Condition operators" (operators, ``...IfExists``,
+``Null``, absent keys), "IAM JSON policy elements: Condition" (several keys AND, several values OR, key
+names case-insensitive), "Single-valued vs. multivalued context keys" (``ForAnyValue`` / ``ForAllValues``),
+"IAM policy elements: Variables and tags" (variables only in string and ARN operators).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
+from typing import Any
+
+from engine.policy.model import POLICY_VARIABLE_UNRESOLVED, Check
+from engine.policy.patterns import (
+    Part,
+    Segment,
+    arn_regex,
+    glob_regex,
+    has_variables,
+    joined,
+    parse_template,
+    resolve,
+    scalar_text,
+    static_segments,
+)
+
+# --- value conversions ------------------------------------------------------------------------------------
+# ``prepare`` turns a policy value (as segments) into something comparable, once, at compile time; it raises
+# ValueError for a value the operator cannot take. ``convert`` turns a request value into the same kind of
+# thing, per request; None means "cannot be compared", which matches nothing.
+
+
+def _text(segments: tuple[Segment, ...]) -> str:
+    return joined(segments)
+
+
+def _folded(segments: tuple[Segment, ...]) -> str:
+    return joined(segments).casefold()
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _epoch(value: Any) -> float | None:
+    # Date operators take ISO 8601 or epoch (POSIX) seconds (condition operators page, "Date condition
+    # operators"); a naive time is taken as UTC, as AWS's own keys (aws:CurrentTime) are.
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip()
+    if text.lstrip("-").isdigit():
+        return float(text)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def _bytes(value: Any) -> bytes | None:
+    if isinstance(value, bytes):
+        return value
+    try:
+        return base64.b64decode(str(value), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _address(value: Any) -> IPv4Address | IPv6Address | None:
+    try:
+        return ip_address(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _required(convert: Callable[[Any], Any]) -> Callable[[tuple[Segment, ...]], Any]:
+    def prepare(segments: tuple[Segment, ...]) -> Any:
+        value = convert(_text(segments))
+        if value is None:
+            raise ValueError(f"{_text(segments)!r} is not a valid value for this operator")
+        return value
+
+    return prepare
+
+
+def _network(segments: tuple[Segment, ...]) -> Any:
+    # A single address is accepted as a /32 (or /128) (condition operators page, "IP address").
+    return ip_network(_text(segments).strip(), strict=False)
+
+
+def _binary(segments: tuple[Segment, ...]) -> bytes:
+    value = _bytes(_text(segments))
+    if value is None:
+        raise ValueError(f"{_text(segments)!r} is not base64")
+    return value
+
+
+def _arn_pattern(segments: tuple[Segment, ...]) -> Any:
+    return arn_regex(segments)
+
+
+def _like(segments: tuple[Segment, ...]) -> Any:
+    return glob_regex(segments)
+
+
+def _bool_text(value: Any) -> str:
+    return scalar_text(value).lower()
+
+
+def _request_text(value: Any) -> str:
+    return scalar_text(value)
+
+
+def _request_folded(value: Any) -> str:
+    return scalar_text(value).casefold()
+
+
+# --- the table ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    prepare: Callable[[tuple[Segment, ...]], Any]
+    convert: Callable[[Any], Any]
+    variables: bool  # policy variables are substituted (string and ARN operators only)
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    family: Family
+    test: Callable[[Any, Any], bool]  # (converted request value, prepared policy value) -> matches
+    negated: bool = False  # true when the key is absent; for several values: matches none of them
+
+
+_STRING = Family(_text, _request_text, True)
+_FOLDED = Family(_folded, _request_folded, True)
+_GLOB = Family(_like, _request_text, True)
+_NUMBER = Family(_required(_number), _number, False)
+_DATE = Family(_required(_epoch), _epoch, False)
+_BOOL = Family(lambda s: _text(s).lower(), _bool_text, False)
+_BINARY = Family(_binary, _bytes, False)
+_IP = Family(_network, _address, False)
+_ARN = Family(_arn_pattern, _request_text, True)
+
+
+def _eq(a: Any, b: Any) -> bool:
+    return bool(a == b)
+
+
+def _fullmatch(value: Any, pattern: Any) -> bool:
+    return pattern is not None and pattern.fullmatch(value) is not None
+
+
+def _in_network(address: Any, network: Any) -> bool:
+    # An IPv6 address is never inside an IPv4 network (and back): ipaddress answers False across versions.
+    return bool(address in network)
+
+
+OPERATORS: dict[str, Operator] = {
+    "stringequals": Operator(_STRING, _eq),
+    "stringnotequals": Operator(_STRING, _eq, negated=True),
+    "stringequalsignorecase": Operator(_FOLDED, _eq),
+    "stringnotequalsignorecase": Operator(_FOLDED, _eq, negated=True),
+    "stringlike": Operator(_GLOB, _fullmatch),
+    "stringnotlike": Operator(_GLOB, _fullmatch, negated=True),
+    "numericequals": Operator(_NUMBER, _eq),
+    "numericnotequals": Operator(_NUMBER, _eq, negated=True),
+    "numericlessthan": Operator(_NUMBER, lambda a, b: a < b),
+    "numericlessthanequals": Operator(_NUMBER, lambda a, b: a <= b),
+    "numericgreaterthan": Operator(_NUMBER, lambda a, b: a > b),
+    "numericgreaterthanequals": Operator(_NUMBER, lambda a, b: a >= b),
+    "dateequals": Operator(_DATE, _eq),
+    "datenotequals": Operator(_DATE, _eq, negated=True),
+    "datelessthan": Operator(_DATE, lambda a, b: a < b),
+    "datelessthanequals": Operator(_DATE, lambda a, b: a <= b),
+    "dategreaterthan": Operator(_DATE, lambda a, b: a > b),
+    "dategreaterthanequals": Operator(_DATE, lambda a, b: a >= b),
+    "bool": Operator(_BOOL, _eq),
+    "binaryequals": Operator(_BINARY, _eq),
+    "ipaddress": Operator(_IP, _in_network),
+    "notipaddress": Operator(_IP, _in_network, negated=True),
+    # ArnEquals and ArnLike behave the same: both take wildcards in each ARN part (condition operators page).
+    "arnequals": Operator(_ARN, _fullmatch),
+    "arnlike": Operator(_ARN, _fullmatch),
+    "arnnotequals": Operator(_ARN, _fullmatch, negated=True),
+    "arnnotlike": Operator(_ARN, _fullmatch, negated=True),
+}
+
+_SET_PREFIXES = {"foranyvalue": "any", "forallvalues": "all"}
+
+
+# --- compiled conditions ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledCondition:
+    operator: str  # as written
+    key: str  # as written
+    key_lower: str
+    spec: Operator | None  # None for Null
+    set_op: str | None  # "any" | "all" | None
+    if_exists: bool
+    raw_values: tuple[Any, ...]
+    values: tuple[Any, ...]  # prepared, variable-free values
+    deferred: tuple[tuple[Part, ...], ...]  # values with variables, resolved per request
+
+    def evaluate(self, keys: Mapping[str, Any]) -> Check:
+        present = self.key_lower in keys
+        request = keys.get(self.key_lower)
+        ok, note = self._outcome(request, keys) if present else (self._absent_outcome(), None)
+        return Check("Condition", ok, self.operator, self.key, request, list(self.raw_values), present, note)
+
+    def _absent_outcome(self) -> bool:
+        if self.spec is None:  # Null: "true" asks for the key to be absent
+            return True in self.values
+        if self.if_exists:  # ...IfExists: a missing key makes the condition true
+            return True
+        if self.set_op == "all":  # ForAllValues over an empty set is true (multivalued keys page)
+            return True
+        if self.set_op == "any":  # ForAnyValue with the key absent is false (same page)
+            return False
+        # Plain operators are false on a missing key; negated ones (StringNotEquals, StringNotLike,
+        # ArnNotLike, NotIpAddress, ...) are true: "the right key is not present, the condition is true".
+        return self.spec.negated
+
+    def _outcome(self, request: Any, keys: Mapping[str, Any]) -> tuple[bool, str | None]:
+        if self.spec is None:
+            return False in self.values, None
+        values, unresolved = self._values_for(keys)
+        if unresolved and self.spec.negated:
+            # "not present ... any attempt to match it fails and causes the statement to be invalid"
+            # (variables page): a negated test must not turn an unresolvable value into a match.
+            return False, POLICY_VARIABLE_UNRESOLVED
+        items = list(request) if isinstance(request, list | tuple) else [request]
+        spec = self.spec
+
+        def hits(item: Any) -> bool:
+            converted = spec.family.convert(item)
+            return converted is not None and any(spec.test(converted, v) for v in values)
+
+        note = POLICY_VARIABLE_UNRESOLVED if unresolved else None
+        if self.set_op == "all":  # every request value must satisfy the operator
+            return all(hits(i) != spec.negated for i in items), note
+        if self.set_op == "any":  # at least one request value must satisfy the operator
+            return any(hits(i) != spec.negated for i in items), note
+        # Without a set operator, several policy values are OR; a negated operator holds when the request
+        # value matches none of them (condition operators page, "negated matching condition operator").
+        return any(hits(i) for i in items) != spec.negated, note
+
+    def _values_for(self, keys: Mapping[str, Any]) -> tuple[tuple[Any, ...], bool]:
+        if not self.deferred:
+            return self.values, False
+        assert self.spec is not None
+        extra: list[Any] = []
+        unresolved = False
+        for parts in self.deferred:
+            segments = resolve(parts, keys)
+            if segments is None:
+                unresolved = True
+            else:
+                extra.append(self.spec.family.prepare(segments))
+        return self.values + tuple(extra), unresolved
+
+
+def compile_condition(
+    operator: str, key: str, raw_values: tuple[Any, ...], *, variables: bool
+) -> CompiledCondition:
+    """Compile one operator+key. Raises ValueError with a message naming what is wrong."""
+    set_op, base = _split_set_prefix(operator)
+    if_exists = base.lower().endswith("ifexists")
+    name = base[: -len("ifexists")] if if_exists else base
+    if name.lower() == "null":
+        if if_exists or set_op:
+            raise ValueError(f"unknown condition operator {operator!r} (Null takes no prefix or IfExists)")
+        flags = tuple(_null_flag(v) for v in raw_values)
+        return CompiledCondition(operator, key, key.lower(), None, None, False, raw_values, flags, ())
+    spec = OPERATORS.get(name.lower())
+    if spec is None:
+        raise ValueError(f"unknown condition operator {operator!r}")
+    values: list[Any] = []
+    deferred: list[tuple[Part, ...]] = []
+    for raw in raw_values:
+        parts = parse_template(scalar_text(raw), variables=variables and spec.family.variables)
+        if has_variables(parts):
+            deferred.append(parts)
+        else:
+            values.append(spec.family.prepare(static_segments(parts)))
+    return CompiledCondition(
+        operator, key, key.lower(), spec, set_op, if_exists, raw_values, tuple(values), tuple(deferred)
+    )
+
+
+def _split_set_prefix(operator: str) -> tuple[str | None, str]:
+    head, sep, tail = operator.partition(":")
+    if not sep:
+        return None, operator
+    set_op = _SET_PREFIXES.get(head.lower())
+    if set_op is None:
+        raise ValueError(
+            f"unknown condition operator {operator!r} (prefix must be ForAnyValue or ForAllValues)"
+        )
+    return set_op, tail
+
+
+def _null_flag(raw: Any) -> bool:
+    text = scalar_text(raw).lower()
+    if text not in ("true", "false"):
+        raise ValueError(f"Null takes true or false, got {raw!r}")
+    return text == "true"

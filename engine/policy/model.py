@@ -1,0 +1,154 @@
+"""Typed values the policy evaluator takes and returns: a request context in, evidence out.
+
+Nothing here renders text (that is ``explain.py``) and nothing here evaluates (``compiler.py``,
+``access.py``). Statement ``index`` fields are 0-based, as in the JSON list; prose counts from 1.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+
+class Decision(StrEnum):
+    ALLOW = "allow"
+    EXPLICIT_DENY = "explicit_deny"
+    IMPLICIT_DENY = "implicit_deny"
+
+
+class PolicyKind(StrEnum):
+    """Where a policy sits; it changes how an account principal counts (see ``compiler.py``)."""
+
+    ENDPOINT = "endpoint"
+    BUCKET = "bucket"
+    IDENTITY = "identity"
+    GENERIC = "generic"
+
+
+# Refusal codes (interfaces.md, ``blocked_by.code``).
+ENDPOINT_POLICY_DENY = "ENDPOINT_POLICY_DENY"
+BUCKET_POLICY_DENY = "BUCKET_POLICY_DENY"
+IDENTITY_POLICY_DENY = "IDENTITY_POLICY_DENY"
+
+# Note codes: places where AWS's documented behaviour leaves room, said out loud instead of guessed silently.
+# NOTPRINCIPAL_ROLE_SESSION: a NotPrincipal lists some, not all, of the session ARN, role ARN and account.
+# NOTPRINCIPAL_ACCOUNT_MISSING: a NotPrincipal lists an IAM user but not its account.
+# ACCOUNT_PRINCIPAL_DELEGATES: a bucket policy's Allow names only the account, not the role.
+# ACCOUNT_PRINCIPAL_ROOT_ONLY: an endpoint policy's Allow for "AWS": account grants the root user only.
+# POLICY_VARIABLE_UNRESOLVED: a ${key} variable whose key is absent and which has no default.
+NOTPRINCIPAL_ROLE_SESSION = "NOTPRINCIPAL_ROLE_SESSION"
+NOTPRINCIPAL_ACCOUNT_MISSING = "NOTPRINCIPAL_ACCOUNT_MISSING"
+ACCOUNT_PRINCIPAL_DELEGATES = "ACCOUNT_PRINCIPAL_DELEGATES"
+ACCOUNT_PRINCIPAL_ROOT_ONLY = "ACCOUNT_PRINCIPAL_ROOT_ONLY"
+POLICY_VARIABLE_UNRESOLVED = "POLICY_VARIABLE_UNRESOLVED"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One element of one statement, examined against the request."""
+
+    element: str  # "Principal", "NotAction", "Resource", "Condition", ...
+    ok: bool  # this element lets the statement apply to the request
+    operator: str | None = None  # condition operator as written, e.g. "ForAnyValue:StringLikeIfExists"
+    key: str | None = None  # condition key as written in the policy
+    request_value: Any | None = None  # None when the key is absent from the request
+    policy_values: list[Any] = field(default_factory=list)
+    present: bool = True  # the key was in the request (always True for non-condition elements)
+    note: str | None = None  # one of the note codes above, when the outcome rests on a documented caveat
+
+
+@dataclass(frozen=True, slots=True)
+class StatementEvaluation:
+    index: int  # 0-based position in the Statement list
+    sid: str | None
+    effect: str  # "Allow" | "Deny"
+    matched: bool
+    statement: Mapping[str, Any]  # the statement as written, for quoting (shared; do not mutate)
+    checks: list[Check]
+    via_account: bool = False  # Principal matched the caller only through its account (delegation)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyResult:
+    name: str
+    kind: str
+    decision: Decision
+    deciding: StatementEvaluation | None  # the Deny that won, or the first Allow that matched
+    statements: list[StatementEvaluation]
+
+    @property
+    def grants_directly(self) -> bool:
+        """An Allow matched that names the caller itself (or ``*``), not only its account."""
+        return self.decision is Decision.ALLOW and any(
+            ev.matched and ev.effect == "Allow" and not ev.via_account for ev in self.statements
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AccessDecision:
+    allowed: bool
+    code: str | None
+    resource: str | None
+    deciding: StatementEvaluation | None
+    results: list[PolicyResult]
+    others: list[tuple[str, str, StatementEvaluation | None]]
+    notes: list[str]
+
+
+_SESSION_ARN = re.compile(r"^arn:(?P<part>[^:]+):sts::(?P<acct>\d{12}):assumed-role/(?P<role>[^/]+)/[^/]+$")
+_ACCOUNT_IN_ARN = re.compile(r"^arn:[^:]+:[^:]+::(?P<acct>\d{12}):")
+
+
+def _normalise_keys(keys: Mapping[str, Any]) -> Mapping[str, Any]:
+    # Condition key names are case-insensitive (IAM User Guide, "IAM JSON policy elements: Condition",
+    # "Condition key names are not case-sensitive"); values keep their case. A value of None means absent.
+    return MappingProxyType({k.lower(): v for k, v in keys.items() if v is not None})
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    """The request as the policies see it. ``keys`` is stored with lowercased names; absent = not in it."""
+
+    principal_arn: str
+    principal_account: str
+    role_arn: str | None
+    action: str
+    resource: str
+    keys: Mapping[str, Any]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keys", _normalise_keys(self.keys))
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        principal_arn: str,
+        action: str,
+        resource: str,
+        principal_account: str | None = None,
+        role_arn: str | None = None,
+        keys: Mapping[str, Any] | None = None,
+    ) -> RequestContext:
+        """Fill what AWS fills: the account from the ARN, the role of an assumed-role session, and the
+        global keys ``aws:PrincipalArn`` (the role ARN for a role session) and ``aws:PrincipalAccount``
+        (IAM User Guide, "AWS global condition context keys"). A role with a path cannot be recovered from
+        its session ARN (the path is not in it): pass ``role_arn`` explicitly for those."""
+        account = principal_account or _account_of(principal_arn)
+        if role_arn is None and (m := _SESSION_ARN.match(principal_arn)):
+            role_arn = f"arn:{m['part']}:iam::{m['acct']}:role/{m['role']}"
+        merged = {k.lower(): v for k, v in (keys or {}).items()}
+        merged.setdefault("aws:principalarn", role_arn or principal_arn)
+        merged.setdefault("aws:principalaccount", account)
+        return cls(principal_arn, account, role_arn, action, resource, merged)
+
+
+def _account_of(arn: str) -> str:
+    m = _ACCOUNT_IN_ARN.match(arn)
+    if not m:
+        raise ValueError(f"cannot read a 12-digit account from principal ARN {arn!r}; pass principal_account")
+    return m["acct"]

@@ -1,0 +1,182 @@
+"""Values shared by every runtime's proxy rules: the decision record, its reason codes, the parsed target URL.
+
+Kept free of any one runtime's quirks; the per-runtime modules (``rules_*.py``) hold those, each naming the
+library source it encodes.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# --- reason codes ---------------------------------------------------------------------------------------------
+# Codes, not prose (wording lives in bot/ and the CLI renderer). Named to sit next to Reachability Analyzer's.
+PROXY_ENV = "PROXY_ENV"  # a proxy setting applies and no exclusion matched: the request goes to the proxy
+NO_PROXY_MATCH = "NO_PROXY_MATCH"  # an exclusion entry matched the host: direct
+NO_PROXY_ALL = "NO_PROXY_ALL"  # the exclusion list is the "everything" wildcard: direct
+NO_PROXY_CONFIGURED = "NO_PROXY_CONFIGURED"  # no proxy setting this runtime reads applies to the URL's scheme
+LOOPBACK_DIRECT = "LOOPBACK_DIRECT"  # a built-in rule keeps loopback direct (Go always; the JDK's defaults)
+CGI_IGNORED = "CGI_IGNORED"  # HTTP_PROXY dropped because REQUEST_METHOD is set (CPython urllib, requests)
+CGI_REFUSED = "CGI_REFUSED"  # Go: the request *fails* (error) rather than use HTTP_PROXY under CGI
+UPPERCASE_HTTP_PROXY_IGNORED = "UPPERCASE_HTTP_PROXY_IGNORED"  # curl never reads HTTP_PROXY, only http_proxy
+RUNTIME_IGNORES_ENV = "RUNTIME_IGNORES_ENV"  # proxy variables are set but this runtime does not read them
+PROXY_URL_UNSUPPORTED = "PROXY_URL_UNSUPPORTED"  # the value is set but the runtime cannot use it (Node: no scheme)
+
+REASONS: tuple[str, ...] = (
+    PROXY_ENV,
+    NO_PROXY_MATCH,
+    NO_PROXY_ALL,
+    NO_PROXY_CONFIGURED,
+    LOOPBACK_DIRECT,
+    CGI_IGNORED,
+    CGI_REFUSED,
+    UPPERCASE_HTTP_PROXY_IGNORED,
+    RUNTIME_IGNORES_ENV,
+    PROXY_URL_UNSUPPORTED,
+)
+
+DEFAULT_PORTS: dict[str, int] = {"http": 80, "https": 443}
+
+
+@dataclass(frozen=True, slots=True)
+class ProxyChoice:
+    """How one client runtime sends one URL, given its environment.
+
+    ``proxy`` is the proxy URL as configured (``host:port`` without a scheme normalized the way the runtime
+    does, to ``http://host:port``); it may carry credentials, so display it through ``display_proxy`` or
+    ``mask_credentials`` (the repr masks it too). ``checked_host`` is the host the runtime compared with its
+    exclusion list, when that differs from the URL's (botocore decides once per client, on its endpoint).
+    """
+
+    proxy: str | None
+    variable: str | None
+    no_proxy_variable: str | None
+    bypass_entry: str | None
+    reason: str
+    checked_host: str | None = None
+
+    @property
+    def direct(self) -> bool:
+        return self.proxy is None
+
+    @property
+    def display_proxy(self) -> str | None:
+        return None if self.proxy is None else mask_credentials(self.proxy)
+
+    def __repr__(self) -> str:  # never leak proxy credentials into logs or tracebacks
+        return (
+            f"ProxyChoice(proxy={self.display_proxy!r}, variable={self.variable!r}, "
+            f"no_proxy_variable={self.no_proxy_variable!r}, bypass_entry={self.bypass_entry!r}, "
+            f"reason={self.reason!r}, checked_host={self.checked_host!r})"
+        )
+
+
+def mask_credentials(url: str) -> str:
+    """``http://user:pass@host:3128`` -> ``http://****@host:3128``; anything without userinfo is unchanged."""
+    start = url.find("://")
+    start = 0 if start < 0 else start + 3
+    end = len(url)
+    for stop in "/?#":
+        i = url.find(stop, start)
+        if 0 <= i < end:
+            end = i
+    at = url.rfind("@", start, end)  # the password itself may contain '@': the last one ends the userinfo
+    if at < 0:
+        return url
+    return f"{url[:start]}****{url[at:]}"
+
+
+def with_default_scheme(value: str) -> str:
+    """``host:port`` -> ``http://host:port`` (curl, requests and Go all assume http:// for a bare proxy)."""
+    if "://" in value:
+        return value
+    return f"http:{value}" if value.startswith("//") else f"http://{value}"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The request URL, split the ways the runtimes look at it."""
+
+    scheme: str  # lowercased
+    host: str  # lowercased, IPv6 without brackets, no trailing-dot changes
+    raw_host: str  # as written (Go compares "localhost" case-sensitively), IPv6 without brackets
+    port: int | None  # the URL's explicit port, if any
+    netloc: str  # lowercased "host[:port]" without userinfo, IPv6 bracketed (what urllib/botocore compare)
+
+    @property
+    def effective_port(self) -> int | None:
+        return self.port if self.port is not None else DEFAULT_PORTS.get(self.scheme)
+
+    @property
+    def bracketed_host(self) -> str:
+        return f"[{self.host}]" if ":" in self.host else self.host
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_target(url: str) -> Target:
+    """Split a URL (or a bare host, taken as https) without urllib.parse's overhead on the hot path."""
+    scheme, sep, rest = url.strip().partition("://")
+    if not sep:
+        scheme, rest = "https", url.strip()
+    authority = rest
+    for stop in "/?#":
+        i = authority.find(stop)
+        if i >= 0:
+            authority = authority[:i]
+    authority = authority.rpartition("@")[2]
+    port: int | None = None
+    if authority.startswith("["):
+        close = authority.find("]")
+        raw_host = authority[1:close] if close > 0 else authority[1:]
+        tail = authority[close + 1 :] if close > 0 else ""
+        if tail.startswith(":") and tail[1:].isdigit():
+            port = int(tail[1:])
+    else:
+        raw_host, colon, port_text = authority.rpartition(":")
+        if not colon:
+            raw_host = authority
+        elif port_text.isdigit():
+            port = int(port_text)
+        elif not port_text:
+            pass  # "host:" means the default port
+        else:
+            raw_host = authority
+    host = raw_host.lower()
+    bracketed = f"[{host}]" if ":" in host else host
+    netloc = bracketed if port is None else f"{bracketed}:{port}"
+    return Target(scheme=scheme.lower(), host=host, raw_host=raw_host, port=port, netloc=netloc)
+
+
+_IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_ip(text: str) -> _IPAddress | None:
+    """An IP literal (no zone id, no leading zeros: what curl's inet_pton, Go's ParseIP and Node accept), else None.
+
+    Only called when the text could be an IP, so host names never reach ``ipaddress``.
+    """
+    if not text or "%" in text or not (text[0].isdigit() or ":" in text):
+        return None
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def is_loopback(ip: _IPAddress) -> bool:
+    """Go's net.IP.IsLoopback: 127/8, ::1, and IPv4-mapped 127/8 (ipaddress says False for the mapped form)."""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped.is_loopback
+    return ip.is_loopback
+
+
+def first_set(env: Mapping[str, str], *names: str) -> tuple[str | None, str | None]:
+    """(variable, value) of the first name set to a non-empty value: curl_getenv, Go's getEnvAny, JS ``a || b``."""
+    for name in names:
+        value = env.get(name)
+        if value:
+            return name, value
+    return None, None

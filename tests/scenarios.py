@@ -1,0 +1,37 @@
+"""Scenario graphs built in code, named after the AWS rule they exercise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine import Engine
+from engine.build import EstateBuilder, allow_all, tcp
+
+ACCOUNT = "123456789012"
+REGION, OTHER_REGION = "eu-west-1", "eu-central-1"
+RW = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+
+
+class Small:
+    """One VPC with a public and a private subnet, one client, one bucket per region; tweak then build."""
+
+    def __init__(self) -> None:
+        b = self.b = EstateBuilder(source="test")
+        b.account(ACCOUNT, "test")
+        self.vpc = b.vpc("main", REGION, "10.0.0.0/16", ACCOUNT)
+        self.public = b.subnet(self.vpc, "public-a", "10.0.0.0/24", public=True)
+        self.private = b.subnet(self.vpc, "private-a", "10.0.1.0/24")
+        self.public_rtb = b.route_table(self.vpc, "public-rt", [self.public])
+        self.private_rtb = b.route_table(self.vpc, "private-rt", [self.private])
+        self.igw = b.internet_gateway(self.vpc)
+        b.route(self.public_rtb, "0.0.0.0/0", self.igw)
+        self.role = b.role(ACCOUNT, "client-role", {"rw": RW})
+        self.sg = b.security_group(self.vpc, "clients", ingress=[tcp(443, "10.0.0.0/16")], egress=[allow_all()])
+        b.bucket("data-here", REGION, ACCOUNT)
+        b.bucket("data-there", OTHER_REGION, ACCOUNT)
+
+    def client(self, subnet: str | None = None, ip: str = "10.0.1.10", **kw: Any) -> str:
+        return self.b.instance(subnet or self.private, "client", ip, [self.sg], role_arn=self.role, **kw)
+
+    def engine(self) -> Engine:
+        return Engine(self.b.build(), "test")
