@@ -68,6 +68,7 @@ class Trace:
     observations: list[tuple[Code, str, str]] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
     unknown: bool = False
+    incomplete: bool = False  # the route crosses a region whose collection has gaps: refusals are not final
     proxy: ProxyChoice | None = None
     proxy_instance: m.Instance | None = None
     egress: Side | None = None  # where the request leaves from towards the destination
@@ -77,6 +78,8 @@ class Trace:
 
     @property
     def verdict(self) -> str:
+        if self.incomplete:
+            return "unknown"
         if self.refusals:
             return "blocked"
         return "unknown" if self.unknown else "reachable"
@@ -113,7 +116,19 @@ class Tracer:
             return t
         t.egress = egress
         self._to_destination(t, egress)
+        self._check_gaps(t)
         return t
+
+    def _check_gaps(self, t: Trace) -> None:
+        """An answer that rests on configuration collection could not read is ``unknown``, never a guess."""
+        regions = {region for _, _, region, _ in t.hops if region}
+        for region in sorted(regions):
+            for gap in self.topo.gaps_for(None, region):
+                if gap.service in ("ec2", "route53"):
+                    t.incomplete = True
+                    t.caveats.append(
+                        f"{gap.operation} failed in {region} ({gap.error}): the answer depends on data that was not "
+                        f"collected; grant {gap.permission or gap.service + ':' + gap.operation} and re-collect")
 
     # --- the client and its proxy ---------------------------------------------------------------------------
 

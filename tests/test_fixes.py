@@ -1,0 +1,73 @@
+"""Proven fixes on the article's blocked cases (issue #5): each fix is re-traced before it is offered."""
+
+from __future__ import annotations
+
+from engine import Engine
+from engine.fixes import propose_fixes
+from engine.patch import patched_engine
+
+
+def _answer(eng: Engine, src: str, bucket: str):  # type: ignore[no-untyped-def]
+    return eng.ask(f"why can {src} not reach bucket {bucket}")
+
+
+def test_case3_gets_a_verified_no_proxy_fix_first(article_engine: Engine) -> None:
+    """Case 3: the client's own NO_PROXY (narrowest entry: the regional S3 name) sends S3 to its own endpoint."""
+    a = _answer(article_engine, "web-osaka-a", "app-data")
+    first = a.fixes[0]
+    assert first.kind == "no_proxy" and first.verified and not first.breaks
+    assert first.change["variable"] == "NO_PROXY" and first.change["runtime"] == "python"
+    entries = first.change["value"].split(",")
+    assert "s3.ap-northeast-3.amazonaws.com" in entries and ".amazonaws.com" not in entries
+    assert first.command.startswith("export NO_PROXY=")
+
+
+def test_case6_narrows_the_over_broad_entry_and_keeps_case4_direct(article_engine: Engine) -> None:
+    """Case 6: replacing '.amazonaws.com' by Osaka's own S3 name sends Tokyo S3 through the proxy (reachable)
+    while Osaka S3 keeps going direct through the client-side endpoint (case 4)."""
+    a = _answer(article_engine, "batch-osaka-b", "app-data-tokyo")
+    fix = next(f for f in a.fixes if f.kind == "no_proxy")
+    assert fix.verified and not fix.breaks and a.fixes[0] == fix
+    assert ".amazonaws.com" not in fix.change["value"].split(",")
+    q4 = article_engine.parse("batch-osaka-b -> app-data")
+    from engine.patch import Change
+
+    patched, q = patched_engine(article_engine, q4, [Change("no_proxy", fix.change, fix.command, fix.summary)])
+    t = patched.trace(q)
+    assert t.verdict == "reachable" and t.proxy_instance is None and t.endpoint is not None
+
+
+def test_case7_gets_a_verified_policy_fix_and_an_honest_unproven_route_fix(article_engine: Engine) -> None:
+    """Case 7: the Tokyo client cannot use Osaka's client-side endpoint, so only policy changes at the proxy-side
+    endpoint *and* the bucket make it reachable; route and NO_PROXY changes are listed as not proven."""
+    a = _answer(article_engine, "web-tokyo-a", "app-data")
+    first = a.fixes[0]
+    assert first.verified and first.kind == "combined"
+    kinds = [s["kind"] for s in first.change["steps"]]
+    assert kinds == ["endpoint_policy", "bucket_policy"]
+    assert "modify-vpc-endpoint" in first.command and "put-bucket-policy" in first.command
+    bucket_policy = first.change["steps"][1]["change"]["policy"]
+    cond = bucket_policy["Statement"][0]["Condition"]["StringNotEquals"]["aws:sourceVpce"]
+    assert isinstance(cond, list) and len(cond) == 2  # the proxy-side endpoint added to the pinned one
+    unproven = [f for f in a.fixes if not f.verified]
+    assert {f.kind for f in unproven} >= {"no_proxy", "route_table"}
+
+
+def test_a_fix_that_breaks_a_working_flow_is_never_first(article_engine: Engine) -> None:
+    """Removing the proxy-side endpoint route would be offered for case 1 only with its side effects listed."""
+    a = _answer(article_engine, "squid-proxy-osaka", "app-data")
+    assert a.fixes, "case 1 should get candidate fixes"
+    assert not a.fixes[0].breaks
+    assert all(f.verified or not f.breaks for f in a.fixes[:1])
+
+
+def test_fixes_are_not_searched_for_reachable_answers(article_engine: Engine) -> None:
+    a = _answer(article_engine, "web-tokyo-a", "app-data-tokyo")
+    assert a.verdict == "reachable" and a.fixes == []
+
+
+def test_propose_fixes_leaves_the_engine_untouched(article_engine: Engine) -> None:
+    q = article_engine.parse("web-osaka-a -> app-data")
+    before = article_engine.trace(q).verdict
+    propose_fixes(article_engine, q, article_engine.trace(q))
+    assert article_engine.trace(q).verdict == before == "blocked"
