@@ -98,3 +98,21 @@ def test_other_region_s3_leaves_through_the_internet_gateway(article_engine: Eng
     assert a.request_context is not None
     assert a.request_context.get("aws:SourceIp") == "15.152.34.10"
     assert "aws:SourceVpce" not in a.request_context
+
+
+def test_interface_endpoint_private_dns_answers_inside_its_vpc(article_engine: Engine) -> None:
+    """An interface endpoint with private DNS answers for the service name inside its VPC, so a direct client
+    reaches SSM through the endpoint's ENI (PrivateLink guide, "Private DNS for interface endpoints")."""
+    a = article_engine.ask("why can batch-tokyo-b not reach ssm.ap-northeast-1.amazonaws.com")
+    assert a.verdict == "reachable"
+    dns = next(h for h in a.hops if h.kind == "dns")
+    assert "interface endpoint" in dns.note and "10.30.1.100" in dns.note
+    assert [h.kind for h in a.hops][-2:] == ["interface-endpoint", "service"]
+
+
+def test_proxied_client_reaches_the_service_from_the_proxy_side(article_engine: Engine) -> None:
+    """Through the Osaka proxy, Tokyo's SSM name is resolved by the proxy's VPC (no endpoint there): public
+    addresses, out through the proxy's internet gateway."""
+    a = article_engine.ask("why can web-tokyo-a not reach ssm.ap-northeast-1.amazonaws.com")
+    assert a.verdict == "reachable"
+    assert "proxy" in [h.kind for h in a.hops] and "internet-gateway" in [h.kind for h in a.hops]
