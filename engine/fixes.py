@@ -50,6 +50,7 @@ def propose_fixes(eng: Engine, q: Question, trace: Trace) -> list[Fix]:
     found: list[Candidate] = []
     for change in candidates_for(eng, q, trace):
         found.extend(_try(eng, q, [change]))
+    found = _drop_redundant(found)
     baseline = _baseline(eng, q)
     for cand in found:
         if cand.verified:
@@ -67,8 +68,8 @@ def _try(eng: Engine, q: Question, changes: list[Change]) -> list[Candidate]:
     if trace.verdict == "blocked" and len(changes) < MAX_STEPS and trace.refusals[0].code != _first_code(eng, q):
         more = [_try(eng, q, [*changes, nxt]) for nxt in candidates_for(patched, question, trace)]
         verified = [c for group in more for c in group if c.verified]
-        if verified:
-            return verified
+        if len(changes) > 1 or verified:
+            return verified + ([Candidate(changes)] if len(changes) == 1 else [])
     return [Candidate(changes, verified=False)] if len(changes) == 1 else []
 
 
@@ -315,6 +316,16 @@ def _breaks(eng: Engine, q: Question, changes: list[Change], baseline: list[Ques
 
 
 # --- output --------------------------------------------------------------------------------------------------
+
+
+def _drop_redundant(found: list[Candidate]) -> list[Candidate]:
+    """A combination is only worth offering when none of its changes works on its own."""
+    alone = {_key(c.changes[0]) for c in found if c.verified and len(c.changes) == 1}
+    return [c for c in found if len(c.changes) == 1 or not any(_key(ch) in alone for ch in c.changes)]
+
+
+def _key(change: Change) -> str:
+    return json.dumps([change.kind, change.change], sort_keys=True)
 
 
 def _unique(found: list[Candidate]) -> list[Candidate]:
