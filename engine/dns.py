@@ -107,7 +107,7 @@ def resolve(topo: Topology, vpc_id: str, host: str, subnet_az: str | None = None
         if answer is None:
             break
         kind, value, zone_id = answer
-        if kind != "CNAME":
+        if kind != "CNAME" or not value:
             address = Address(ip=value) if value else None
             return Resolution(host, address, "private-hosted-zone", zone_id)
         host = value.lower().rstrip(".")

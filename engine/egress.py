@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from engine import model as m
 from engine.answer import Code
 from engine.dns import Address, resolve
-from engine.filters import EPHEMERAL, Peer, acl_allows, security_groups_allow
+from engine.filters import EPHEMERAL, Peer, security_groups_allow
 from engine.policy import (
     RequestContext,
     decide_s3_access,
@@ -135,7 +135,6 @@ def _why_no_route(tracer: Tracer, t: Trace, rtb: str, addr: Address) -> str:
 
 
 def _follow_exit(tracer: Tracer, t: Trace, egress: Side, route: m.Route, addr: Address) -> None:
-    topo = tracer.topo
     target = route.target or ""
     if route.state == "blackhole":
         t.refuse(Code.BLACKHOLE_ROUTE, t.egress_route_table or target, rtb=t.egress_route_table,

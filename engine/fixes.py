@@ -202,13 +202,19 @@ def _allow_statement(q: Question, sid: str, principal: Any | None) -> dict[str, 
     return stmt
 
 
+def _document(text: str | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A policy document and its statements as a list (a single statement may be written bare)."""
+    doc: dict[str, Any] = json.loads(text) if text else {"Version": "2012-10-17", "Statement": []}
+    raw = doc.get("Statement", [])
+    return doc, list(raw) if isinstance(raw, list) else [raw]
+
+
 def _endpoint_policy_change(eng: Engine, q: Question, trace: Trace, vpce: str) -> list[Change]:
     ep = eng.topology.endpoints.get(vpce)
     role = eng.topology.role_of(q.source)
     if ep is None or role is None or trace.refusals[0].statement is not None:
         return []  # an explicit Deny in an endpoint policy is a deliberate guard: leave it to a human
-    doc = json.loads(ep.policy_document) if ep.policy_document else {"Version": "2012-10-17", "Statement": []}
-    statements = doc["Statement"] if isinstance(doc["Statement"], list) else [doc["Statement"]]
+    doc, statements = _document(ep.policy_document)
     stmt = _allow_statement(q, f"Allow{_camel(q.destination.id)}From{_camel(role.role_name)}", "*")
     stmt["Condition"] = {"ArnEquals": {"aws:PrincipalArn": role.arn}}
     new = {**doc, "Statement": [*statements, stmt]}
@@ -224,8 +230,7 @@ def _bucket_policy_change(eng: Engine, q: Question, trace: Trace, refusal: Any) 
     role = eng.topology.role_of(q.source)
     if role is None:
         return []
-    doc = json.loads(bucket.policy) if bucket.policy else {"Version": "2012-10-17", "Statement": []}
-    statements = doc["Statement"] if isinstance(doc["Statement"], list) else [doc["Statement"]]
+    doc, statements = _document(bucket.policy)
     if refusal.statement is not None:
         new_statements = _widen_negated_condition(statements, refusal.statement, trace.request_context or {})
         if new_statements is None:

@@ -45,10 +45,12 @@ def follow_transit_gateway(
             t.refuse(which, table.transit_gateway_route_table_id, rtb=table.transit_gateway_route_table_id,
                      destination=addr.label(), target="(blackhole)", why="")
             return None
-        if not route.transit_gateway_attachments or not route.transit_gateway_attachments[0].transit_gateway_attachment_id:
-            t.cannot_tell(f"{table.transit_gateway_route_table_id}: route {route.destination_cidr_block} names no attachment")
+        target_id = route.transit_gateway_attachments[0].transit_gateway_attachment_id \
+            if route.transit_gateway_attachments else None
+        if not target_id:  # moto returns static routes without their attachment; AWS never does
+            t.cannot_tell(f"{table.transit_gateway_route_table_id}: route {route.destination_cidr_block} "
+                          "names no attachment")
             return None
-        target_id = route.transit_gateway_attachments[0].transit_gateway_attachment_id or ""
         if not back:  # the way back crosses the same gateway: one hop is enough
             t.hop("transit-gateway", table.transit_gateway_id, table.region, hop_note(
                 "transit-gateway", tgw=table.transit_gateway_id, tgw_rtb=table.transit_gateway_route_table_id,

@@ -158,7 +158,8 @@ class Tracer:
             self._observe_direct(t, choice)
             return client
         t.observe(Code.PROXY_CHOSEN, inst.instance_id, runtime=q.runtime, url=q.destination.url,
-                  proxy=choice.proxy, variable=choice.variable, no_proxy_variable=choice.no_proxy_variable or "NO_PROXY",
+                  proxy=choice.proxy, variable=choice.variable,
+                  no_proxy_variable=choice.no_proxy_variable or "NO_PROXY",
                   no_proxy=env.get(choice.no_proxy_variable or "", "(unset)"))
         proxy_side = self._reach_proxy(t, client, choice)
         if proxy_side is not None:

@@ -98,7 +98,8 @@ def test_invalid_field_is_named_by_its_path(tmp_path: Path, article, capsys: pyt
 def test_dangling_route_target_is_refused(tmp_path: Path, article, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     data = json.loads(article.model_dump_json(by_alias=True))
     data["RouteTables"][0]["Routes"].append({"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-0dead0dead0dead0"})
-    code, _, err = run(capsys, "ask", "web-osaka-a -> app-data", "--snapshot", _snapshot_file(tmp_path, json.dumps(data)))
+    path = _snapshot_file(tmp_path, json.dumps(data))
+    code, _, err = run(capsys, "ask", "web-osaka-a -> app-data", "--snapshot", path)
     assert code == 2 and "igw-0dead0dead0dead0 is not in the snapshot" in err
 
 
@@ -108,7 +109,8 @@ def test_name_shared_by_two_instances_is_ambiguous(tmp_path: Path, article, caps
         for tag in inst.get("Tags", []):
             if tag["Key"] == "Name" and tag["Value"] == "batch-tokyo-b":
                 tag["Value"] = "web-tokyo-a"
-    code, _, err = run(capsys, "ask", "web-tokyo-a -> app-data", "--snapshot", _snapshot_file(tmp_path, json.dumps(data)))
+    path = _snapshot_file(tmp_path, json.dumps(data))
+    code, _, err = run(capsys, "ask", "web-tokyo-a -> app-data", "--snapshot", path)
     assert code == 2 and "names 2 instances" in err
 
 
