@@ -44,6 +44,7 @@ class Destination:
     port: int = 443
     key: str | None = None  # S3 object key, when the question named one
     scheme: str = "https"
+    tcp: bool = False  # a plain TCP connection (an instance or bare IP): proxy settings do not apply
 
     @property
     def url(self) -> str:
@@ -133,10 +134,10 @@ def find_destination(topo: Topology, token: str) -> Destination:
     if host in topo.buckets:
         return _bucket(topo, host, None)
     if _is_ip(host):
-        return Destination("ip", host, host, None, port or 443)
+        return Destination("ip", host, host, None, port or 443, tcp=True)
     if host in topo.instances or host.lower() in topo.instances_by_name:
         inst = find_instance(topo, host)
-        return Destination("instance", inst.instance_id, inst.private_ip_address, inst.region, port or 443)
+        return Destination("instance", inst.instance_id, inst.private_ip_address, inst.region, port or 443, tcp=True)
     if "." in host:
         return _from_host(topo, host, port, None)
     known = list(topo.buckets) + [i.name for i in topo.snap.instances if i.name]

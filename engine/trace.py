@@ -151,6 +151,10 @@ class Tracer:
         q = t.question
         inst = client.instance
         assert inst is not None
+        if q.destination.tcp:
+            t.observe(Code.DIRECT_CONNECTION, inst.instance_id, runtime="TCP",
+                      why="a plain TCP connection; proxy settings apply only to HTTP(S) clients")
+            return client
         env = {k: v.value for k, v in inst.proxy_environment.items()}
         choice = choose_proxy(q.destination.url, env, q.runtime)
         t.proxy = choice
