@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from engine import model as m
 from engine.answer import Code, Fix
 from engine.dns import parse_aws_host
 from engine.patch import Change, patched_engine, retarget
@@ -28,7 +29,7 @@ BLAST = {"no_proxy": 0, "identity_policy": 1, "route_table": 2, "endpoint_policy
 OWNER = {"no_proxy": "the client's team (instance environment)", "identity_policy": "the client's team (IAM role)",
          "route_table": "the network team", "endpoint_policy": "the network team (VPC endpoint)",
          "bucket_policy": "the bucket owner"}
-MAX_STEPS = 2
+MAX_STEPS = 3
 
 
 @dataclass
@@ -51,7 +52,7 @@ def propose_fixes(eng: Engine, q: Question, trace: Trace) -> list[Fix]:
     for change in candidates_for(eng, q, trace):
         found.extend(_try(eng, q, [change]))
     found = _drop_redundant(found)
-    baseline = _baseline(eng, q)
+    baseline = _baseline(eng, q, trace)
     for cand in found:
         if cand.verified:
             cand.breaks = _breaks(eng, q, cand.changes, baseline)
@@ -157,7 +158,8 @@ def _route_changes(eng: Engine, q: Question, trace: Trace, code: Code) -> list[C
         return []
     service = "s3" if q.destination.kind == "s3-bucket" else (parse_aws_host(q.destination.host) or _NoHost).service
     out: list[Change] = []
-    if trace.proxy_instance is not None and trace.endpoint and code != Code.NO_ROUTE:
+    at_proxy = trace.proxy_instance is not None or bool(q.source.proxy_ports)
+    if at_proxy and trace.endpoint and code != Code.NO_ROUTE:
         ep = topo.endpoints[trace.endpoint]
         if ep.vpc_endpoint_type == "Gateway" and rtb in ep.route_table_ids:
             out.append(Change("route_table", {"action": "disassociate_endpoint", "route_table": rtb,
@@ -232,10 +234,12 @@ def _bucket_policy_change(eng: Engine, q: Question, trace: Trace, refusal: Any) 
         return []
     doc, statements = _document(bucket.policy)
     if refusal.statement is not None:
-        new_statements = _widen_negated_condition(statements, refusal.statement, trace.request_context or {})
-        if new_statements is None:
+        widened = _widen_negated_condition(statements, refusal.statement, trace.request_context or {})
+        if widened is None:
             return []
-        what = "add the request's value to the condition of the deciding Deny statement"
+        new_statements, added = widened
+        sid = refusal.statement.get("Sid") or "the deciding Deny statement"
+        what = f"add {added} to the condition of {sid} in the bucket policy of {bucket.name}"
     else:
         new_statements = [*statements, _allow_statement(q, f"Allow{_camel(role.role_name)}", {"AWS": role.arn})]
         what = f"allow {q.action} for {role.role_name} in the bucket policy"
@@ -249,12 +253,13 @@ _NEGATED = ("StringNotEquals", "StringNotLike", "StringNotEqualsIgnoreCase", "Ar
 
 
 def _widen_negated_condition(statements: list[dict[str, Any]], deciding: dict[str, Any],
-                             context: dict[str, Any]) -> list[dict[str, Any]] | None:
+                             context: dict[str, Any]) -> tuple[list[dict[str, Any]], str] | None:
     """'Deny unless key = X' with the key present: add the request's value to X (the smallest change)."""
     lowered = {k.lower(): v for k, v in context.items()}
-    out, changed = [], False
+    out: list[dict[str, Any]] = []
+    added: list[str] = []
     for stmt in statements:
-        if stmt != deciding or changed:
+        if stmt != deciding or added:
             out.append(stmt)
             continue
         cond = {op: dict(keys) for op, keys in (stmt.get("Condition") or {}).items()}
@@ -266,9 +271,9 @@ def _widen_negated_condition(statements: list[dict[str, Any]], deciding: dict[st
                 if isinstance(value, str):
                     listed = values if isinstance(values, list) else [values]
                     keys[key] = [*listed, value]
-                    changed = True
+                    added.append(f"{key} = {value}")
         out.append({**stmt, "Condition": cond})
-    return out if changed else None
+    return (out, ", ".join(added)) if added else None
 
 
 def _identity_policy_change(eng: Engine, q: Question) -> list[Change]:
@@ -290,33 +295,40 @@ def _camel(text: str) -> str:
 # --- side effects --------------------------------------------------------------------------------------------
 
 
-def _baseline(eng: Engine, q: Question) -> list[Question]:
-    """Flows from the same source that work today: one per group of buckets that answer alike, plus services."""
+GROUP_BUCKETS_ABOVE = 200
+
+
+def _baseline(eng: Engine, q: Question, trace: Trace) -> list[Question]:
+    """Flows that work today and a fix must not break: from the same source to every bucket (above
+    GROUP_BUCKETS_ABOVE buckets, one per group that answers alike: region, owner, policy) and every
+    interface-endpoint service; and, when the question went through a proxy, the proxy's own flows, since
+    shared proxy-side route tables and endpoint policies are what the costlier fixes change."""
+    sources = [q.source] + ([trace.proxy_instance] if trace.proxy_instance is not None else [])
     topo = eng.topology
+    grouped = len(topo.buckets) > GROUP_BUCKETS_ABOVE
     seen: set[tuple[str, str, str | None]] = set()
-    out: list[Question] = []
+    dests: list[str] = []
     for bucket in topo.snap.buckets:
-        key = (bucket.region, bucket.owner_id, bucket.policy)
-        if key in seen or bucket.name == q.destination.id:
-            continue
-        seen.add(key)
-        out.append(_flow(eng, q, f"bucket {bucket.name}"))
-    for host in sorted({host for _vpc, host in topo.private_dns_endpoint}):
-        out.append(_flow(eng, q, host))
-    return [f for f in out if eng.trace(f).verdict == "reachable"]
+        key = (bucket.region, bucket.owner_id, bucket.policy) if grouped else (bucket.name, "", None)
+        if key not in seen:
+            seen.add(key)
+            dests.append(f"bucket {bucket.name}")
+    dests += sorted({host for _vpc, host in topo.private_dns_endpoint})
+    flows = [_flow(eng, src, q, d) for src in sources for d in dests]
+    return [f for f in flows if not (f.source is q.source and f.destination.id == q.destination.id)
+            and eng.trace(f).verdict == "reachable"]
 
 
-def _flow(eng: Engine, q: Question, dest: str) -> Question:
-    return eng.parse(f"{q.source.instance_id} -> {dest}", runtime=q.runtime, action=q.action)
+def _flow(eng: Engine, source: m.Instance, q: Question, dest: str) -> Question:
+    return eng.parse(f"{source.instance_id} -> {dest}", runtime=q.runtime, action=q.action)
 
 
 def _breaks(eng: Engine, q: Question, changes: list[Change], baseline: list[Question]) -> list[str]:
     patched, _ = patched_engine(eng, q, changes)
     broken = []
     for flow in baseline:
-        moved = retarget(patched, flow)
-        if patched.trace(moved).verdict != "reachable":
-            broken.append(f"{q.source.name or q.source.instance_id} → {flow.destination.id}")
+        if patched.trace(retarget(patched, flow)).verdict != "reachable":
+            broken.append(f"{flow.source.name or flow.source.instance_id} → {flow.destination.id}")
     return broken
 
 
