@@ -30,7 +30,12 @@ from engine.tgw import follow_transit_gateway
 from engine.topology import Topology
 from engine.wording import detail, hop_note
 
-MAX_TRANSITS = 6  # peering / transit-gateway hand-offs followed before giving up (loops in bad configs)
+MAX_TRANSITS = 6
+# Proxy settings that make the client fail outright rather than connect directly (engine/proxy sources).
+_CLIENT_ERRORS = {
+    "CGI_REFUSED": "Go refuses HTTP_PROXY when REQUEST_METHOD is set (CGI), and the request errors out",
+    "PROXY_URL_UNSUPPORTED": "the proxy URL is not one this client accepts (e.g. requests and a bare host:port)",
+}  # peering / transit-gateway hand-offs followed before giving up (loops in bad configs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,24 +163,29 @@ class Tracer:
         env = {k: v.value for k, v in inst.proxy_environment.items()}
         choice = choose_proxy(q.destination.url, env, q.runtime)
         t.proxy = choice
+        if choice.reason in _CLIENT_ERRORS:
+            t.refuse(Code.CLIENT_PROXY_ERROR, inst.instance_id, runtime=q.runtime, why=_CLIENT_ERRORS[choice.reason])
+            return None
         if choice.proxy is None:
             self._observe_direct(t, choice)
             return client
         t.observe(Code.PROXY_CHOSEN, inst.instance_id, runtime=q.runtime, url=q.destination.url,
-                  proxy=choice.proxy, variable=choice.variable,
+                  proxy=choice.display_proxy, variable=choice.variable,
                   no_proxy_variable=choice.no_proxy_variable or "NO_PROXY",
                   no_proxy=env.get(choice.no_proxy_variable or "", "(unset)"))
         proxy_side = self._reach_proxy(t, client, choice)
         if proxy_side is not None:
             t.observe(Code.RESOLVED_AT_PROXY, proxy_side.instance.instance_id if proxy_side.instance else "",
-                      proxy=choice.proxy, host=q.destination.host)
+                      proxy=choice.display_proxy, host=q.destination.host)
         return proxy_side
 
     def _observe_direct(self, t: Trace, choice: ProxyChoice) -> None:
         q = t.question
         if choice.bypass_entry:
+            compared = choice.checked_host or q.destination.host
+            note = f" (the name {q.runtime} compares for {q.destination.host})" if compared != q.destination.host else ""
             t.observe(Code.NO_PROXY_MATCH, q.source.instance_id, runtime=q.runtime,
-                      variable=choice.no_proxy_variable, entry=choice.bypass_entry, host=q.destination.host)
+                      variable=choice.no_proxy_variable, entry=choice.bypass_entry, host=compared, compared=note)
         else:
             t.observe(Code.DIRECT_CONNECTION, q.source.instance_id, runtime=q.runtime, why=choice.reason)
 
@@ -201,10 +211,12 @@ class Tracer:
             t.cannot_tell(f"proxy address {res.address.ip} is {proxy_eni.network_interface_id}, not an instance")
             return None
         if inst.proxy_ports and port not in inst.proxy_ports:
-            t.refuse(Code.PROXY_UNREACHABLE, inst.instance_id, url=choice.proxy, source=client.eni.private_ip_address,
+            t.refuse(Code.PROXY_UNREACHABLE, inst.instance_id, url=choice.display_proxy,
+                     source=client.eni.private_ip_address,
                      why=f"{inst.instance_id} listens on {inst.proxy_ports}, not {port}")
             return None
-        t.hop("proxy", inst.instance_id, inst.region, hop_note("proxy", url=choice.proxy, variable=choice.variable))
+        t.hop("proxy", inst.instance_id, inst.region, hop_note("proxy", url=choice.display_proxy,
+                                                               variable=choice.variable))
         t.proxy_instance = inst
         return proxy
 

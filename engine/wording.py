@@ -45,8 +45,9 @@ DETAILS: dict[str, str] = {
                                  " internet gateway, NAT gateway or gateway endpoint cannot be used through it",
     Code.ENDPOINT_NOT_AVAILABLE: "{vpce} is in state {state}",
     Code.NAT_NO_INTERNET_ROUTE: "NAT gateway {nat} has no route to the internet: {why}",
+    Code.CLIENT_PROXY_ERROR: "{runtime} fails before sending anything: {why}",
     Code.PROXY_CHOSEN: "{runtime} sends {url} to proxy {proxy} (from {variable}; {no_proxy_variable}={no_proxy})",
-    Code.NO_PROXY_MATCH: "{runtime} connects directly: {variable} entry {entry!r} matches {host}",
+    Code.NO_PROXY_MATCH: "{runtime} connects directly: {variable} entry {entry!r} matches {host}{compared}",
     Code.DIRECT_CONNECTION: "{runtime} connects directly: {why}",
     Code.RESOLVED_AT_PROXY: "the proxy {proxy} resolves {host} and routes it from its own subnet; the client's own"
                             " endpoints and route tables play no part",

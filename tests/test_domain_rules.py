@@ -204,3 +204,25 @@ def test_transit_gateway_carries_the_leg_to_a_proxy_with_return_routes() -> None
     a = s.engine().ask("client -> data-there", fixes=False)
     assert a.verdict == "reachable"
     assert kinds(a).count("transit-gateway") == 1 and "proxy" in kinds(a)
+
+
+def test_go_client_under_cgi_fails_instead_of_going_direct() -> None:
+    """Go's httpproxy returns an error for HTTP_PROXY when REQUEST_METHOD is set (CGI): the request fails, it
+    does not quietly go direct (golang.org/x/net/http/httpproxy, proxyForURL)."""
+    s = Small()
+    s.b.gateway_endpoint(s.vpc, "s3", [s.private_rtb])
+    s.client(proxy_env={"HTTP_PROXY": "http://10.0.0.5:3128", "REQUEST_METHOD": "GET"})
+    a = s.engine().ask("client -> http://data-here.s3.eu-west-1.amazonaws.com/x as go", fixes=False)
+    assert a.blocked_by is not None and a.blocked_by.code == "CLIENT_PROXY_ERROR"
+
+
+def test_botocore_compares_no_proxy_with_the_regional_endpoint_not_the_bucket_host() -> None:
+    """botocore checks NO_PROXY once per client against its endpoint (s3.<region>.amazonaws.com), so an entry
+    naming the bucket's virtual host does not bypass the proxy for the AWS CLI (botocore endpoint.py)."""
+    s, _ = _proxy_pair()
+    s.b.items["instances"].pop()
+    s.client(proxy_env={"HTTPS_PROXY": "http://proxy.corp.example:3128",
+                        "NO_PROXY": "data-here.s3.eu-west-1.amazonaws.com"})
+    eng = s.engine()
+    assert "proxy" in kinds(eng.ask("client -> data-here", fixes=False))
+    assert "proxy" not in kinds(eng.ask("client -> data-here as curl", fixes=False))

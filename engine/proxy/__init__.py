@@ -4,8 +4,8 @@ Every runtime reads "the proxy environment" its own way; the rules, each tied to
 from, live in ``rules_<runtime>.py``. This module is the public surface: normalize a runtime name, choose a
 proxy, read and render the exclusion list, and print a copy-paste line for a fix.
 
-Hot path: ``choose_proxy`` parses the URL once per distinct URL and each exclusion list once per distinct value
-(``functools.lru_cache``); ``ipaddress`` is consulted only for text that looks like an IP.
+Hot path: ``choose_proxy`` parses the URL once per distinct URL and each exclusion list once per distinct
+value (``functools.lru_cache``); ``ipaddress`` is consulted only for text that looks like an IP.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def normalize_runtime(name: str) -> str:
 
 
 def choose_proxy(url: str, env: Mapping[str, str], runtime: str) -> ProxyChoice:
-    """How ``runtime`` sends ``url`` given ``env``: the proxy used (or None), the variable, the matching exclusion."""
+    """How ``runtime`` sends ``url`` given ``env``: proxy (or None), its variable, the matching exclusion."""
     rules = _RULES.get(runtime) or _RULES[normalize_runtime(runtime)]
     return rules.choose(parse_target(url), env)
 
@@ -125,8 +125,8 @@ def render_exclusions(runtime: str, entries: Sequence[str]) -> str:
 def env_line(runtime: str, variable: str, value: str, env: Mapping[str, str] | None = None) -> str:
     """A copy-paste sh line setting ``variable`` to ``value`` for ``runtime``.
 
-    Env runtimes: ``export NO_PROXY="..."``. Java: properties go into JAVA_TOOL_OPTIONS (which the JVM reads and
-    lets a later ``-D`` win), keeping what is already there; note that a command-line, JDK_JAVA_OPTIONS or
+    Env runtimes: ``export NO_PROXY="..."``. Java: properties go into JAVA_TOOL_OPTIONS (which the JVM
+    reads and lets a later ``-D`` win), keeping what is already there; a command-line, JDK_JAVA_OPTIONS or
     JAVA_OPTS ``-D`` of the same property still outranks it. Node: setting a *proxy* variable also needs
     NODE_USE_ENV_PROXY=1 (added unless ``env`` shows it is already on); exclusions need nothing more.
     """

@@ -11,7 +11,7 @@ import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-# --- reason codes ---------------------------------------------------------------------------------------------
+# --- reason codes ------------------------------------------------------------------------------------------
 # Codes, not prose (wording lives in bot/ and the CLI renderer). Named to sit next to Reachability Analyzer's.
 PROXY_ENV = "PROXY_ENV"  # a proxy setting applies and no exclusion matched: the request goes to the proxy
 NO_PROXY_MATCH = "NO_PROXY_MATCH"  # an exclusion entry matched the host: direct
@@ -22,7 +22,10 @@ CGI_IGNORED = "CGI_IGNORED"  # HTTP_PROXY dropped because REQUEST_METHOD is set 
 CGI_REFUSED = "CGI_REFUSED"  # Go: the request *fails* (error) rather than use HTTP_PROXY under CGI
 UPPERCASE_HTTP_PROXY_IGNORED = "UPPERCASE_HTTP_PROXY_IGNORED"  # curl never reads HTTP_PROXY, only http_proxy
 RUNTIME_IGNORES_ENV = "RUNTIME_IGNORES_ENV"  # proxy variables are set but this runtime does not read them
-PROXY_URL_UNSUPPORTED = "PROXY_URL_UNSUPPORTED"  # the value is set but the runtime cannot use it (Node: no scheme)
+# The proxy value is set but the runtime cannot use it: no proxy is used, and depending on the runtime the
+# request fails (requests: InvalidProxyURL for "proxy:3128") or goes direct (Node ignores a non-http(s)
+# value; Node 24 even refuses to start when the value is not a URL at all).
+PROXY_URL_UNSUPPORTED = "PROXY_URL_UNSUPPORTED"
 
 REASONS: tuple[str, ...] = (
     PROXY_ENV,
@@ -154,7 +157,7 @@ _IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 @functools.lru_cache(maxsize=4096)
 def parse_ip(text: str) -> _IPAddress | None:
-    """An IP literal (no zone id, no leading zeros: what curl's inet_pton, Go's ParseIP and Node accept), else None.
+    """An IP literal (no zone id, no leading zeros: as curl's inet_pton, Go's ParseIP and Node), else None.
 
     Only called when the text could be an IP, so host names never reach ``ipaddress``.
     """
@@ -167,14 +170,14 @@ def parse_ip(text: str) -> _IPAddress | None:
 
 
 def is_loopback(ip: _IPAddress) -> bool:
-    """Go's net.IP.IsLoopback: 127/8, ::1, and IPv4-mapped 127/8 (ipaddress says False for the mapped form)."""
+    """Go's net.IP.IsLoopback: 127/8, ::1 and IPv4-mapped 127/8 (ipaddress says False for the mapped form)."""
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         return ip.ipv4_mapped.is_loopback
     return ip.is_loopback
 
 
 def first_set(env: Mapping[str, str], *names: str) -> tuple[str | None, str | None]:
-    """(variable, value) of the first name set to a non-empty value: curl_getenv, Go's getEnvAny, JS ``a || b``."""
+    """(variable, value) of the first name with a non-empty value (curl_getenv, getEnvAny, JS ``a || b``)."""
     for name in names:
         value = env.get(name)
         if value:

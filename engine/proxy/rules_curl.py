@@ -4,16 +4,17 @@ Sources: curl lib/url.c (``detect_proxy`` and the no_proxy lookup in ``create_co
 lib/noproxy.c (``Curl_check_noproxy``), lib/getenv.c (an empty variable counts as unset),
 tests/unit/unit1614.c, docs/cmdline-opts/noproxy.d; checked against curl 7.88.1 on the build machine.
 
-- proxy: ``<scheme>_proxy`` lowercase first, then uppercase, except that ``HTTP_PROXY`` is never read (CGI safety);
-  then ``all_proxy``, then ``ALL_PROXY``. A value without a scheme means http://.
-- exclusions: ``no_proxy`` first, then ``NO_PROXY``. The whole value ``*`` (exactly) disables the proxy; a ``*``
-  inside a list, or with blanks around it, matches nothing. Entries are split on commas *and* blanks.
-- host names: one trailing dot ignored on both sides, one leading dot ignored on the entry, then an exact or a
-  tail match on a label boundary, case-insensitive. ``*.example.com`` is a literal and matches nothing.
+- proxy: ``<scheme>_proxy`` lowercase first, then uppercase, except that ``HTTP_PROXY`` is never read (CGI
+  safety); then ``all_proxy``, then ``ALL_PROXY``. A value without a scheme means http://.
+- exclusions: ``no_proxy`` first, then ``NO_PROXY``. The whole value ``*`` (exactly) disables the proxy; a
+  ``*`` inside a list, or with blanks around it, matches nothing. Entries are split on commas *and* blanks.
+- host names: one trailing dot ignored on both sides, one leading dot ignored on the entry, then an exact or
+  a tail match on a label boundary, case-insensitive. ``*.example.com`` is a literal and matches nothing.
 - IPv4 hosts: entries are IPv4 addresses or CIDR blocks (7.86.0+); name entries never match an IPv4 host.
-- IPv6 hosts: url.c cuts the brackets off before noproxy.c sees the name, so noproxy.c's own IPv6/CIDR branch
-  (keyed on a leading '[') is never taken for a URL: the literal is compared as a plain name (``::1`` matches,
-  ``[::1]`` and ``::/0`` do not; observed with 7.88.1). The domain-rules table's "CIDR since 7.86.0" is IPv4 only.
+- IPv6 hosts: url.c cuts the brackets off before noproxy.c sees the name, so noproxy.c's own IPv6/CIDR
+  branch (keyed on a leading '[') is never taken for a URL: the literal is compared as a plain name (``::1``
+  matches, ``[::1]`` and ``::/0`` do not; observed with 7.88.1). The domain-rules table's "CIDR since
+  7.86.0" is IPv4 only.
 - ``host:port`` entries never match (the name compared carries no port). Loopback has no special case.
 """
 
@@ -37,11 +38,16 @@ def _proxy_setting(scheme: str, env: Mapping[str, str]) -> tuple[str | None, str
     return m.first_set(env, *names, "all_proxy", "ALL_PROXY")
 
 
+@functools.lru_cache(maxsize=1024)
+def _tokens(value: str) -> tuple[str, ...]:
+    return tuple(_TOKENS.findall(value))
+
+
 def exclusion_setting(env: Mapping[str, str]) -> tuple[str, list[str]]:
     variable, value = m.first_set(env, "no_proxy", "NO_PROXY")
     if variable is None or value is None:
         return "NO_PROXY", []
-    return variable, _TOKENS.findall(value)
+    return variable, list(_tokens(value))
 
 
 def choose(target: Target, env: Mapping[str, str]) -> ProxyChoice:
@@ -54,7 +60,7 @@ def choose(target: Target, env: Mapping[str, str]) -> ProxyChoice:
     if no_value is not None:
         if no_value == "*":
             return ProxyChoice(None, variable, no_var, "*", m.NO_PROXY_ALL, target.host)
-        for entry in _TOKENS.findall(no_value):
+        for entry in _tokens(no_value):
             if entry_matches(entry, target.host, target.port):
                 return ProxyChoice(None, variable, no_var, entry, m.NO_PROXY_MATCH, target.host)
     return ProxyChoice(m.with_default_scheme(value), variable, no_var, None, m.PROXY_ENV, target.host)

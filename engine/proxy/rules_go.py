@@ -4,17 +4,19 @@ Sources: golang.org/x/net http/httpproxy/proxy.go (``FromEnvironment``, ``getEnv
 ``useProxy``, ``config.init``, ``parseProxy``, ``canonicalAddr``, the matchers) and proxy_test.go
 (``UseProxyTests``); Go's net.SplitHostPort / ParseIP / ParseCIDR for the entry grammar.
 
-- variables: ``HTTPS_PROXY`` then ``https_proxy`` (uppercase first; empty counts as unset), same for HTTP and NO.
-  No ALL_PROXY. A value whose scheme is not http/https/socks5 (``proxy:3128``) gets ``http://`` in front.
-- CGI (``REQUEST_METHOD`` non-empty): for an ``http://`` URL with an HTTP proxy set (either case) Go returns an
-  *error*, "refusing to use HTTP_PROXY value in CGI environment": the request fails. The domain-rules table's
-  "HTTP_PROXY ignored under CGI" is wrong for Go; HTTPS_PROXY is still used.
+- variables: ``HTTPS_PROXY`` then ``https_proxy`` (uppercase first; empty counts as unset), same for HTTP
+  and NO. No ALL_PROXY. A value whose scheme is not http/https/socks5 (``proxy:3128``) gets ``http://`` in
+  front.
+- CGI (``REQUEST_METHOD`` non-empty): for an ``http://`` URL with an HTTP proxy set (either case) Go returns
+  an *error*, "refusing to use HTTP_PROXY value in CGI environment": the request fails. The domain-rules
+  table's "HTTP_PROXY ignored under CGI" is wrong for Go; HTTPS_PROXY is still used.
 - ``localhost`` (exactly, as written) and loopback IPs (127/8, ::1, IPv4-mapped 127/8) are never proxied.
 - NO_PROXY: comma-split, trimmed, lowercased. ``*`` anywhere disables the proxy. IPv4/IPv6 CIDR blocks, IPs,
-  ``ip:port`` / ``[ipv6]:port``; names: ``x.com`` matches x.com and its subdomains, ``.x.com`` and ``*.x.com``
-  subdomains only, always on a label boundary; ``name:port`` must match the port, which defaults from the
-  scheme (443/80), so ``s3.amazonaws.com:443`` matches a plain https URL. A bare ``[::1]`` (brackets, no
-  port) is taken as a name and matches nothing. Name entries are also suffix-matched against IP hosts.
+  ``ip:port`` / ``[ipv6]:port``; names: ``x.com`` matches x.com and its subdomains, ``.x.com`` and
+  ``*.x.com`` subdomains only, always on a label boundary; ``name:port`` must match the port, which defaults
+  from the scheme (443/80), so ``s3.amazonaws.com:443`` matches a plain https URL. A bare ``[::1]``
+  (brackets, no port) is taken as a name and matches nothing. Name entries are also suffix-matched against
+  IP hosts.
 """
 
 from __future__ import annotations

@@ -6,25 +6,30 @@ jdk13u sources and in JDK 25's src.zip), HotSpot's JAVA_TOOL_OPTIONS parsing and
 JDK_JAVA_OPTIONS; observed with OpenJDK 17.0.15 and Temurin 25 on the build machine.
 
 - the JDK never reads HTTP(S)_PROXY / NO_PROXY. Properties reach us as keys of the env mapping
-  (``https.proxyHost``, as collected from the process) or as ``-Dkey=value`` in JAVA_TOOL_OPTIONS (read by the
-  JVM, lowest precedence), JDK_JAVA_OPTIONS (java launcher, JDK 9+), JAVA_OPTS (only a launch-script convention:
-  Tomcat and friends put it on the command line); later wins, a plain key wins over all. Quotes are honoured.
-- an https URL uses ``https.proxyHost``, else the legacy ``proxyHost``, else ``socksProxyHost``: it never falls back
-  to ``http.proxyHost``. The port is ``<same prefix>Port``, else the legacy ``proxyPort``, else 443 (https) / 80
-  (http) / 1080 (SOCKS). The proxy is spoken to in plain HTTP: we report ``http://host:port``.
-- exclusions: ``http.nonProxyHosts`` for http *and* https; ``|``-separated, lowercased, *not* trimmed; ``*`` alone
-  matches everything (the domain-rules table says "n/a": wrong), ``*x`` / ``x*`` / ``*x*`` are suffix / prefix /
-  substring matches with no label boundary (``*amazonaws.com`` also matches ``notamazonaws.com``); everything
-  else is an exact, literal match, so ``.amazonaws.com`` matches nothing and CIDR blocks are literals. IPv6 hosts
-  are compared bracketed (``[::1]``), as ``URI.getHost`` returns them.
-- loopback: unset ``http.nonProxyHosts`` means ``localhost|127.*|[::1]|0.0.0.0|[::0]``; a non-empty value gets those
-  defaults *appended* (JDK 13+ source; observed on 17 and 25), an empty value means no exclusions at all.
+  (``https.proxyHost``, as collected from the process) or as ``-Dkey=value`` in JAVA_TOOL_OPTIONS (read by
+  the JVM, lowest precedence), JDK_JAVA_OPTIONS (java launcher, JDK 9+), JAVA_OPTS (only a launch-script
+  convention: Tomcat and friends put it on the command line); later wins, a plain key wins over all. Quotes
+  are honoured.
+- an https URL uses ``https.proxyHost``, else the legacy ``proxyHost``, else ``socksProxyHost``: it never
+  falls back to ``http.proxyHost``. The port is ``<same prefix>Port``, else the legacy ``proxyPort``, else
+  443 (https) / 80 (http) / 1080 (SOCKS). The proxy is spoken to in plain HTTP: we report
+  ``http://host:port``.
+- exclusions: ``http.nonProxyHosts`` for http *and* https; ``|``-separated, lowercased, *not* trimmed; ``*``
+  alone matches everything (the domain-rules table says "n/a": wrong), ``*x`` / ``x*`` / ``*x*`` are suffix
+  / prefix / substring matches with no label boundary (``*amazonaws.com`` also matches
+  ``notamazonaws.com``); everything else is an exact, literal match, so ``.amazonaws.com`` matches nothing
+  and CIDR blocks are literals. IPv6 hosts are compared bracketed (``[::1]``), as ``URI.getHost`` returns
+  them.
+- loopback: unset ``http.nonProxyHosts`` means ``localhost|127.*|[::1]|0.0.0.0|[::0]``; a non-empty value
+  gets those defaults *appended* (JDK 13+ source; observed on 17 and 25), an empty value means no exclusions
+  at all.
 
 Not encoded: the AWS SDK for Java 2.x HTTP clients (Apache, UrlConnection, CRT) build their own
-ProxyConfiguration (aws-sdk-java-v2 utils ProxySystemPropertyConfigProvider / ProxyEnvironmentVariableConfigProvider):
-system properties keyed by the *proxy* scheme (default ``http``: ``http.proxyHost``/``http.proxyPort`` even for
-https targets), and when no property is set at all, ``http_proxy``/``HTTP_PROXY`` and ``no_proxy``/``NO_PROXY``
-from the environment. That differs enough to deserve its own runtime name if the product needs it.
+ProxyConfiguration (aws-sdk-java-v2 utils ProxySystemPropertyConfigProvider /
+ProxyEnvironmentVariableConfigProvider): system properties keyed by the *proxy* scheme (default ``http``:
+``http.proxyHost``/``http.proxyPort`` even for https targets), and when no property is set at all,
+``http_proxy``/``HTTP_PROXY`` and ``no_proxy``/``NO_PROXY`` from the environment. That differs enough to
+deserve its own runtime name if the product needs it.
 """
 
 from __future__ import annotations
@@ -39,7 +44,10 @@ SEPARATOR = "|"
 PROPERTY = "http.nonProxyHosts"
 DEFAULT_NON_PROXY_HOSTS = ("localhost", "127.*", "[::1]", "0.0.0.0", "[::0]")
 _OPTION_VARIABLES = ("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "JAVA_OPTS")  # lowest precedence first
-_HOST_PREFIXES = {"https": ("https.proxy", "proxy", "socksProxy"), "http": ("http.proxy", "proxy", "socksProxy")}
+_HOST_PREFIXES = {
+    "https": ("https.proxy", "proxy", "socksProxy"),
+    "http": ("http.proxy", "proxy", "socksProxy"),
+}
 _ENV_PROXY_VARIABLES = {"https": ("https_proxy", "HTTPS_PROXY"), "http": ("http_proxy", "HTTP_PROXY")}
 
 
@@ -49,7 +57,9 @@ def system_properties(env: Mapping[str, str]) -> dict[str, str]:
     for variable in _OPTION_VARIABLES:
         if env.get(variable):
             props.update(_parse_options(env[variable]))
-    props.update({k: v for k, v in env.items() if "." in k or k in ("proxyHost", "proxyPort", "socksProxyHost")})
+    props.update(
+        {k: v for k, v in env.items() if "." in k or k in ("proxyHost", "proxyPort", "socksProxyHost")}
+    )
     return props
 
 
@@ -112,7 +122,9 @@ def choose(target: Target, env: Mapping[str, str]) -> ProxyChoice:
             user_set = own is not None and entry in own.split("|")
             reason = m.NO_PROXY_ALL if entry == "*" else m.NO_PROXY_MATCH if user_set else m.LOOPBACK_DIRECT
             return ProxyChoice(None, variable, PROPERTY, entry, reason, urlhost)
-    return ProxyChoice(_proxy_url(found, props, target.scheme), variable, PROPERTY, None, m.PROXY_ENV, urlhost)
+    return ProxyChoice(
+        _proxy_url(found, props, target.scheme), variable, PROPERTY, None, m.PROXY_ENV, urlhost
+    )
 
 
 def entry_matches(entry: str, host: str, port: int | None = None, scheme: str = "https") -> bool:

@@ -1,26 +1,31 @@
 """CPython urllib as botocore and the AWS CLI use it (the product's default runtime).
 
-Sources: CPython Lib/urllib/request.py (``getproxies_environment``, ``proxy_bypass_environment``, ``_splitport``;
-unchanged in substance from 3.8 to 3.14) and Lib/test/test_urllib.py; botocore/utils.py
-(``get_environ_proxies``, ``should_bypass_proxies``), botocore/endpoint.py (``EndpointCreator.create_endpoint``
-calls ``_get_proxies(endpoint_url)``) and botocore/httpsession.py (``ProxyConfiguration.proxy_url_for``,
-``_fix_proxy_url``); checked with CPython 3.11 and botocore 1.43 on the build machine.
+Sources: CPython Lib/urllib/request.py (``getproxies_environment``, ``proxy_bypass_environment``,
+``_splitport``; unchanged in substance from 3.8 to 3.14) and Lib/test/test_urllib.py; botocore/utils.py
+(``get_environ_proxies``, ``should_bypass_proxies``), botocore/endpoint.py
+(``EndpointCreator.create_endpoint`` calls ``_get_proxies(endpoint_url)``) and botocore/httpsession.py
+(``ProxyConfiguration.proxy_url_for``, ``_fix_proxy_url``); checked with CPython 3.11 and botocore 1.43 on
+the build machine.
 
-- variables: every ``*_proxy`` name in any case; a name whose ``_proxy`` suffix is lowercase wins, and an *empty*
-  lowercase one removes the entry altogether (``no_proxy=""`` hides ``NO_PROXY``). With REQUEST_METHOD present
-  (CGI) the uppercase ``HTTP_PROXY`` is dropped; ``http_proxy`` still counts.
-- only the URL scheme's key is used: urllib and botocore ignore ALL_PROXY (requests does not; see rules_requests).
-- exclusions: the whole value ``*`` (exactly, no blanks) bypasses everything; otherwise comma-separated entries,
-  stripped, leading dots removed, lowercased, matched exactly or as a suffix on a label boundary, against the
-  host and against ``host:port``. So ``host:port`` entries match only URLs that spell the port out, and
-  ``[::1]`` (bracketed) is the IPv6 form that matches. No CIDR, no ``*.`` glob: ``*.amazonaws.com`` is a literal.
-- botocore decides **once per client, on the client's endpoint URL** (``https://s3.<region>.amazonaws.com``),
-  then applies the result to every request, including virtual-hosted ``<bucket>.s3.<region>.amazonaws.com``
-  ones. So ``NO_PROXY=app-data.s3.ap-northeast-3.amazonaws.com`` does *not* bypass the proxy for the AWS CLI
+- variables: every ``*_proxy`` name in any case; a name whose ``_proxy`` suffix is lowercase wins, and an
+  *empty* lowercase one removes the entry altogether (``no_proxy=""`` hides ``NO_PROXY``). With
+  REQUEST_METHOD present (CGI) the uppercase ``HTTP_PROXY`` is dropped; ``http_proxy`` still counts.
+- only the URL scheme's key is used: urllib and botocore ignore ALL_PROXY (requests does not; see
+  rules_requests).
+- exclusions: the whole value ``*`` (exactly, no blanks) bypasses everything; otherwise comma-separated
+  entries, stripped, leading dots removed, lowercased, matched exactly or as a suffix on a label boundary,
+  against the host and against ``host:port``. So ``host:port`` entries match only URLs that spell the port
+  out, and ``[::1]`` (bracketed) is the IPv6 form that matches. No CIDR, no ``*.`` glob: ``*.amazonaws.com``
+  is a literal.
+- botocore decides **once per client, on the client's endpoint URL**
+  (``https://s3.<region>.amazonaws.com``), then applies the result to every request, including
+  virtual-hosted ``<bucket>.s3.<region>.amazonaws.com`` ones. So
+  ``NO_PROXY=app-data.s3.ap-northeast-3.amazonaws.com`` does *not* bypass the proxy for the AWS CLI
   (observed: boto3 still sends ``CONNECT app-data.s3...:443`` to the proxy). Not in the domain-rules table.
   We map an S3 virtual-hosted name back to its endpoint; access points, S3 Control and Transfer Acceleration
   names are left as they are (their client endpoint cannot be read from the request host).
-- a proxy value without a scheme becomes ``http://value`` (``_fix_proxy_url``); loopback has no special case.
+- a proxy value without a scheme becomes ``http://value`` (``_fix_proxy_url``); loopback has no special
+  case.
 """
 
 from __future__ import annotations
@@ -52,7 +57,7 @@ def botocore_checked_host(host: str) -> str:
 
 
 def urllib_proxies(env: Mapping[str, str]) -> tuple[dict[str, tuple[str, str]], str | None]:
-    """getproxies_environment(): {"https": (value, variable), "no": ...}, and the variable CGI dropped, if any."""
+    """getproxies_environment(): {"https": (value, variable), ...} and the variable CGI dropped, if any."""
     found: dict[str, tuple[str, str]] = {}
     lowercase: list[tuple[str, str, str]] = []
     for name, value in env.items():

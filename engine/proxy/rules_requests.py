@@ -2,24 +2,30 @@
 
 Sources: requests/utils.py (``should_bypass_proxies``, ``get_environ_proxies``, ``resolve_proxies``,
 ``select_proxy``, ``is_valid_cidr``, ``address_in_network``, ``is_ipv4_address``) and requests/adapters.py
-(``prepend_scheme_if_needed(proxy, "http")``); requests 2.34.2 installed here, compared with 2.32.3 and 2.33.x.
+(``prepend_scheme_if_needed(proxy, "http")``); requests 2.34.2 installed here, compared with 2.32.3 and
+2.33.x.
 
 The domain-rules table says "as urllib"; it is not:
 - requests reads ``no_proxy`` *or* ``NO_PROXY`` itself (``os.environ.get(k) or os.environ.get(K)``: an empty
   lowercase falls through to the uppercase), runs its own match, and only then asks urllib's
   ``proxy_bypass(hostname)`` (urllib's lowercase-wins view of the environment, host without port).
-- its own match: blanks removed, comma-split. For an IPv4 host (``socket.inet_aton``): IPv4 CIDR blocks and exact
-  addresses. Otherwise: leading dots stripped, exact or suffix on a label boundary against the host and against
-  ``host:port`` (port only when the URL spells it out). Label boundary since **2.34.0**; up to 2.33.x it was a plain
-  ``str.endswith`` (``example.com`` also matched ``badexample.com``, entries case-sensitive). We encode 2.34.
+- its own match: blanks removed, comma-split. For an IPv4 host (``socket.inet_aton``): IPv4 CIDR blocks and
+  exact addresses. Otherwise: leading dots stripped, exact or suffix on a label boundary against the host
+  and against ``host:port`` (port only when the URL spells it out). Label boundary since **2.34.0**; up to
+  2.33.x it was a plain ``str.endswith`` (``example.com`` also matched ``badexample.com``, entries
+  case-sensitive). We encode 2.34.
 - proxies come from urllib's ``getproxies()`` (same CGI rule), and requests falls back to ``ALL_PROXY`` /
   ``all_proxy`` (key ``all``) when the scheme has none: unlike urllib and botocore.
 - the whole value ``*`` bypasses everything only through urllib's check (urllib's view of the variables).
+- a proxy value without a scheme gets ``http://`` (``prepend_scheme_if_needed``), except that urllib3 reads
+  a single-label ``proxy:3128`` as scheme ``proxy:``: the request then fails with InvalidProxyURL
+  (observed).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import socket
 from collections.abc import Mapping
 
@@ -28,6 +34,7 @@ from engine.proxy import rules_python as py
 from engine.proxy.model import ProxyChoice, Target
 
 SEPARATOR = ","
+_LOOKS_LIKE_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+-]*:")  # urllib3.util.url's scheme test, no "//" needed
 
 
 def _entries(value: str) -> list[str]:
@@ -55,10 +62,12 @@ def choose(target: Target, env: Mapping[str, str]) -> ProxyChoice:
             if _own_match(entry, target.host, target.port):
                 return ProxyChoice(None, variable, own_var, entry, m.NO_PROXY_MATCH, target.host)
     if urllib_no is not None:
-        entry = py.urllib_bypass(target.host, urllib_no[0])  # hostname only: no port, no brackets
-        if entry is not None:
-            reason = m.NO_PROXY_ALL if entry == "*" and urllib_no[0] == "*" else m.NO_PROXY_MATCH
-            return ProxyChoice(None, variable, urllib_no[1], entry, reason, target.host)
+        hit = py.urllib_bypass(target.host, urllib_no[0])  # hostname only: no port, no brackets
+        if hit is not None:
+            reason = m.NO_PROXY_ALL if hit == "*" and urllib_no[0] == "*" else m.NO_PROXY_MATCH
+            return ProxyChoice(None, variable, urllib_no[1], hit, reason, target.host)
+    if "://" not in value and _LOOKS_LIKE_SCHEME.match(value):
+        return ProxyChoice(None, variable, no_var, None, m.PROXY_URL_UNSUPPORTED, target.host)
     return ProxyChoice(m.with_default_scheme(value), variable, no_var, None, m.PROXY_ENV, target.host)
 
 
