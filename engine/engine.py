@@ -75,7 +75,7 @@ def to_answer(t: Trace, snap: m.Snapshot, origin: str, now: datetime | None = No
         caveats=list(t.caveats),
         snapshot=SnapshotInfo(source=origin, taken_at=snap.taken_at.isoformat(), age=_age(snap.taken_at, now)),
         runtime=q.runtime,
-        action=q.action,
+        action=q.action if dest.kind == "s3-bucket" else "",
         request_context=t.request_context,
     )
 

@@ -48,7 +48,8 @@ def _headline(answer: Answer) -> str:
     s, d = answer.source, answer.destination
     name = f"{s.name} ({s.id}, {s.region})" if s.name else f"{s.id} ({s.region})"
     region = f" ({d.region})" if d.region else ""
-    return f"{name} → {d.kind} {d.id}{region}   [runtime {answer.runtime}, {answer.action}]"
+    action = f", {answer.action}" if answer.action else ""
+    return f"{name} → {d.kind} {d.id}{region}   [runtime {answer.runtime}{action}]"
 
 
 def _refusal(answer: Answer) -> list[str]:
