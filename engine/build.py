@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from ipaddress import ip_network
+from ipaddress import ip_address, ip_network
 from typing import Any
 
 from engine import model as m
@@ -68,6 +68,9 @@ class EstateBuilder:
         self._subnet: dict[str, dict[str, Any]] = {}
         self._rtbs: dict[str, dict[str, Any]] = {}
         self._pls: dict[tuple[str, str], str] = {}
+        # Performance (issue #7): instance() used to scan every instance profile per instance (quadratic for
+        # 100k-instance synthetic estates); this set answers "already added?" in O(1).
+        self._profile_arns: set[str] = set()
 
     # --- accounts, VPCs, subnets, route tables ----------------------------------------------------------
 
@@ -296,7 +299,8 @@ class EstateBuilder:
         if role_arn:
             role_name = role_arn.rsplit("/", 1)[1]
             profile_arn = f"arn:aws:iam::{account}:instance-profile/{role_name}"
-            if not any(p.arn == profile_arn for p in self.items["instance_profiles"]):
+            if profile_arn not in self._profile_arns:
+                self._profile_arns.add(profile_arn)
                 self.items["instance_profiles"].append(
                     m.InstanceProfile(instance_profile_name=role_name, arn=profile_arn, roles=[role_arn])
                 )
@@ -391,7 +395,9 @@ class EstateBuilder:
     def _eni(self, subnet_id: str, ip: str, description: str, *, interface_type: str = "interface",
              groups: Iterable[str] = (), public_ip: str | None = None, instance_id: str | None = None) -> str:
         info = self._subnet[subnet_id]
-        if ip_network(info["cidr"]).supernet_of(ip_network(f"{ip}/32")) is False:
+        # The subnet's network is parsed once and kept, not once per ENI (issue #7: 100k ENIs).
+        net = info.get("net") or info.setdefault("net", ip_network(info["cidr"]))
+        if ip_address(ip) not in net:
             raise ValueError(f"{ip} is not inside subnet {subnet_id} ({info['cidr']})")
         eni_id = aws_id("eni", subnet_id, ip)
         self.items["network_interfaces"].append(

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from ipaddress import ip_address
 
-from engine.topology import Topology
+from engine.topology import Topology, parse_ip
 
 _REGION = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$")
 MAX_CNAME_CHAIN = 8
@@ -33,7 +34,7 @@ class Address:
 
     @property
     def is_private(self) -> bool:
-        return self.ip is not None and ip_address(self.ip).is_private
+        return self.ip is not None and parse_ip(self.ip).is_private
 
     def label(self) -> str:
         if self.ip:
@@ -97,11 +98,8 @@ def s3_host(bucket: str, region: str) -> str:
 def resolve(topo: Topology, vpc_id: str, host: str, subnet_az: str | None = None) -> Resolution:
     """Resolve ``host`` with the Route 53 Resolver of ``vpc_id``."""
     host = host.lower().rstrip(".")
-    try:
-        ip_address(host.strip("[]"))
+    if _is_ip_literal(host.strip("[]")):
         return Resolution(host, Address(ip=host.strip("[]")), "literal")
-    except ValueError:
-        pass
     for _ in range(MAX_CNAME_CHAIN):
         answer = _private_zone_answer(topo, vpc_id, host)
         if answer is None:
@@ -112,6 +110,18 @@ def resolve(topo: Topology, vpc_id: str, host: str, subnet_az: str | None = None
             return Resolution(host, address, "private-hosted-zone", zone_id)
         host = value.lower().rstrip(".")
     return _endpoint_or_public(topo, vpc_id, host, subnet_az)
+
+
+@lru_cache(maxsize=65536)
+def _is_ip_literal(text: str) -> bool:
+    """Performance (issue #7): names are asked about again and again, and a failed ``ip_address`` parse (an
+    exception on both the IPv4 and the IPv6 path) was the costliest step of resolving one; both outcomes are
+    cached."""
+    try:
+        ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _private_zone_answer(topo: Topology, vpc_id: str, host: str) -> tuple[str, str | None, str] | None:

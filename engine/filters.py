@@ -9,11 +9,10 @@ port) each need an allow in both subnets' ACLs, judged in rule-number order, fir
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ipaddress import ip_address, ip_network
 
 from engine import model as m
 from engine.dns import Address
-from engine.topology import Topology
+from engine.topology import Topology, parse_ip, parse_net
 
 EPHEMERAL = (1024, 65535)
 _PROTO_NUM = {"tcp": "6", "udp": "17", "icmp": "1", "-1": "-1", "all": "-1"}
@@ -84,9 +83,10 @@ def _sg_peer_match(topo: Topology, rule: m.IpPermission, peer: Peer) -> bool:
 def _cidrs_cover(topo: Topology, cidrs: list[str], addr: Address) -> bool:
     if not cidrs:
         return False
-    nets = [ip_network(c, strict=False) for c in cidrs]
+    # Cached parses (issue #7): every rule's CIDRs used to be parsed again for every question.
+    nets = [parse_net(c) for c in cidrs]
     if addr.ip is not None:
-        ip = ip_address(addr.ip)
+        ip = parse_ip(addr.ip)
         return any(ip.version == n.version and ip in n for n in nets)
     if any(n.prefixlen == 0 and n.version == 4 for n in nets):
         return True

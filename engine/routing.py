@@ -12,11 +12,10 @@ so CIDR overlap alone would send Tokyo's S3 into Osaka's endpoint (domain-rules.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ipaddress import ip_address
 
 from engine import model as m
 from engine.dns import Address
-from engine.topology import Network, Topology
+from engine.topology import Network, Topology, parse_ip
 
 STATIC, PREFIX_LIST, PROPAGATED = 2, 1, 0
 
@@ -30,6 +29,29 @@ class RouteChoice:
 
 def lookup(topo: Topology, rtb_id: str, addr: Address) -> RouteChoice | None:
     """The route ``rtb_id`` uses for ``addr``, or None when nothing matches."""
+    if addr.ip is not None:
+        return _rank(topo, rtb_id, addr)
+    return _service_lookup(topo, rtb_id, addr)
+
+
+def _service_lookup(topo: Topology, rtb_id: str, addr: Address) -> RouteChoice | None:
+    """Performance (issue #7): a public service address (S3 or SSM of a region) is the same few values for
+    every question, yet matching it means a subnet-of test against each managed prefix-list CIDR for every
+    route of the table (the costliest step of re-tracing fixes). The result is kept per (table, service,
+    region) with the inputs it came from; it is used only while those are the very same objects, so the
+    patched copies that fixes make (engine.patch replaces a table's route list) never see a stale answer."""
+    cache = topo.service_route_cache
+    inputs = (topo.rtb_routes.get(rtb_id), topo.prefix_lists, topo.aws_prefix_list, topo.pl_networks)
+    key = (rtb_id, addr.service, addr.region)
+    hit = cache.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[:-1], inputs, strict=True)):
+        return hit[-1]  # type: ignore[return-value]
+    choice = _rank(topo, rtb_id, addr)
+    cache[key] = (*inputs, choice)
+    return choice
+
+
+def _rank(topo: Topology, rtb_id: str, addr: Address) -> RouteChoice | None:
     ranked: list[tuple[int, int, m.Route]] = []
     for route, net in topo.rtb_routes.get(rtb_id, []):
         length = match_length(topo, route, net, addr)
@@ -56,7 +78,7 @@ def match_length(topo: Topology, route: m.Route, net: Network | None, addr: Addr
     if net is None:
         return None
     if addr.ip is not None:
-        ip = ip_address(addr.ip)
+        ip = parse_ip(addr.ip)  # cached: this used to re-parse the address for every route of the table
         return net.prefixlen if ip.version == net.version and ip in net else None
     return _covers_service(topo, [net], addr)
 
@@ -64,7 +86,7 @@ def match_length(topo: Topology, route: m.Route, net: Network | None, addr: Addr
 def _prefix_list_length(topo: Topology, pl: m.PrefixList, addr: Address) -> int | None:
     nets = topo.pl_networks[pl.prefix_list_id]
     if addr.ip is not None:
-        ip = ip_address(addr.ip)
+        ip = parse_ip(addr.ip)
         lengths = [n.prefixlen for n in nets if n.version == ip.version and ip in n]
         return max(lengths) if lengths else None
     if addr.service and pl.prefix_list_name.startswith("com.amazonaws."):

@@ -8,13 +8,12 @@ of the peering. Static routes beat propagated ones on a tie.
 
 from __future__ import annotations
 
-from ipaddress import ip_address, ip_network
 from typing import TYPE_CHECKING
 
 from engine import model as m
 from engine.answer import Code
 from engine.dns import Address
-from engine.topology import Topology
+from engine.topology import Topology, parse_ip, parse_net
 from engine.wording import hop_note
 
 if TYPE_CHECKING:
@@ -94,9 +93,11 @@ def _lookup(topo: Topology, table: m.TransitGatewayRouteTable, addr: Address) ->
     for route in table.routes:
         if not route.destination_cidr_block:
             continue
-        net = ip_network(route.destination_cidr_block, strict=False)
+        # Cached parses (issue #7): a hub table has a route per attached VPC, and parsing each of them again
+        # for every lookup made transit-gateway legs the slowest part of an answer on a large estate.
+        net = parse_net(route.destination_cidr_block)
         if addr.ip is not None:
-            ip = ip_address(addr.ip)
+            ip = parse_ip(addr.ip)
             if ip.version != net.version or ip not in net:
                 continue
         elif net.prefixlen != 0:

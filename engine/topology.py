@@ -10,22 +10,45 @@ IP and name, so the cost of one question does not grow with the estate.
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import cached_property
-from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
+from functools import cached_property, lru_cache
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from typing import Any
 
 import networkx as nx
 
 from engine import model as m
 from engine.errors import SnapshotError
+from engine.snapshot import long_lived_allocation
 
 Network = IPv4Network | IPv6Network
+
+
+# Performance (issue #7): parsing an address or CIDR with ``ipaddress`` costs 2–10 µs and the walk used to
+# parse the same few strings again for every route, rule and hop of every question. ipaddress objects are
+# immutable values, so one parse per distinct string can be shared. Bounded, so a long-running bot does not
+# grow without end; ValueError for bad input propagates exactly as before (lru_cache does not cache raises).
+@lru_cache(maxsize=65536)
+def parse_ip(text: str) -> IPv4Address | IPv6Address:
+    """``ipaddress.ip_address(text)``, parsed once per distinct string."""
+    return ip_address(text)
+
+
+@lru_cache(maxsize=65536)
+def parse_net(text: str) -> Network:
+    """``ipaddress.ip_network(text, strict=False)``, parsed once per distinct string."""
+    return ip_network(text, strict=False)
 
 
 class Topology:
     """Indexes and graph over one :class:`~engine.model.Snapshot`. Treat as read-only."""
 
     def __init__(self, snap: m.Snapshot) -> None:
+        # The indexes live as long as the snapshot: built with the collector paused, then frozen (see
+        # engine.snapshot.long_lived_allocation; without it the first build on a large estate took 2.5 s).
+        with long_lived_allocation():
+            self._build(snap)
+
+    def _build(self, snap: m.Snapshot) -> None:
         self.snap = snap
         self.vpcs = {v.vpc_id: v for v in snap.vpcs}
         self.subnets = {s.subnet_id: s for s in snap.subnets}
@@ -82,6 +105,8 @@ class Topology:
             rtb.route_table_id: [(r, _net(r.destination_cidr_block)) for r in rtb.routes]
             for rtb in self.snap.route_tables
         }
+        # engine.routing's memo of route choices for public service addresses (see routing._service_lookup).
+        self.service_route_cache: dict[tuple[str, str | None, str | None], tuple[object, ...]] = {}
 
     def _index_addresses(self) -> None:
         self.enis_by_ip: dict[str, list[m.NetworkInterface]] = defaultdict(list)
@@ -102,6 +127,9 @@ class Topology:
         for s in self.snap.subnets:
             self.subnets_by_vpc[s.vpc_id].append((ip_network(s.cidr_block), s))
         self.vpc_networks = {v.vpc_id: [ip_network(c) for c in v.cidrs] for v in self.snap.vpcs}
+        # Route tables that some subnet names explicitly: lets "is this the main table in use?" be a set lookup
+        # rather than a scan over every subnet's association (trace._route_hop can use it; see bench/README).
+        self.explicit_route_tables = frozenset(self.subnet_route_table.values())
 
     def _index_dns(self) -> None:
         self.zones_by_vpc: dict[str, list[m.HostedZone]] = defaultdict(list)
@@ -141,14 +169,14 @@ class Topology:
         return acl
 
     def subnet_for_ip(self, vpc_id: str, ip: str) -> m.Subnet | None:
-        addr = ip_address(ip)
+        addr = parse_ip(ip)
         for net, subnet in self.subnets_by_vpc.get(vpc_id, []):
             if addr in net:
                 return subnet
         return None
 
     def vpc_contains(self, vpc_id: str, ip: str) -> bool:
-        addr = ip_address(ip)
+        addr = parse_ip(ip)
         return any(addr in net for net in self.vpc_networks.get(vpc_id, []))
 
     def eni_in_vpc(self, vpc_id: str, ip: str) -> m.NetworkInterface | None:
@@ -265,7 +293,7 @@ def service_of(service_name: str) -> tuple[str, str]:
 
 
 def _net(cidr: str | None) -> Network | None:
-    return ip_network(cidr, strict=False) if cidr else None
+    return parse_net(cidr) if cidr else None
 
 
 def describe(obj: Any) -> str:
