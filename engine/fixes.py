@@ -11,6 +11,7 @@ gets a ``combined`` fix built by re-tracing after the first change and fixing wh
 from __future__ import annotations
 
 import json
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +19,9 @@ from engine import model as m
 from engine.answer import Code, Fix
 from engine.dns import parse_aws_host
 from engine.patch import Change, patched_engine, retarget
-from engine.proxy import entry_matches, env_line, exclusion_setting, render_exclusions
-from engine.question import Question
+from engine.proxy import choose_proxy, entry_matches, env_line, exclusion_setting, render_exclusions
+from engine.question import Destination, Question, find_destination
+from engine.topology import Topology
 from engine.trace import Trace
 
 if TYPE_CHECKING:
@@ -52,10 +54,9 @@ def propose_fixes(eng: Engine, q: Question, trace: Trace) -> list[Fix]:
     for change in candidates_for(eng, q, trace):
         found.extend(_try(eng, q, [change]))
     found = _drop_redundant(found)
-    baseline = _baseline(eng, q, trace)
     for cand in found:
         if cand.verified:
-            cand.breaks = _breaks(eng, q, cand.changes, baseline)
+            cand.breaks = _breaks(eng, q, trace, cand.changes)
     found.sort(key=lambda c: (not c.verified, bool(c.breaks), c.blast, len(c.changes)))
     return [_to_fix(c, i) for i, c in enumerate(_unique(found), 1)]
 
@@ -296,40 +297,81 @@ def _camel(text: str) -> str:
 
 
 GROUP_BUCKETS_ABOVE = 200
+_CACHES: weakref.WeakKeyDictionary[Topology, dict[Any, Any]] = weakref.WeakKeyDictionary()
 
 
-def _baseline(eng: Engine, q: Question, trace: Trace) -> list[Question]:
-    """Flows that work today and a fix must not break: from the same source to every bucket (above
-    GROUP_BUCKETS_ABOVE buckets, one per group that answers alike: region, owner, policy) and every
-    interface-endpoint service; and, when the question went through a proxy, the proxy's own flows, since
-    shared proxy-side route tables and endpoint policies are what the costlier fixes change."""
-    sources = [q.source] + ([trace.proxy_instance] if trace.proxy_instance is not None else [])
-    topo = eng.topology
-    grouped = len(topo.buckets) > GROUP_BUCKETS_ABOVE
-    seen: set[tuple[str, str, str | None]] = set()
-    dests: list[str] = []
-    for bucket in topo.snap.buckets:
-        key = (bucket.region, bucket.owner_id, bucket.policy) if grouped else (bucket.name, "", None)
-        if key not in seen:
-            seen.add(key)
-            dests.append(f"bucket {bucket.name}")
-    dests += sorted({host for _vpc, host in topo.private_dns_endpoint})
-    flows = [_flow(eng, src, q, d) for src in sources for d in dests]
-    return [f for f in flows if not (f.source is q.source and f.destination.id == q.destination.id)
-            and eng.trace(f).verdict == "reachable"]
+def _breaks(eng: Engine, q: Question, trace: Trace, changes: list[Change]) -> list[str]:
+    """Flows that work today and would stop working with ``changes``.
 
-
-def _flow(eng: Engine, source: m.Instance, q: Question, dest: str) -> Question:
-    return eng.parse(f"{source.instance_id} -> {dest}", runtime=q.runtime, action=q.action)
-
-
-def _breaks(eng: Engine, q: Question, changes: list[Change], baseline: list[Question]) -> list[str]:
+    Only flows a change can touch are re-traced, so the cost does not grow with the estate: a NO_PROXY change
+    touches the flows whose proxy choice it flips; an endpoint (dis)association touches flows to that
+    endpoint's service and region leaving through that route table (the source's or the proxy's). Adding an
+    Allow, widening a Deny's exception or adding a default route where there was none cannot break a flow.
+    """
+    flows: dict[tuple[str, str], Question] = {}
+    for change in changes:
+        for flow in _touched(eng, q, trace, change):
+            flows.setdefault((flow.source.instance_id, flow.destination.id), flow)
+    if not flows:
+        return []
     patched, _ = patched_engine(eng, q, changes)
     broken = []
-    for flow in baseline:
-        if patched.trace(retarget(patched, flow)).verdict != "reachable":
+    for flow in flows.values():
+        if _works_today(eng, flow) and patched.trace(retarget(patched, flow)).verdict != "reachable":
             broken.append(f"{flow.source.name or flow.source.instance_id} → {flow.destination.id}")
     return broken
+
+
+def _touched(eng: Engine, q: Question, trace: Trace, change: Change) -> list[Question]:
+    if change.kind == "no_proxy":
+        inst = eng.topology.instances[change.change["instance"]]
+        before = {k: v.value for k, v in inst.proxy_environment.items()}
+        after = {**before, change.change["variable"]: change.change["value"]}
+        return [_question(inst, d, q) for d in _destinations(eng)
+                if choose_proxy(d.url, before, q.runtime).proxy != choose_proxy(d.url, after, q.runtime).proxy]
+    if change.kind == "route_table" and change.change["action"] != "add_route":
+        ep = eng.topology.endpoints[change.change["vpc_endpoint"]]
+        region, service = ep.service_name.split(".")[2], ep.service_name.split(".", 3)[3]
+        rtb = change.change["route_table"]
+        via_proxy = trace.proxy_instance is not None and \
+            eng.topology.route_table_of(trace.proxy_instance.subnet_id) == rtb
+        sources = [s for s in (q.source, trace.proxy_instance) if s is not None and
+                   (via_proxy or eng.topology.route_table_of(s.subnet_id) == rtb)]
+        return [_question(src, d, q) for src in sources for d in _destinations(eng)
+                if d.region == region and (d.kind == "s3-bucket" if service == "s3" else d.host.startswith(service))]
+    return []
+
+
+def _destinations(eng: Engine) -> list[Destination]:
+    """Every bucket (above GROUP_BUCKETS_ABOVE, one per group that answers alike) and every endpoint service."""
+    cache = _CACHES.setdefault(eng.topology, {})
+    if "destinations" not in cache:
+        topo = eng.topology
+        grouped = len(topo.buckets) > GROUP_BUCKETS_ABOVE
+        seen: set[tuple[str, str, str | None]] = set()
+        out: list[Destination] = []
+        for bucket in topo.snap.buckets:
+            policy = bucket.policy.replace(bucket.name, "{bucket}") if bucket.policy else None
+            key = (bucket.region, bucket.owner_id, policy) if grouped else (bucket.name, "", None)
+            if key not in seen:
+                seen.add(key)
+                out.append(find_destination(topo, f"s3://{bucket.name}"))
+        out += [find_destination(topo, host) for host in sorted({h for _vpc, h in topo.private_dns_endpoint})]
+        cache["destinations"] = out
+    result: list[Destination] = cache["destinations"]
+    return result
+
+
+def _question(source: m.Instance, dest: Destination, q: Question) -> Question:
+    return Question(f"{source.instance_id} -> {dest.id}", source, dest, q.action, q.runtime)
+
+
+def _works_today(eng: Engine, flow: Question) -> bool:
+    cache = _CACHES.setdefault(eng.topology, {})
+    key = ("works", flow.source.instance_id, flow.destination.id, flow.runtime, flow.action)
+    if key not in cache:
+        cache[key] = eng.trace(flow).verdict == "reachable"
+    return bool(cache[key])
 
 
 # --- output --------------------------------------------------------------------------------------------------

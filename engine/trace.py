@@ -183,7 +183,8 @@ class Tracer:
         q = t.question
         if choice.bypass_entry:
             compared = choice.checked_host or q.destination.host
-            note = f" (the name {q.runtime} compares for {q.destination.host})" if compared != q.destination.host else ""
+            note = "" if compared == q.destination.host else \
+                f" (the name {q.runtime} compares for {q.destination.host})"
             t.observe(Code.NO_PROXY_MATCH, q.source.instance_id, runtime=q.runtime,
                       variable=choice.no_proxy_variable, entry=choice.bypass_entry, host=compared, compared=note)
         else:
@@ -287,7 +288,7 @@ class Tracer:
 
     def _route_hop(self, t: Trace, rtb: str, subnet: m.Subnet, route: m.Route, addr: Address, back: bool) -> None:
         table = self.topo.route_tables[rtb]
-        main = " (main table)" if rtb not in self.topo.subnet_route_table.values() and table.is_main else ""
+        main = " (main table)" if rtb not in self.topo.explicit_route_tables and table.is_main else ""
         kind = "route-table-return" if back else "route-table"
         t.hop("route-table", rtb, table.region, hop_note(
             kind, rtb=rtb, subnet=subnet.subnet_id, main=main, destination=addr.label(),
