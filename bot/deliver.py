@@ -1,0 +1,103 @@
+"""Putting rendered replies into Slack: in a thread, in a channel, or visible only to the asker.
+
+A reply too long to read comfortably in a thread (more than a few messages, or more than ``MAX_THREAD_CHARS``)
+goes as the start of its first message (header, buttons) plus the whole text as a file (``files_upload_v2``)
+in the same thread. An ephemeral reply cannot carry a file; it is cut with a note after a few messages
+(``response_url`` accepts five uses: https://api.slack.com/interactivity/handling#message_responses).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+
+from bot.render.blocks import Message, Rendered, context, sections
+from bot.render.redact import redact
+
+MAX_THREAD_MESSAGES = 4
+MAX_THREAD_CHARS = 12_000
+HEAD_CHARS = 4_000  # what stays in the message when the rest goes to a file
+MAX_EPHEMERAL_MESSAGES = 4
+IN_FILE = "The full text is in the file below: too long for Slack messages."
+TOO_LONG = ("The rest is too long for Slack messages here. Press the button again from an answer in a channel "
+            "thread (`@reachbot QUESTION`) to get it as a file.")
+
+
+def to_thread(client: WebClient, channel: str, thread_ts: str, reply: Rendered,
+              metadata: dict[str, Any] | None = None) -> None:
+    too_long = _too_long(reply)
+    messages = [_head(reply.messages[0])] if too_long else reply.messages
+    for i, msg in enumerate(messages):
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=msg.text, blocks=msg.blocks,
+                                metadata=metadata if i == 0 else None, unfurl_links=False, unfurl_media=False)
+    if too_long:
+        _upload(client, channel, thread_ts, reply)
+
+
+def to_channel(client: WebClient, channel: str, reply: Rendered, metadata: dict[str, Any] | None = None) -> str:
+    """Post at the top of the channel; further messages go into the new message's thread. Returns its ts."""
+    too_long = _too_long(reply)
+    first = _head(reply.messages[0]) if too_long else reply.messages[0]
+    response = client.chat_postMessage(channel=channel, text=first.text, blocks=first.blocks, metadata=metadata,
+                                       unfurl_links=False, unfurl_media=False)
+    ts = str(response["ts"])
+    if too_long:
+        _upload(client, channel, ts, reply)
+    else:
+        for msg in reply.messages[1:]:
+            client.chat_postMessage(channel=channel, thread_ts=ts, text=msg.text, blocks=msg.blocks,
+                                    unfurl_links=False, unfurl_media=False)
+    return ts
+
+
+def ephemeral(respond: Respond, reply: Rendered) -> None:
+    messages = reply.messages
+    if len(messages) > MAX_EPHEMERAL_MESSAGES:
+        messages = messages[: MAX_EPHEMERAL_MESSAGES - 1] + [Message(TOO_LONG, sections(TOO_LONG))]
+    for msg in messages:
+        respond(text=msg.text, blocks=msg.blocks, response_type="ephemeral", replace_original=False)
+
+
+def ack_payload(reply: Rendered) -> dict[str, Any]:
+    """For ack(): only the first message fits in an acknowledgement."""
+    first = reply.messages[0]
+    return {"text": first.text, "blocks": first.blocks, "response_type": "ephemeral"}
+
+
+def _too_long(reply: Rendered) -> bool:
+    return len(reply.messages) > MAX_THREAD_MESSAGES or sum(map(_chars, reply.messages)) > MAX_THREAD_CHARS
+
+
+def _head(msg: Message) -> Message:
+    """The first blocks of a message up to HEAD_CHARS, its buttons, and a pointer to the file."""
+    kept: list[dict[str, Any]] = []
+    used = 0
+    for block in msg.blocks:
+        if block["type"] == "actions":
+            continue
+        size = _block_chars(block)
+        if kept and used + size > HEAD_CHARS:
+            break
+        kept.append(block)
+        used += size
+    kept += [context(IN_FILE)] + [b for b in msg.blocks if b["type"] == "actions"]
+    return Message(msg.text, kept)
+
+
+def _chars(msg: Message) -> int:
+    return sum(_block_chars(b) for b in msg.blocks)
+
+
+def _block_chars(block: dict[str, Any]) -> int:
+    if "text" in block and isinstance(block["text"], dict):
+        return len(block["text"].get("text", ""))
+    return sum(len(e.get("text", "")) for e in block.get("elements", []) if isinstance(e.get("text"), str))
+
+
+def _upload(client: WebClient, channel: str, thread_ts: str, reply: Rendered) -> None:
+    client.files_upload_v2(
+        channel=channel, thread_ts=thread_ts, content=redact(reply.plain), filename=reply.filename,
+        title=reply.filename, initial_comment="The full text.",
+    )

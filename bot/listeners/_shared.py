@@ -1,0 +1,62 @@
+"""What every listener shares: the services object in the bolt context, and small payload helpers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import BoltContext
+from slack_sdk.errors import SlackApiError
+
+from bot.dedupe import SeenEvents
+from bot.reach import Reach, Who
+from bot.render.blocks import Rendered, age
+from bot.render.replies import help_reply
+from engine import RUNTIMES
+
+CONTEXT_KEY = "reachbot"
+HELP_WORDS = frozenset({"", "help", "?", "-h", "--help", "examples"})
+# Slack errors that mean "reachbot is not in that conversation": the user can fix those by inviting it.
+NOT_IN_CONVERSATION = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+INVITE = (":wave: reachbot is not in this conversation, so it cannot read or post here. Invite it with "
+          "`/invite @reachbot` and try again.")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Services:
+    reach: Reach
+    seen_events: SeenEvents
+
+    # bolt deep-copies the context for lazy listeners; a service (an engine, a lock, an LRU) must be shared,
+    # not copied: a copied LRU would forget every event id and duplicates would be answered twice.
+    def __deepcopy__(self, memo: dict[int, Any]) -> Services:
+        return self
+
+    def __copy__(self) -> Services:
+        return self
+
+
+def services(context: BoltContext) -> Services:
+    return context[CONTEXT_KEY]
+
+
+def is_help(text: str) -> bool:
+    return text.strip().lower() in HELP_WORDS
+
+
+def parse_ref(value: str) -> tuple[str, str | None, str | None]:
+    """A button's value (``render.answer.question_ref``) back into question, runtime, action."""
+    data = json.loads(value)
+    return str(data["q"]), data.get("r") or None, data.get("a") or None
+
+
+def not_in_conversation(exc: SlackApiError) -> bool:
+    return exc.response.get("error") in NOT_IN_CONVERSATION
+
+
+def help_for(reach: Reach, who: Who) -> Rendered:
+    """/reach help with examples from the loaded snapshot (no reload: it may be answered inside an ack)."""
+    index = reach.index()
+    return help_reply(index, index.examples(reach.allowed_account(who)), reach.origin(), tuple(RUNTIMES),
+                      age(index.taken_at))

@@ -1,0 +1,43 @@
+"""``/reach QUESTION``: acknowledged at once, answered to the asker only, with a "Post to channel" button.
+
+``/reach`` and ``/reach help`` are answered in the acknowledgement itself (no trace, nothing slow).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+
+from bot import deliver
+from bot.errors import replying_on_error
+from bot.listeners._shared import help_for, is_help, services
+from bot.reach import Who
+from bot.render.replies import outcome_reply
+from bot.slack_text import typed_text
+
+COMMAND = "/reach"
+SCOPES = ("commands", "chat:write")
+
+
+def register(app: App) -> None:
+    app.command(COMMAND)(ack=acknowledge, lazy=[answer])
+
+
+def acknowledge(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+    text = typed_text(command.get("text", ""))
+    if not is_help(text):
+        ack()
+        return
+    who = Who(command.get("user_id"), command.get("channel_id"))
+    ack(**deliver.ack_payload(help_for(services(context).reach, who)))
+
+
+def answer(command: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    text = typed_text(command.get("text", ""))
+    if is_help(text):
+        return
+    who = Who(command.get("user_id"), command.get("channel_id"))
+    with replying_on_error(lambda reply: deliver.ephemeral(respond, reply), f"answering /reach {text!r}"):
+        outcome = services(context).reach.ask(text, who)
+        deliver.ephemeral(respond, outcome_reply(outcome, ephemeral=True))

@@ -1,0 +1,1 @@
+"""Listeners: see bot/listeners/__init__.py."""

@@ -1,0 +1,111 @@
+"""The seam between Slack handlers and the engine: parse, then the access map, and only then trace.
+
+Handlers call :meth:`Reach.ask` and hand the outcome to ``bot.render``; they never touch the engine directly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.access import AccessMap
+from bot.index import SnapshotIndex
+from bot.snapshots import SnapshotHolder
+from engine.answer import Answer
+from engine.errors import QuestionError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Who:
+    """Who asks, and where the reply will be seen."""
+
+    user: str | None
+    channel: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    answer: Answer
+    index: SnapshotIndex  # the same snapshot the answer came from: names, owners, policy texts
+
+
+@dataclass(frozen=True, slots=True)
+class NotUnderstood:
+    message: str  # the engine's message (without an access map; with one, see NotPermitted)
+    candidates: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class NotPermitted:
+    """Outside the access map, or not understood while an access map is in force.
+
+    Both look the same to the asker, so a refusal does not even confirm that a name exists; ``candidates`` are
+    close matches inside the map only.
+    """
+
+    candidates: list[str] = field(default_factory=list)
+
+
+Outcome = Answered | NotUnderstood | NotPermitted
+AccountFilter = Callable[[str | None], bool]
+
+
+class Reach:
+    def __init__(self, snapshots: SnapshotHolder, access: AccessMap | None = None) -> None:
+        self.snapshots = snapshots
+        self.access = access
+
+    def ask(self, text: str, who: Who, runtime: str | None = None, action: str | None = None) -> Outcome:
+        current = self.snapshots.current()
+        engine, index = current.engine, current.index
+        try:
+            question = engine.parse(text, runtime=runtime, action=action)
+        except QuestionError as exc:
+            return self._not_understood(exc, index, who)
+        if self.access is not None:
+            accounts = index.accounts_of_question(question.source, question.destination.kind, question.destination.id)
+            if not self.access.allows(who.user, who.channel, accounts):
+                log.info("access map refused a question from user %s in channel %s", who.user, who.channel)
+                return NotPermitted()
+        return Answered(engine.answer(question), index)
+
+    def is_question(self, text: str) -> bool:
+        """Whether ``text`` parses as a question on the current snapshot (for reading a thread)."""
+        try:
+            self.snapshots.current(refresh=False).engine.parse(text)
+        except QuestionError:
+            return False
+        return True
+
+    def index(self, refresh: bool = False) -> SnapshotIndex:
+        return self.snapshots.current(refresh=refresh).index
+
+    def origin(self) -> str:
+        return self.snapshots.current(refresh=False).origin
+
+    def allowed_account(self, who: Who) -> AccountFilter:
+        """Whether ``who`` may ask about an account (a filter for help examples and candidates)."""
+        access = self.access
+        if access is None:
+            return lambda _account: True
+        return lambda account: access.allows_account(who.user, who.channel, account)
+
+    def _not_understood(self, exc: QuestionError, index: SnapshotIndex, who: Who) -> NotUnderstood | NotPermitted:
+        if self.access is None:
+            return NotUnderstood(str(exc), list(exc.candidates))
+        # The engine's message may name resources (closest matches, known buckets) in any account: with an
+        # access map, answer exactly as for a refusal, offering only candidates inside the map.
+        allowed = self.allowed_account(who)
+        return NotPermitted([c for c in exc.candidates if _candidate_allowed(c, index, allowed)])
+
+
+def _candidate_allowed(candidate: str, index: SnapshotIndex, allowed: AccountFilter) -> bool:
+    topo = index.topology
+    ident = candidate.split(" ", 1)[0]
+    if ident in topo.buckets:
+        return bool(allowed(topo.buckets[ident].owner_id))
+    found = [topo.instances[ident]] if ident in topo.instances else topo.instances_by_name.get(ident.lower(), [])
+    return bool(found) and all(allowed(i.owner_id) for i in found)

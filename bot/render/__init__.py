@@ -1,0 +1,1 @@
+"""Every reply the bot sends is rendered here, from the engine's answer and codes (Block Kit + plain text)."""

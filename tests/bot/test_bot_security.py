@@ -1,0 +1,97 @@
+"""Signed requests only; the access map is enforced before tracing and refuses without revealing anything;
+unexpected errors reach the user as an error id, their details only the log."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+import pytest
+from bot_harness import Bot, serve, settings_for, unique
+from test_bot_slash import CASE_3, answer_via_response_url, texts
+
+from bot.access import AccessMap
+from bot.reach import Answered, NotPermitted, Reach, Who
+from bot.snapshots import SnapshotHolder
+from engine.estates import APP_ACCOUNT, NETWORK_ACCOUNT
+
+
+def test_forged_signature_is_rejected_with_401_and_nothing_is_traced(bot: Bot, channel):
+    reply, url = bot.slash(CASE_3, channel, secret="not-the-signing-secret")
+    assert reply.status == 401
+    time.sleep(0.3)
+    assert not [c for c in bot.fake.of("response_url") if c.path in url]
+
+
+def test_stale_request_outside_the_five_minute_window_is_rejected_with_401(bot: Bot, channel):
+    """Slack's replay protection: a correctly signed request older than 5 minutes is refused."""
+    reply, _ = bot.slash(CASE_3, channel, timestamp=int(time.time()) - 6 * 60)
+    assert reply.status == 401
+
+
+def test_request_without_signature_headers_is_rejected_with_401(bot: Bot):
+    from bot_harness import post
+
+    assert post(bot.url, "command=%2Freach&text=x", "application/x-www-form-urlencoded").status == 401
+
+
+@pytest.fixture(scope="module")
+def mapped(fake, tmp_path_factory) -> Iterator[Bot]:
+    """A second reachbot whose access map lets #net-only ask about the network account only."""
+    path = tmp_path_factory.mktemp("access") / "access.json"
+    path.write_text(json.dumps({"channels": {"CNETONLY": [NETWORK_ACCOUNT], "*": ["*"]}}))
+    server, url = serve(settings_for(fake, access_map=AccessMap.load(str(path))))
+    try:
+        yield Bot(url, fake)
+    finally:
+        server.close()
+
+
+def test_access_map_refusal_reveals_nothing_about_the_account(mapped: Bot):
+    """web-osaka-a is in the app account, outside #net-only's map: the refusal is word for word the reply
+    to a name that does not exist, and names no account, instance or bucket."""
+    _, forbidden = mapped.slash(CASE_3, "CNETONLY")
+    _, missing = mapped.slash("why can web-osaka-q not reach bucket app-data", "CNETONLY")
+    refused, unknown = answer_via_response_url(mapped, forbidden), answer_via_response_url(mapped, missing)
+    assert refused["blocks"] == unknown["blocks"]
+    body = texts(refused["blocks"])
+    assert "cannot answer that here" in body
+    for secret in (APP_ACCOUNT, "app-prod", "web-osaka-a", "vpce-", "i-0", "ap-northeast"):
+        assert secret not in body and secret not in refused["text"]
+
+
+def test_access_map_allows_what_it_covers(mapped: Bot):
+    """The proxy itself (case 1) is in the network account, which #net-only may ask about."""
+    _, url = mapped.slash("why can squid-proxy-osaka not reach bucket network-shared-proxy-config", "CNETONLY")
+    assert "Reachable" in answer_via_response_url(mapped, url)["blocks"][0]["text"]["text"]
+
+
+def test_access_map_is_checked_before_anything_is_traced(monkeypatch):
+    """Refused questions never reach the tracer: no route, policy or account detail is even computed."""
+    reach = Reach(SnapshotHolder("bundled"), AccessMap.from_dict({"channels": {"*": [NETWORK_ACCOUNT]}}))
+    traced: list[str] = []
+    engine = reach.snapshots.current().engine
+    monkeypatch.setattr(engine, "trace", lambda q: traced.append(q.text))
+    outcome = reach.ask(CASE_3, Who("U1", "C1"))
+    assert isinstance(outcome, NotPermitted) and outcome.candidates == [] and traced == []
+    allowed = Reach(SnapshotHolder("bundled"), AccessMap.from_dict({"users": {"U1": ["*"]}}))
+    assert isinstance(allowed.ask(CASE_3, Who("U1", "C1")), Answered)
+    assert isinstance(allowed.ask(CASE_3, Who("U2", "C1")), NotPermitted)  # users listed, no "*": closed
+
+
+def test_unexpected_error_gives_an_error_id_and_keeps_details_in_the_log(bot: Bot, channel, monkeypatch, caplog):
+    """An engine bug must not leave the asker in silence, nor post a traceback (or what it quotes)."""
+    def broken(self, text, who, runtime=None, action=None):  # noqa: ANN001, ANN202
+        raise RuntimeError("boom: token xoxb-1234-secret in a traceback")
+
+    question = f"why can web-osaka-a not reach bucket {unique('b')}"
+    monkeypatch.setattr(Reach, "ask", broken)
+    _, url = bot.slash(question, channel)
+    answer = answer_via_response_url(bot, url)
+    body = texts(answer["blocks"])
+    assert "error id `rb-" in body
+    error_id = body.split("error id `", 1)[1].split("`", 1)[0]
+    assert "boom" not in json.dumps(answer) and "xoxb" not in json.dumps(answer)
+    logged = [r for r in caplog.records if error_id in r.getMessage()]
+    assert logged and logged[0].exc_info and "boom" in str(logged[0].exc_info[1])
