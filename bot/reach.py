@@ -94,7 +94,7 @@ class Reach:
         return lambda account: access.allows_account(who.user, who.channel, account)
 
     def _not_understood(self, exc: QuestionError, index: SnapshotIndex, who: Who) -> NotUnderstood | NotPermitted:
-        if self.access is None:
+        if self.access is None or exc.kind == "unparsed":  # a parse error names nothing in the estate
             return NotUnderstood(str(exc), list(exc.candidates))
         # The engine's message may name resources (closest matches, known buckets) in any account: with an
         # access map, answer exactly as for a refusal, offering only candidates inside the map.

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from engine import model as m
 from engine.answer import (
@@ -19,6 +19,7 @@ from engine.answer import (
     SourceInfo,
 )
 from engine.question import Question, parse_question
+from engine.snapshot import snapshot_age
 from engine.topology import Topology
 from engine.trace import Trace, Tracer
 
@@ -73,19 +74,8 @@ def to_answer(t: Trace, snap: m.Snapshot, origin: str, now: datetime | None = No
         blocked_by=refusals[0] if refusals else None,
         explanations=explanations,
         caveats=list(t.caveats),
-        snapshot=SnapshotInfo(source=origin, taken_at=snap.taken_at.isoformat(), age=_age(snap.taken_at, now)),
+        snapshot=SnapshotInfo(source=origin, taken_at=snap.taken_at.isoformat(), age=snapshot_age(snap.taken_at, now)),
         runtime=q.runtime,
         action=q.action if dest.kind == "s3-bucket" else "",
         request_context=t.request_context,
     )
-
-
-def _age(taken_at: datetime, now: datetime | None) -> str:
-    now = now or datetime.now(UTC)
-    if taken_at.tzinfo is None:
-        taken_at = taken_at.replace(tzinfo=UTC)
-    seconds = max(0, int((now - taken_at).total_seconds()))
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"

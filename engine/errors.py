@@ -17,11 +17,16 @@ class SnapshotError(ReachbotError):
 
 
 class QuestionError(ReachbotError):
-    """A question could not be parsed, or names nothing (or too much) in the snapshot."""
+    """A question could not be parsed, or names nothing (or too much) in the snapshot.
 
-    def __init__(self, message: str, candidates: list[str] | None = None) -> None:
+    ``kind`` says which: ``unparsed`` (the text itself; reveals nothing about the estate), ``unknown`` (a name
+    the snapshot does not hold) or ``ambiguous`` (a name several resources share).
+    """
+
+    def __init__(self, message: str, candidates: list[str] | None = None, kind: str = "unparsed") -> None:
         super().__init__(message)
         self.candidates = candidates or []
+        self.kind = kind
 
 
 class PolicyDocumentError(ReachbotError):

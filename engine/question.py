@@ -116,12 +116,13 @@ def find_instance(topo: Topology, token: str) -> m.Instance:
     if len(matches) > 1:
         ids = [f"{i.instance_id} ({i.region}, {i.private_ip_address})" for i in matches]
         raise QuestionError(
-            f"{token!r} names {len(matches)} instances: {', '.join(ids)}. Ask again with the instance id.", ids
+            f"{token!r} names {len(matches)} instances: {', '.join(ids)}. Ask again with the instance id.", ids,
+            kind="ambiguous",
         )
     known = list(topo.instances) + [i.name for i in topo.snap.instances if i.name]
     close = difflib.get_close_matches(token, known, n=5, cutoff=0.5)
     hint = f" Closest: {', '.join(close)}." if close else " Use an instance id, Name tag or private IP."
-    raise QuestionError(f"no instance {token!r} in the snapshot.{hint}", close)
+    raise QuestionError(f"no instance {token!r} in the snapshot.{hint}", close, kind="unknown")
 
 
 def find_destination(topo: Topology, token: str) -> Destination:
@@ -143,7 +144,7 @@ def find_destination(topo: Topology, token: str) -> Destination:
     known = list(topo.buckets) + [i.name for i in topo.snap.instances if i.name]
     close = difflib.get_close_matches(host, known, n=5, cutoff=0.5)
     hint = f" Closest: {', '.join(close)}." if close else " Name a bucket, an s3:// URL, a host name or an IP."
-    raise QuestionError(f"no bucket or instance {host!r} in the snapshot.{hint}", close)
+    raise QuestionError(f"no bucket or instance {host!r} in the snapshot.{hint}", close, kind="unknown")
 
 
 def _from_url(topo: Topology, url: str) -> Destination:
@@ -178,7 +179,7 @@ def _bucket(topo: Topology, name: str, key: str | None) -> Destination:
     if bucket is None:
         close = difflib.get_close_matches(name, list(topo.buckets), n=5, cutoff=0.5)
         hint = f" Closest: {', '.join(close)}." if close else f" Known buckets: {', '.join(sorted(topo.buckets)[:8])}."
-        raise QuestionError(f"no bucket {name!r} in the snapshot.{hint}", close)
+        raise QuestionError(f"no bucket {name!r} in the snapshot.{hint}", close, kind="unknown")
     # botocore follows S3's region redirect, so the request ends at the bucket's own regional name.
     return Destination("s3-bucket", name, s3_host(name, bucket.region), bucket.region, 443, key)
 

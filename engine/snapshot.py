@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -164,3 +165,15 @@ def write_snapshot_atomically(snap: Snapshot, path: Path) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def snapshot_age(taken_at: datetime, now: datetime | None = None) -> str:
+    """How old a snapshot is, the way people say it: ``27d``, ``5h``, ``12m``, ``40s``."""
+    now = now or datetime.now(UTC)
+    if taken_at.tzinfo is None:
+        taken_at = taken_at.replace(tzinfo=UTC)
+    seconds = max(0, int((now - taken_at).total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"

@@ -8,7 +8,6 @@ Longer text is split across sections (code fences closed and reopened), more blo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from bot.render.redact import redact, redact_tree
@@ -152,18 +151,6 @@ def plain_of(blocks: list[Block]) -> str:
         elif kind == "divider":
             lines.append("")
     return "\n".join(lines)
-
-
-def age(taken_at: datetime, now: datetime | None = None) -> str:
-    """How old a snapshot is, as the engine says it: 45s, 12m, 3h, 27d."""
-    now = now or datetime.now(UTC)
-    if taken_at.tzinfo is None:
-        taken_at = taken_at.replace(tzinfo=UTC)
-    seconds = max(0, int((now - taken_at).total_seconds()))
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
 
 
 def _fallback(text: str) -> str:
