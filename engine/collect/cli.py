@@ -1,0 +1,111 @@
+"""``reachbot collect``: read AWS (or a saved directory) and write the snapshot, atomically.
+
+Prints one summary line on stderr (resources per kind, API calls, seconds, gaps); never a proxy value, so no
+credential can leak to a terminal or a CI log. Bad input raises :class:`~engine.errors.CollectionError`, which
+the CLI turns into exit status 2 with its message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from engine import model as m
+from engine.collect.collector import Collection, CollectOptions, collect
+from engine.errors import CollectionError
+from engine.snapshot import default_store_path, dump_snapshot, write_snapshot_atomically
+
+SHOWN_GAPS = 3
+_KINDS = (  # snapshot field → what the summary calls it
+    ("vpcs", "vpc"), ("subnets", "subnet"), ("route_tables", "rtb"), ("vpc_endpoints", "vpce"),
+    ("internet_gateways", "igw"), ("nat_gateways", "nat"), ("vpc_peering_connections", "pcx"),
+    ("transit_gateways", "tgw"), ("transit_gateway_attachments", "tgw-attach"),
+    ("transit_gateway_route_tables", "tgw-rtb"), ("prefix_lists", "pl"), ("instances", "instance"),
+    ("network_interfaces", "eni"), ("security_groups", "sg"), ("network_acls", "acl"), ("buckets", "bucket"),
+    ("hosted_zones", "private-zone"), ("roles", "role"), ("instance_profiles", "instance-profile"),
+)
+
+
+def options_from_args(args: argparse.Namespace) -> CollectOptions:
+    return CollectOptions(
+        regions=getattr(args, "region", None), profile=getattr(args, "profile", None),
+        role_arns=getattr(args, "role_arn", None), org_role=getattr(args, "org_role", None),
+        endpoint_url=getattr(args, "endpoint_url", None), from_dir=getattr(args, "from_dir", None),
+        ssm_prefix=getattr(args, "ssm_prefix", None) or "/reachbot/proxy", overlay=getattr(args, "overlay", None),
+        max_workers=8 if getattr(args, "max_workers", None) is None else args.max_workers,
+        save_raw=getattr(args, "save_raw", None),
+    )
+
+
+def run(args: argparse.Namespace, options: CollectOptions | None = None) -> int:
+    """The ``collect`` subcommand. ``options`` lets tests pass what has no flag (session hooks, timeouts)."""
+    options = options or options_from_args(args)
+    out = getattr(args, "out", None) or str(default_store_path())
+    _check_destination(out)
+    result = collect(options)
+    started = time.monotonic()
+    write(result, out, options)
+    result.seconds += time.monotonic() - started
+    if not getattr(args, "quiet", False):
+        print(summary(result, out), file=sys.stderr)
+    return 0
+
+
+def write(result: Collection, out: str, options: CollectOptions) -> None:
+    if out.startswith("s3://"):
+        from engine.collect.store import write_s3
+
+        write_s3(out, dump_snapshot(result.snapshot).encode("utf-8"), options.endpoint_url, result.session)
+        return
+    try:
+        write_snapshot_atomically(result.snapshot, Path(out))
+    except OSError as exc:
+        raise CollectionError(f"cannot write the snapshot to {out} ({exc.strerror or exc}); nothing was written.") \
+            from None
+
+
+def _check_destination(out: str) -> None:
+    """Fail before collecting, not after, when the snapshot could not be written anyway."""
+    if out.startswith("s3://"):
+        from engine.collect.store import parse_location
+        from engine.errors import SnapshotError
+
+        try:
+            parse_location(out)
+        except SnapshotError as exc:
+            raise CollectionError(str(exc)) from None
+        return
+    path = Path(out)
+    if path.is_dir():
+        raise CollectionError(f"--out {out} is a directory; give a file name such as {path / 'snapshot.json'}.")
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise CollectionError(f"--out {out}: {parent} is not a directory.")
+    import os
+
+    if not os.access(parent, os.W_OK):
+        raise CollectionError(f"--out {out}: cannot write in {parent} (permission denied).")
+
+
+def summary(result: Collection, out: str) -> str:
+    snap = result.snapshot
+    counts = [f"{label} {len(getattr(snap, f))}" for f, label in _KINDS if getattr(snap, f)]
+    gaps = [(c, g) for c in snap.coverage for g in c.gaps]
+    scope = f"{len(snap.accounts)} account{'s' if len(snap.accounts) != 1 else ''} × " \
+            f"{len(snap.regions)} region{'s' if len(snap.regions) != 1 else ''}"
+    line = f"reachbot collect: {scope}: {', '.join(counts) or 'nothing found'} · {result.api_calls} API calls · " \
+           f"{result.seconds:.1f} s · {len(gaps)} gap{'s' if len(gaps) != 1 else ''}"
+    if gaps:
+        shown = "; ".join(_gap_text(c, g) for c, g in gaps[:SHOWN_GAPS])
+        line += f" ({shown}{'; …' if len(gaps) > SHOWN_GAPS else ''})"
+    return f"{line} → {out}"
+
+
+def _gap_text(coverage: m.Coverage, gap: m.Gap) -> str:
+    what = gap.permission or f"{gap.service}:{gap.operation}"
+    on = f" {gap.resource}" if gap.resource else ""
+    return f"{what}{on} in {coverage.account_id}/{coverage.region}: {gap.error}"

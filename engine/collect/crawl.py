@@ -1,0 +1,225 @@
+"""Which calls to make, and in what order, for one (account, region) or one account's global services.
+
+The crawl functions decide *what* to read (``DescribeInstances`` first, then one
+``DescribeInstanceAttribute`` per instance, …) and are written once; a :class:`Source` decides *how*:
+:class:`LiveSource` calls AWS through boto3 (paginators wherever botocore has one), :class:`DirSource` reads
+the files of a saved directory. Either way the result lands in a :class:`~engine.collect.raw.RawScope` and
+every failure becomes a gap in it, so one refused call never stops the rest.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from botocore import xform_name
+from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
+
+from engine import model as m
+from engine.collect.aws import UNREACHABLE, Clients, gap_from, iam_action
+from engine.collect.raw import RawScope, SavedScope
+
+# Region-wide EC2 lists (all paginated). Order matters only for readability of a saved directory.
+EC2_LISTS = (
+    "DescribeVpcs", "DescribeSubnets", "DescribeRouteTables", "DescribeInternetGateways", "DescribeNatGateways",
+    "DescribeVpcPeeringConnections", "DescribeTransitGateways", "DescribeTransitGatewayAttachments",
+    "DescribeTransitGatewayVpcAttachments", "DescribeVpcEndpoints", "DescribeNetworkInterfaces",
+    "DescribeSecurityGroups", "DescribeNetworkAcls",
+)
+GONE = {"terminated", "shutting-down", "deleted", "deleting"}
+
+
+class Source(Protocol):
+    def fetch(self, service: str, operation: str, *, key: str | None = None, resource: str | None = None,
+              region: str | None = None, absent: tuple[str, ...] = (), **params: Any) -> dict[str, Any] | None:
+        """The response (``{}`` for an error code listed in ``absent``), or None after recording a gap."""
+        ...
+
+
+class LiveSource:
+    """Calls AWS. After a connection failure (the region or endpoint does not answer) the remaining calls to
+    the same service there are not tried: each would wait out its timeouts and retries for nothing."""
+
+    def __init__(self, clients: Clients, scope: RawScope, region: str) -> None:
+        self.clients = clients
+        self.scope = scope
+        self.region = region
+        self.unreachable: dict[tuple[str, str], str] = {}
+
+    def fetch(self, service: str, operation: str, *, key: str | None = None, resource: str | None = None,
+              region: str | None = None, absent: tuple[str, ...] = (), **params: Any) -> dict[str, Any] | None:
+        where = (service, region or self.region)
+        if where in self.unreachable:
+            self._gap(m.Gap(service=service, operation=operation, error=self.unreachable[where],
+                            permission=iam_action(service, operation), resource=resource))
+            return None
+        client = self.clients.get(service, where[1])
+        method = xform_name(operation)
+        response: dict[str, Any]
+        try:
+            if client.can_paginate(method):
+                response = client.get_paginator(method).paginate(**params).build_full_result()
+            else:
+                response = getattr(client, method)(**params)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") not in absent:
+                self._gap(gap_from(exc, service, operation, resource))
+                return None
+            response = {}
+        except ParamValidationError:
+            raise  # our bug, not the estate's: let it surface
+        except UNREACHABLE as exc:
+            self.unreachable[where] = type(exc).__name__
+            self._gap(gap_from(exc, service, operation, resource))
+            return None
+        except BotoCoreError as exc:
+            self._gap(gap_from(exc, service, operation, resource))
+            return None
+        response.pop("ResponseMetadata", None)
+        self.scope.store(operation, key, response)
+        return response
+
+    def _gap(self, gap: m.Gap) -> None:
+        self.scope.gaps.append(gap)
+
+
+class DirSource:
+    """Reads a saved directory. A file that is not there is a gap (``NotSaved``) unless the directory's
+    ``Gaps.json`` already says why the call failed when it was saved."""
+
+    def __init__(self, saved: SavedScope | None, scope: RawScope) -> None:
+        self.saved = saved
+        self.scope = scope
+        if saved is not None:
+            scope.gaps.extend(saved.recorded_gaps)
+
+    def fetch(self, service: str, operation: str, *, key: str | None = None, resource: str | None = None,
+              region: str | None = None, absent: tuple[str, ...] = (), **params: Any) -> dict[str, Any] | None:
+        recorded = self.saved.recorded_gaps if self.saved else []
+        if any(g.operation == operation and g.resource == resource for g in recorded):
+            return None
+        response = self.saved.read(operation, key) if self.saved else None
+        if response is None:
+            self.scope.gaps.append(m.Gap(service=service, operation=operation, error="NotSaved",
+                                         permission=iam_action(service, operation), resource=resource))
+            return None
+        self.scope.store(operation, key, response)
+        return response
+
+
+# --- one (account, region) ---------------------------------------------------------------------------------
+
+
+def crawl_region(src: Source, ssm_prefix: str) -> None:
+    for op in EC2_LISTS:
+        src.fetch("ec2", op)
+    _instances(src)
+    _transit_gateway_routes(src)
+    _prefix_lists(src)
+    # Proxy settings per instance: <prefix>/<instance-id>/<VAR>. WithDecryption so SecureString values (a proxy
+    # URL with a password) can be read; the password is masked before it reaches the snapshot.
+    src.fetch("ssm", "GetParametersByPath", Path=ssm_prefix, Recursive=True, WithDecryption=True)
+
+
+def _instances(src: Source) -> None:
+    # moto 5.2 returns DescribeInstances in pages of 100 reservations: the paginator follows NextToken.
+    data = src.fetch("ec2", "DescribeInstances") or {}
+    for reservation in data.get("Reservations", []):
+        for inst in reservation.get("Instances", []):
+            if inst.get("State", {}).get("Name") in GONE:
+                continue
+            iid = inst["InstanceId"]
+            src.fetch("ec2", "DescribeInstanceAttribute", key=iid, resource=iid, InstanceId=iid,
+                      Attribute="userData")
+
+
+def _transit_gateway_routes(src: Source) -> None:
+    tables = src.fetch("ec2", "DescribeTransitGatewayRouteTables") or {}
+    for table in tables.get("TransitGatewayRouteTables", []):
+        if table.get("State") in GONE:
+            continue
+        tid = table["TransitGatewayRouteTableId"]
+        # No paginator: SearchTransitGatewayRoutes answers up to 1000 routes and sets AdditionalRoutesAvailable.
+        src.fetch("ec2", "SearchTransitGatewayRoutes", key=tid, resource=tid, TransitGatewayRouteTableId=tid,
+                  Filters=[{"Name": "state", "Values": ["active", "blackhole"]}])
+
+
+def _prefix_lists(src: Source) -> None:
+    """AWS service lists (``com.amazonaws.<region>.s3``) come with their CIDRs from DescribePrefixLists; the
+    others (customer-managed, shared, other AWS-managed ones) need GetManagedPrefixListEntries."""
+    service = src.fetch("ec2", "DescribePrefixLists") or {}
+    # moto 5.2 answers DescribePrefixLists without Cidrs: those lists then go through the entries call too.
+    have = {p["PrefixListId"] for p in service.get("PrefixLists", []) if p.get("Cidrs")}
+    managed = src.fetch("ec2", "DescribeManagedPrefixLists") or {}
+    for pl in managed.get("PrefixLists", []):
+        pid = pl["PrefixListId"]
+        if pid not in have and "delete" not in pl.get("State", ""):
+            src.fetch("ec2", "GetManagedPrefixListEntries", key=pid, resource=pid, PrefixListId=pid)
+
+
+# --- one account's global services -------------------------------------------------------------------------
+
+
+def crawl_iam(src: Source) -> None:
+    """Instance profiles → roles → attached (managed) and inline policies, and permissions boundaries."""
+    profiles = src.fetch("iam", "ListInstanceProfiles") or {}
+    roles = {r["RoleName"]: r["Arn"] for p in profiles.get("InstanceProfiles", []) for r in p.get("Roles", [])}
+    managed: set[str] = set()
+    for name, arn in sorted(roles.items()):
+        role = src.fetch("iam", "GetRole", key=name, resource=arn, RoleName=name) or {}
+        boundary = role.get("Role", {}).get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
+        if boundary:
+            managed.add(boundary)
+        attached = src.fetch("iam", "ListAttachedRolePolicies", key=name, resource=arn, RoleName=name) or {}
+        managed |= {p["PolicyArn"] for p in attached.get("AttachedPolicies", [])}
+        inline = src.fetch("iam", "ListRolePolicies", key=name, resource=arn, RoleName=name) or {}
+        for policy in inline.get("PolicyNames", []):
+            src.fetch("iam", "GetRolePolicy", key=f"{name}/{policy}", resource=arn, RoleName=name, PolicyName=policy)
+    for policy_arn in sorted(managed):
+        meta = src.fetch("iam", "GetPolicy", key=policy_arn, resource=policy_arn, PolicyArn=policy_arn) or {}
+        version = meta.get("Policy", {}).get("DefaultVersionId")
+        if version:
+            src.fetch("iam", "GetPolicyVersion", key=policy_arn, resource=policy_arn, PolicyArn=policy_arn,
+                      VersionId=version)
+
+
+def crawl_s3(src: Source) -> None:
+    """Buckets, each with its region and policy. The policy is asked of the bucket's own region."""
+    listing = src.fetch("s3", "ListBuckets") or {}
+    for bucket in listing.get("Buckets", []):
+        name = bucket["Name"]
+        location = src.fetch("s3", "GetBucketLocation", key=name, resource=name, Bucket=name)
+        region = bucket_region(location, bucket.get("BucketRegion"))
+        if region is None:
+            continue
+        # NoSuchBucketPolicy: the bucket has no policy, which is an answer, not a gap.
+        src.fetch("s3", "GetBucketPolicy", key=name, resource=name, region=region, absent=("NoSuchBucketPolicy",),
+                  Bucket=name)
+
+
+def bucket_region(location: dict[str, Any] | None, listed: str | None) -> str | None:
+    """GetBucketLocation's LocationConstraint: null/empty means us-east-1, "EU" the old name of eu-west-1."""
+    if location is None:
+        return listed
+    constraint = location.get("LocationConstraint")
+    if not constraint:
+        return "us-east-1"
+    return "eu-west-1" if constraint == "EU" else str(constraint)
+
+
+def crawl_route53(src: Source) -> None:
+    """Private hosted zones only (public ones never answer inside a VPC), each with VPCs and records."""
+    zones = src.fetch("route53", "ListHostedZones") or {}
+    for zone in zones.get("HostedZones", []):
+        if not zone.get("Config", {}).get("PrivateZone"):
+            continue
+        zid = zone_key(zone["Id"])
+        src.fetch("route53", "GetHostedZone", key=zid, resource=zone["Id"], Id=zid)
+        src.fetch("route53", "ListResourceRecordSets", key=zid, resource=zone["Id"], HostedZoneId=zid)
+
+
+def zone_key(zone_id: str) -> str:
+    """``/hostedzone/Z123`` → ``Z123``."""
+    return zone_id.rsplit("/", 1)[-1]
+
+
+GLOBAL_CRAWLS = {"iam": crawl_iam, "s3": crawl_s3, "route53": crawl_route53}

@@ -1,0 +1,78 @@
+"""The ``s3://bucket/key`` snapshot store (the deployed bot reads its snapshot from there, #6).
+
+Imported by the answering path (``engine.snapshot.load_from``) for ``s3://`` locations only, so boto3 is
+imported inside the functions. The endpoint comes from the argument, else from boto3's own configuration
+(``AWS_ENDPOINT_URL_S3`` / ``AWS_ENDPOINT_URL``), which is how a test or a deployed bot points it elsewhere.
+A PutObject is atomic: readers see the old snapshot or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from engine.errors import CollectionError, SnapshotError
+
+if TYPE_CHECKING:
+    import boto3
+
+
+def parse_location(location: str) -> tuple[str, str]:
+    """``s3://bucket/key/of/snapshot.json`` → (bucket, key)."""
+    if not location.startswith("s3://"):
+        raise SnapshotError(f"{location!r} is not an s3:// location (s3://BUCKET/KEY).")
+    bucket, _, key = location[len("s3://"):].partition("/")
+    if not bucket or not key or key.endswith("/"):
+        raise SnapshotError(f"{location!r} needs a bucket and an object key: s3://BUCKET/path/snapshot.json.")
+    return bucket, key
+
+
+def read_s3(location: str, endpoint_url: str | None = None, session: boto3.Session | None = None) -> bytes:
+    bucket, key = parse_location(location)
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        body = _client(session, endpoint_url).get_object(Bucket=bucket, Key=key)["Body"]
+        return bytes(body.read())
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in ("NoSuchKey", "404"):
+            raise SnapshotError(
+                f"no snapshot at {location}. Write one with `reachbot collect --out {location}`."
+            ) from None
+        if code == "NoSuchBucket":
+            raise SnapshotError(f"bucket {bucket} of {location} does not exist.") from None
+        raise SnapshotError(
+            f"cannot read {location} ({code}). The reader needs s3:GetObject on arn:aws:s3:::{bucket}/{key}."
+        ) from None
+    except BotoCoreError as exc:
+        raise SnapshotError(f"cannot read {location}: {exc}") from None
+
+
+def write_s3(location: str, data: bytes, endpoint_url: str | None = None,
+             session: boto3.Session | None = None) -> None:
+    try:
+        bucket, key = parse_location(location)
+    except SnapshotError as exc:
+        raise CollectionError(str(exc)) from None
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        _client(session, endpoint_url).put_object(Bucket=bucket, Key=key, Body=data, ContentType="application/json")
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        raise CollectionError(
+            f"cannot write the snapshot to {location} ({code}). The collector needs s3:PutObject on "
+            f"arn:aws:s3:::{bucket}/{key}; nothing was written."
+        ) from None
+    except BotoCoreError as exc:
+        raise CollectionError(f"cannot write the snapshot to {location}: {exc}; nothing was written.") from None
+
+
+def _client(session: boto3.Session | None, endpoint_url: str | None) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    session = session or boto3.Session()
+    config = Config(retries={"mode": "adaptive", "max_attempts": 5}, connect_timeout=5, read_timeout=60)
+    return session.client("s3", endpoint_url=endpoint_url, config=config,
+                          region_name=session.region_name or "us-east-1")
