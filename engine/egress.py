@@ -35,6 +35,8 @@ def to_destination(tracer: Tracer, t: Trace, egress: Side) -> None:
         return
     side = "proxy" if t.proxy_instance else "client"
     res = resolve(tracer.topo, egress.subnet.vpc_id, dest.host, egress.subnet.availability_zone)
+    if res.answered_by == "private-hosted-zone" and res.resource:
+        t.zones.add(res.resource)
     t.hop("dns", dest.host, egress.subnet.region, hop_note(
         "dns", host=dest.host, vpc=egress.subnet.vpc_id, side=side, answered_by=res.answered_by.replace("-", " "),
         answer=res.address.label() if res.address else "NXDOMAIN"))

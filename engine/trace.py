@@ -79,6 +79,7 @@ class Trace:
     egress: Side | None = None  # where the request leaves from towards the destination
     egress_route_table: str | None = None
     endpoint: str | None = None  # vpce the request went through
+    zones: set[str] = field(default_factory=set)  # private hosted zones whose answers the walk used
     request_context: dict[str, Any] | None = None
 
     @property
@@ -112,28 +113,42 @@ class Tracer:
 
     def trace(self, q: Question) -> Trace:
         t = Trace(q)
-        client = self._side_of_instance(q.source, t)
-        if client is None:
-            return t
-        self._source_hop(t, client)
-        egress = self._choose_egress(t, client)
-        if egress is None:
-            return t
-        t.egress = egress
-        self._to_destination(t, egress)
+        self._walk(t)
         self._check_gaps(t)
         return t
 
+    def _walk(self, t: Trace) -> None:
+        client = self._side_of_instance(t.question.source, t)
+        if client is None:
+            return
+        self._source_hop(t, client)
+        egress = self._choose_egress(t, client)
+        if egress is None:
+            return
+        t.egress = egress
+        self._to_destination(t, egress)
+
     def _check_gaps(self, t: Trace) -> None:
-        """An answer that rests on configuration collection could not read is ``unknown``, never a guess."""
+        """An answer that rests on configuration collection could not read is ``unknown``, never a guess.
+
+        Collection files gaps per (account, region), IAM and Route 53 under "global", with ``resource`` set
+        when one resource was unreadable (engine/collect/README.md). A gap counts when it covers a region on
+        the route, a resource on the route, the source's proxy settings, or a hosted zone that answered.
+        """
+        src = t.question.source
+        on_route = {ident for _, ident, _, _ in t.hops} | {src.instance_id}
         regions = {region for _, _, region, _ in t.hops if region}
-        for region in sorted(regions):
-            for gap in self.topo.gaps_for(None, region):
-                if gap.service in ("ec2", "route53"):
-                    t.incomplete = True
-                    t.caveats.append(
-                        f"{gap.operation} failed in {region} ({gap.error}): the answer depends on data that was not "
-                        f"collected; grant {gap.permission or gap.service + ':' + gap.operation} and re-collect")
+        seen: set[str] = set()
+        for (account, region), gaps in self.topo.gaps.items():
+            for gap in gaps:
+                if _gap_matters(gap, account, region, src, on_route, regions, t.zones):
+                    permission = gap.permission or f"{gap.service}:{gap.operation}"
+                    caveat = (f"{gap.operation} failed ({gap.error}) for {gap.resource or region}: the answer depends "
+                              f"on data that was not collected; grant {permission} to the collector and re-collect")
+                    if caveat not in seen:
+                        seen.add(caveat)
+                        t.incomplete = True
+                        t.caveats.append(caveat)
 
     # --- the client and its proxy ---------------------------------------------------------------------------
 
@@ -194,6 +209,8 @@ class Tracer:
         url = urlsplit(choice.proxy or "")
         host, port = url.hostname or "", url.port or (443 if url.scheme == "https" else 80)
         res = resolve(self.topo, client.subnet.vpc_id, host, client.subnet.availability_zone)
+        if res.answered_by == "private-hosted-zone" and res.resource:
+            t.zones.add(res.resource)
         t.hop("dns", host, client.subnet.region, hop_note(
             "dns", host=host, vpc=client.subnet.vpc_id, side="client", answered_by=res.answered_by,
             answer=res.address.label() if res.address else "no answer"))
@@ -350,3 +367,18 @@ class Tracer:
         from engine.egress import to_destination  # egress.py builds on this module's Side and Trace
 
         to_destination(self, t, egress)
+
+
+_PROXY_SETTING_OPERATIONS = {"DescribeInstanceAttribute", "GetParametersByPath"}
+
+
+def _gap_matters(gap: m.Gap, account: str, region: str, src: m.Instance, on_route: set[str], regions: set[str],
+                 zones: set[str]) -> bool:
+    if gap.operation in _PROXY_SETTING_OPERATIONS:  # the source's proxy settings may be incomplete
+        return (gap.resource or src.instance_id) == src.instance_id and account == src.owner_id \
+            and region == src.region
+    if gap.service == "route53":
+        return gap.resource is None or gap.resource in zones
+    if gap.service == "ec2":
+        return gap.resource in on_route if gap.resource else region in regions
+    return False
