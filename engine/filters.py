@@ -115,9 +115,10 @@ def acl_allows(topo: Topology, acl: m.NetworkAcl | None, egress: bool, peer: Add
     for entry in sorted((e for e in acl.entries if e.egress == egress), key=lambda e: e.rule_number):
         if entry.protocol not in ("-1", proto):
             continue
-        if entry.port_range and not (entry.port_range.from_ <= ports[0] and ports[1] <= entry.port_range.to):
-            if entry.port_range.to < ports[0] or entry.port_range.from_ > ports[1]:
-                continue
+        # An entry whose port range overlaps the flow's ports applies (for the reply, the ephemeral range: the
+        # client may pick any port in it, so a partial overlap already decides some connections).
+        if entry.port_range and (entry.port_range.to < ports[0] or entry.port_range.from_ > ports[1]):
+            continue
         cidr = entry.cidr_block or entry.ipv6_cidr_block
         if cidr is None or not _cidrs_cover(topo, [cidr], peer):
             continue

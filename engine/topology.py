@@ -268,7 +268,8 @@ class Topology:
                     )
         for i, inst in enumerate(self.snap.instances):
             if inst.subnet_id not in self.subnets and not self.gaps_for(inst.owner_id, inst.region):
-                problems.append(f"instances[{i}] ({inst.instance_id}).SubnetId: {inst.subnet_id} is not in the snapshot")
+                problems.append(
+                    f"instances[{i}] ({inst.instance_id}).SubnetId: {inst.subnet_id} is not in the snapshot")
         for i, s in enumerate(self.snap.subnets):
             if s.vpc_id not in self.vpcs and not self.gaps_for(None, s.region):
                 problems.append(f"subnets[{i}] ({s.subnet_id}).VpcId: {s.vpc_id} is not in the snapshot")
