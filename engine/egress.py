@@ -193,13 +193,23 @@ def _through_nat(tracer: Tracer, t: Trace, egress: Side, nat_id: str, addr: Addr
                                                       public_ip=public_ip or "none"))
     rtb = topo.route_table_of(nat.subnet_id)
     choice = lookup(topo, rtb, addr) if rtb else None
-    if nat.connectivity_type == "private" or choice is None or not (choice.route.gateway_id or "").startswith("igw-"):
+    target = (choice.route.gateway_id or "") if choice else ""
+    if choice is not None and target.startswith("vpce-"):
+        # The NAT gateway is inside the VPC, so its subnet's gateway-endpoint route applies to what it forwards;
+        # S3 then sees the NAT's private address as aws:VpcSourceIp.
+        tracer._route_hop(t, rtb or "", topo.subnets[nat.subnet_id], choice.route, addr, back=False)
+        nat_eni = next((topo.enis[a.network_interface_id] for a in nat.nat_gateway_addresses
+                        if a.network_interface_id in topo.enis), None)
+        sender = Side(nat_eni, topo.subnets[nat.subnet_id], None) if nat_eni else egress
+        _through_gateway_endpoint(tracer, t, sender, target)
+        return
+    if nat.connectivity_type == "private" or choice is None or not target.startswith("igw-"):
         why = "it is a private NAT gateway" if nat.connectivity_type == "private" else \
             f"its subnet's route table {rtb} has no internet gateway route for {addr.label()}"
         t.refuse(Code.NAT_NO_INTERNET_ROUTE, nat_id, nat=nat_id, why=why)
         return
     tracer._route_hop(t, rtb or "", topo.subnets[nat.subnet_id], choice.route, addr, back=False)
-    _through_igw(tracer, t, egress, choice.route.gateway_id or "", public_ip, nat_id)
+    _through_igw(tracer, t, egress, target, public_ip, nat_id)
 
 
 # --- the destination and its policies -----------------------------------------------------------------------

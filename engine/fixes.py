@@ -137,9 +137,7 @@ def _direct_services(eng: Engine, q: Question) -> list[str]:
     topo = eng.topology
     rtb = topo.route_table_of(q.source.subnet_id)
     names: list[str] = []
-    for ep in topo.snap.vpc_endpoints:
-        if ep.vpc_id != q.source.vpc_id:
-            continue
+    for ep in (topo.endpoints[e] for e in topo.in_vpc(q.source.vpc_id, "endpoint")):
         region, service = ep.service_name.split(".")[2], ep.service_name.split(".", 3)[3]
         if ep.vpc_endpoint_type == "Gateway" and rtb not in ep.route_table_ids:
             continue
@@ -170,16 +168,16 @@ def _route_changes(eng: Engine, q: Question, trace: Trace, code: Code) -> list[C
                               f"remove {ep.vpc_endpoint_id}'s route from the proxy subnet's table {rtb}"))
     if code == Code.NO_ROUTE and trace.egress is not None:
         vpc = trace.egress.subnet.vpc_id
-        for ep in topo.snap.vpc_endpoints:
-            if ep.vpc_id == vpc and ep.vpc_endpoint_type == "Gateway" and rtb not in ep.route_table_ids and \
+        for ep in (topo.endpoints[e] for e in topo.in_vpc(vpc, "endpoint")):
+            if ep.vpc_endpoint_type == "Gateway" and rtb not in ep.route_table_ids and \
                     ep.service_name == f"com.amazonaws.{q.destination.region}.{service}":
                 out.append(Change("route_table", {"action": "associate_endpoint", "route_table": rtb,
                                                   "vpc_endpoint": ep.vpc_endpoint_id},
                                   f"aws ec2 modify-vpc-endpoint --region {ep.region} --vpc-endpoint-id "
                                   f"{ep.vpc_endpoint_id} --add-route-table-ids {rtb}",
                                   f"associate {rtb} with gateway endpoint {ep.vpc_endpoint_id}"))
-        for nat in topo.snap.nat_gateways:
-            if nat.vpc_id == vpc and nat.state == "available" and nat.connectivity_type == "public":
+        for nat in (topo.nats[n] for n in topo.in_vpc(vpc, "nat-gateway")):
+            if nat.state == "available" and nat.connectivity_type == "public":
                 out.append(Change("route_table", {"action": "add_route", "route_table": rtb,
                                                   "destination": "0.0.0.0/0", "nat_gateway": nat.nat_gateway_id},
                                   f"aws ec2 create-route --region {nat.region} --route-table-id {rtb} "

@@ -10,9 +10,8 @@ IP and name, so the cost of one question does not grow with the estate.
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
-from typing import Any
 
 import networkx as nx
 
@@ -211,12 +210,6 @@ class Topology:
                 out += [g for g in gaps if service is None or g.service == service]
         return out
 
-    @cached_property
-    def endpoint_for_route_table(self) -> dict[tuple[str, str], str]:
-        """(route table, vpce) pairs the endpoint lists, to tell a stale endpoint route from a real one."""
-        return {(rtb, ep.vpc_endpoint_id): ep.vpc_endpoint_id for ep in self.snap.vpc_endpoints
-                for rtb in ep.route_table_ids}
-
     # --- graph -----------------------------------------------------------------------------------------------
 
     def _build_graph(self) -> nx.DiGraph:
@@ -240,6 +233,13 @@ class Topology:
         for p in self.snap.vpc_peering_connections:
             for info in (p.requester_vpc_info, p.accepter_vpc_info):
                 g.add_edge(p.vpc_peering_connection_id, info.vpc_id, rel="joins")
+        for ep in self.snap.vpc_endpoints:
+            g.add_edge(ep.vpc_id, ep.vpc_endpoint_id, rel="hosts")
+        for nat in self.snap.nat_gateways:
+            g.add_edge(nat.subnet_id, nat.nat_gateway_id, rel="hosts")
+        for igw in self.snap.internet_gateways:
+            for att in igw.attachments:
+                g.add_edge(att.vpc_id, igw.internet_gateway_id, rel="attached")
         for a in self.snap.transit_gateway_attachments:
             g.add_edge(a.transit_gateway_id, a.transit_gateway_attachment_id, rel="attaches")
             if a.resource_id:
@@ -248,6 +248,17 @@ class Topology:
                 g.add_edge(a.transit_gateway_attachment_id, a.association.transit_gateway_route_table_id,
                            rel="associated")
         return g
+
+    def in_vpc(self, vpc_id: str, kind: str) -> list[str]:
+        """Resources of ``kind`` inside a VPC, found by walking the graph: the VPC itself hosts endpoints and
+        internet gateways; its subnets host NAT gateways and use route tables."""
+        if vpc_id not in self.graph:
+            return []
+        g = self.graph
+        found = [n for n in g.successors(vpc_id) if g.nodes[n].get("kind") == kind]
+        for subnet in (n for n in g.successors(vpc_id) if g.nodes[n].get("kind") == "subnet"):
+            found += [n for n in g.successors(subnet) if g.nodes[n].get("kind") == kind and n not in found]
+        return found
 
     def _check_references(self) -> None:
         """Dangling references are a broken snapshot, unless collection recorded a gap in that region."""
@@ -295,13 +306,3 @@ def service_of(service_name: str) -> tuple[str, str]:
 
 def _net(cidr: str | None) -> Network | None:
     return parse_net(cidr) if cidr else None
-
-
-def describe(obj: Any) -> str:
-    """A resource's id followed by its Name tag, as engineers write them: ``rtb-0abc (app-private-rt)``."""
-    name = getattr(obj, "name", None)
-    ident = next((getattr(obj, f) for f in _ID_FIELDS if getattr(obj, f, None)), "?")
-    return f"{ident} ({name})" if name else str(ident)
-
-
-_ID_FIELDS = ("instance_id", "route_table_id", "vpc_id", "subnet_id", "vpc_endpoint_id", "internet_gateway_id")

@@ -255,3 +255,19 @@ def test_transit_gateway_peering_carries_traffic_between_regions() -> None:
     a = s.engine().ask("can client reach db:5432", fixes=False)
     assert a.verdict == "reachable"
     assert [h.id for h in a.hops if h.kind == "transit-gateway"] == [tgw1, tgw2]
+
+
+def test_nat_gateway_forwards_by_its_own_subnets_route_table_including_endpoint_routes() -> None:
+    """A NAT gateway is inside the VPC and forwards by its subnet's route table (NAT gateway guide, "Route
+    tables"): when that table sends S3 to a gateway endpoint, the request arrives through the endpoint with
+    the NAT's private address as aws:VpcSourceIp."""
+    s = Small()
+    nat = s.b.nat_gateway(s.public, "198.51.100.7", "10.0.0.50")
+    vpce = s.b.gateway_endpoint(s.vpc, "s3", [s.public_rtb])
+    s.b.route(s.private_rtb, "0.0.0.0/0", nat)
+    s.client()
+    a = s.engine().ask("client -> data-here", fixes=False)
+    assert a.verdict == "reachable"
+    assert kinds(a)[-4:] == ["nat-gateway", "route-table", "gateway-endpoint", "s3-bucket"]
+    assert a.request_context is not None and a.request_context["aws:SourceVpce"] == vpce
+    assert a.request_context["aws:VpcSourceIp"] == "10.0.0.50"

@@ -105,3 +105,21 @@ def test_route_fix_that_breaks_the_proxys_own_pinned_bucket_is_ranked_after_a_sa
     route_fix = next(f for f in a.fixes if f.kind == "route_table")
     assert route_fix.verified and route_fix.breaks == ["client → proxy-config", "proxy → proxy-config"]
     assert a.fixes[0].kind == "endpoint_policy" and a.fixes[0].verified and not a.fixes[0].breaks
+
+
+def test_private_subnet_without_a_route_gets_proven_nat_and_endpoint_fixes() -> None:
+    """A private subnet with no route to S3: associating its table with the VPC's own gateway endpoint, or adding
+    a default route to the VPC's NAT gateway, each re-trace as reachable (found by walking the VPC's graph)."""
+    from tests.scenarios import Small
+
+    s = Small()
+    nat = s.b.nat_gateway(s.public, "198.51.100.7", "10.0.0.50")
+    vpce = s.b.gateway_endpoint(s.vpc, "s3", [s.public_rtb])
+    s.client()
+    a = s.engine().ask("client -> data-here")
+    assert a.blocked_by is not None and a.blocked_by.code == "NO_ROUTE"
+    changes = {(f.change.get("action"), f.change.get("vpc_endpoint") or f.change.get("nat_gateway")): f
+               for f in a.fixes if f.kind == "route_table"}
+    assert changes[("associate_endpoint", vpce)].verified
+    assert changes[("add_route", nat)].verified
+    assert "create-route" in changes[("add_route", nat)].command
