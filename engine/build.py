@@ -124,7 +124,8 @@ class EstateBuilder:
             if destination.startswith("pl-")
             else {"destination_cidr_block": destination}
         )
-        self._rtbs[rtb_id]["routes"].append(m.Route(**dest, **_target_field(target), state=state, **extra))
+        self._rtbs[rtb_id]["routes"].append(m.Route.model_validate({**dest, **_target_field(target), "state": state,
+                                                                     **extra}))
 
     def network_acl(self, vpc_id: str, name: str, subnets: Iterable[str], entries: Iterable[m.NetworkAclEntry]) -> str:
         """A custom network ACL; its subnets leave the VPC's default ACL, as an association replacement does."""
@@ -255,11 +256,11 @@ class EstateBuilder:
         region = next(t.region for t in self.items["transit_gateways"] if t.transit_gateway_id == tgw_id)
         att_id = aws_id("tgw-attach", tgw_id, resource_id)
         self.items["transit_gateway_attachments"].append(
-            m.TransitGatewayAttachment(
-                transit_gateway_attachment_id=att_id, transit_gateway_id=tgw_id, region=region,
-                resource_type=resource_type, resource_id=resource_id, subnet_ids=list(subnets),
-                association=m.TgwAssociation(transit_gateway_route_table_id=tgw_rtb),
-            )
+            m.TransitGatewayAttachment.model_validate({
+                "transit_gateway_attachment_id": att_id, "transit_gateway_id": tgw_id, "region": region,
+                "resource_type": resource_type, "resource_id": resource_id, "subnet_ids": list(subnets),
+                "association": m.TgwAssociation(transit_gateway_route_table_id=tgw_rtb),
+            })
         )
         return att_id
 
@@ -267,7 +268,8 @@ class EstateBuilder:
         tables = self.items["transit_gateway_route_tables"]
         i = next(i for i, t in enumerate(tables) if t.transit_gateway_route_table_id == tgw_rtb)
         atts = [m.TgwRouteAttachment(transit_gateway_attachment_id=attachment)] if attachment else []
-        route = m.TransitGatewayRoute(destination_cidr_block=cidr, transit_gateway_attachments=atts, state=state)
+        route = m.TransitGatewayRoute.model_validate(
+            {"destination_cidr_block": cidr, "transit_gateway_attachments": atts, "state": state})
         tables[i] = tables[i].model_copy(update={"routes": [*tables[i].routes, route]})
 
     # --- instances, security groups, DNS, S3, IAM --------------------------------------------------------
@@ -383,12 +385,12 @@ class EstateBuilder:
             )
             for vpc_id, v in self._vpc.items()
         ]
-        return m.Snapshot(
-            taken_at=self.taken_at, source=self.source, regions=regions, route_tables=tables,
-            network_acls=[*acls, *self.items["network_acls"]],
-            coverage=[m.Coverage(account_id=a, region=r) for a in accounts for r in regions],
+        return m.Snapshot.model_validate({
+            "taken_at": self.taken_at, "source": self.source, "regions": regions, "route_tables": tables,
+            "network_acls": [*acls, *self.items["network_acls"]],
+            "coverage": [m.Coverage(account_id=a, region=r) for a in accounts for r in regions],
             **{k: v for k, v in self.items.items() if k != "network_acls"},
-        )
+        })
 
     # --- internals ------------------------------------------------------------------------------------------
 
@@ -417,11 +419,13 @@ _SCALARS = {"schema_version", "taken_at", "source", "regions", "route_tables", "
 
 def _default_acl_entries() -> list[m.NetworkAclEntry]:
     """A default network ACL: allow all both ways (rule 100), then the implicit deny-all (rule 32767)."""
-    return [
-        m.NetworkAclEntry(rule_number=n, rule_action=a, egress=e, cidr_block="0.0.0.0/0")
-        for e in (False, True)
-        for n, a in ((100, "allow"), (32767, "deny"))
-    ]
+    entries = []
+    for egress in (False, True):
+        entries += [
+            m.NetworkAclEntry(rule_number=100, rule_action="allow", egress=egress, cidr_block="0.0.0.0/0"),
+            m.NetworkAclEntry(rule_number=32767, rule_action="deny", egress=egress, cidr_block="0.0.0.0/0"),
+        ]
+    return entries
 
 
 def _target_field(target: str) -> dict[str, str]:

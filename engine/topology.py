@@ -226,10 +226,10 @@ class Topology:
             rtb = self.route_table_of(s.subnet_id)
             if rtb:
                 g.add_edge(s.subnet_id, rtb, rel="uses")
-        for rtb in self.snap.route_tables:
-            for route in rtb.routes:
+        for table in self.snap.route_tables:
+            for route in table.routes:
                 if route.target and route.target != "local":
-                    g.add_edge(rtb.route_table_id, route.target, rel="routes")
+                    g.add_edge(table.route_table_id, route.target, rel="routes")
         for p in self.snap.vpc_peering_connections:
             for info in (p.requester_vpc_info, p.accepter_vpc_info):
                 g.add_edge(p.vpc_peering_connection_id, info.vpc_id, rel="joins")

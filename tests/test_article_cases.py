@@ -116,3 +116,10 @@ def test_proxied_client_reaches_the_service_from_the_proxy_side(article_engine: 
     a = article_engine.ask("why can web-tokyo-a not reach ssm.ap-northeast-1.amazonaws.com")
     assert a.verdict == "reachable"
     assert "proxy" in [h.kind for h in a.hops] and "internet-gateway" in [h.kind for h in a.hops]
+
+
+def test_bundled_json_is_what_the_estate_builder_makes(article) -> None:  # type: ignore[no-untyped-def]
+    """engine/data/article-estate.json is generated from engine/estates.py: the two never drift apart."""
+    from engine.estates import article_estate
+
+    assert article_estate() == article
