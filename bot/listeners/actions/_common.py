@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import deliver
-from bot.listeners._shared import parse_ref
-from bot.reach import Outcome, Reach, Who
+from bot.errors import replying_on_error
+from bot.listeners._shared import parse_ref, services
+from bot.reach import Answered, Outcome, Reach, Who
 from bot.render.blocks import Rendered
+from bot.render.replies import outcome_reply
+
+Handler = Callable[..., None]
+
+
+def acknowledge(ack: Ack) -> None:
+    ack()
+
+
+def detail_button(render: Callable[[Answered], Rendered], doing: str) -> Handler:
+    """The lazy half of a detail button: ask the question again, render one part of the answer in full."""
+
+    def show(body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond,
+             context: BoltContext) -> None:
+        def reply(rendered: Rendered) -> None:
+            reply_where_pressed(body, client, respond, rendered)
+
+        with replying_on_error(reply, doing):
+            outcome = ask_again(services(context).reach, body, action)
+            reply(render(outcome) if isinstance(outcome, Answered) else outcome_reply(outcome))
+
+    return show
 
 
 def ask_again(reach: Reach, body: dict[str, Any], action: dict[str, Any]) -> Outcome:

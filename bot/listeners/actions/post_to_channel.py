@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import deliver
 from bot.errors import replying_on_error
 from bot.listeners._shared import INVITE, not_in_conversation, services
-from bot.listeners.actions._common import ask_again, channel_of
+from bot.listeners.actions._common import acknowledge, ask_again, channel_of
 from bot.reach import Answered
 from bot.render.answer import POST_TO_CHANNEL, answer_reply, metadata
 from bot.render.replies import outcome_reply, single
@@ -26,10 +26,6 @@ SCOPES = ("chat:write",)
 
 def register(app: App) -> None:
     app.action(ACTION_ID)(ack=acknowledge, lazy=[post])
-
-
-def acknowledge(ack: Ack) -> None:
-    ack()
 
 
 def post(body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond,
