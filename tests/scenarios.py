@@ -33,5 +33,25 @@ class Small:
     def client(self, subnet: str | None = None, ip: str = "10.0.1.10", **kw: Any) -> str:
         return self.b.instance(subnet or self.private, "client", ip, [self.sg], role_arn=self.role, **kw)
 
+    def edge_vpc(self, return_route: bool = True) -> tuple[str, str, str]:
+        """A peered egress VPC (10.9.0.0/16) with a public subnet and an internet gateway: (vpc, subnet, rtb)."""
+        b = self.b
+        edge = b.vpc("edge", REGION, "10.9.0.0/16", ACCOUNT)
+        subnet = b.subnet(edge, "edge-public", "10.9.0.0/24", public=True)
+        rtb = b.route_table(edge, "edge-rt", [subnet])
+        b.route(rtb, "0.0.0.0/0", b.internet_gateway(edge))
+        pcx = b.peering(self.vpc, edge)
+        b.route(self.private_rtb, "10.9.0.0/16", pcx)
+        if return_route:
+            b.route(rtb, "10.0.0.0/16", pcx)
+        return edge, subnet, rtb
+
+    def proxy(self, subnet: str, role_arn: str | None = None) -> str:
+        """A forward proxy at 10.9.0.10:3128 that admits the main VPC."""
+        edge = self.b._subnet[subnet]["vpc"]
+        sg = self.b.security_group(edge, "proxy", ingress=[tcp(3128, "10.0.0.0/16")])
+        return self.b.instance(subnet, "proxy", "10.9.0.10", [sg], role_arn=role_arn, public_ip="203.0.113.10",
+                               proxy_ports=[3128])
+
     def engine(self) -> Engine:
         return Engine(self.b.build(), "test")

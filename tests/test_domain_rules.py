@@ -89,16 +89,8 @@ def test_nat_gateway_gives_private_subnet_internet_egress_with_its_public_ip() -
 
 def _proxy_pair(return_route: bool = True, zone: bool = True):  # type: ignore[no-untyped-def]
     s = Small()
-    edge = s.b.vpc("edge", REGION, "10.9.0.0/16", ACCOUNT)
-    edge_sub = s.b.subnet(edge, "edge-public", "10.9.0.0/24", public=True)
-    edge_rtb = s.b.route_table(edge, "edge-rt", [edge_sub])
-    s.b.route(edge_rtb, "0.0.0.0/0", s.b.internet_gateway(edge))
-    pcx = s.b.peering(s.vpc, edge)
-    s.b.route(s.private_rtb, "10.9.0.0/16", pcx)
-    if return_route:
-        s.b.route(edge_rtb, "10.0.0.0/16", pcx)
-    psg = s.b.security_group(edge, "proxy", ingress=[tcp(3128, "10.0.0.0/16")])
-    s.b.instance(edge_sub, "proxy", "10.9.0.10", [psg], public_ip="203.0.113.10", proxy_ports=[3128])
+    edge, edge_sub, edge_rtb = s.edge_vpc(return_route)
+    s.proxy(edge_sub)
     host = "proxy.corp.example" if zone else "10.9.0.10"
     if zone:
         s.b.private_zone("corp.example", [s.vpc, edge], {"proxy.corp.example": "10.9.0.10"}, ACCOUNT)

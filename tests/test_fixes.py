@@ -77,27 +77,17 @@ def test_route_fix_that_breaks_the_proxys_own_pinned_bucket_is_ranked_after_a_sa
     """Removing the proxy-side endpoint route would fix the client but break the proxy's own bucket, which is
     pinned to that endpoint: the fix is listed with what it breaks and never ranked first, even though a route
     change has a smaller blast radius than an endpoint policy change."""
-    from engine.build import tcp
     from tests.scenarios import ACCOUNT, REGION, RW, Small
 
     s = Small()
-    edge = s.b.vpc("edge", REGION, "10.9.0.0/16", ACCOUNT)
-    edge_sub = s.b.subnet(edge, "edge-public", "10.9.0.0/24", public=True)
-    edge_rtb = s.b.route_table(edge, "edge-rt", [edge_sub])
-    s.b.route(edge_rtb, "0.0.0.0/0", s.b.internet_gateway(edge))
-    pcx = s.b.peering(s.vpc, edge)
-    s.b.route(s.private_rtb, "10.9.0.0/16", pcx)
-    s.b.route(edge_rtb, "10.0.0.0/16", pcx)
+    edge, edge_sub, edge_rtb = s.edge_vpc()
     vpce = s.b.gateway_endpoint(edge, "s3", [edge_rtb], policy={"Statement": [{
         "Effect": "Allow", "Principal": "*", "Action": "s3:*",
         "Resource": ["arn:aws:s3:::proxy-config", "arn:aws:s3:::proxy-config/*"]}]})
     s.b.bucket("proxy-config", REGION, ACCOUNT, policy={"Statement": [{
         "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::proxy-config/*",
         "Condition": {"StringNotEquals": {"aws:SourceVpce": vpce}}}]})
-    psg = s.b.security_group(edge, "proxy", ingress=[tcp(3128, "10.0.0.0/16")])
-    proxy_role = s.b.role(ACCOUNT, "proxy-role", {"rw": RW})
-    s.b.instance(edge_sub, "proxy", "10.9.0.10", [psg], role_arn=proxy_role, public_ip="203.0.113.10",
-                 proxy_ports=[3128])
+    s.proxy(edge_sub, role_arn=s.b.role(ACCOUNT, "proxy-role", {"rw": RW}))
     s.client(proxy_env={"HTTPS_PROXY": "http://10.9.0.10:3128"})
     eng = s.engine()
     a = eng.ask("client -> data-here")
