@@ -46,10 +46,9 @@ class Small:
             b.route(rtb, "10.0.0.0/16", pcx)
         return edge, subnet, rtb
 
-    def proxy(self, subnet: str, role_arn: str | None = None) -> str:
+    def proxy(self, vpc: str, subnet: str, role_arn: str | None = None) -> str:
         """A forward proxy at 10.9.0.10:3128 that admits the main VPC."""
-        edge = self.b._subnet[subnet]["vpc"]
-        sg = self.b.security_group(edge, "proxy", ingress=[tcp(3128, "10.0.0.0/16")])
+        sg = self.b.security_group(vpc, "proxy", ingress=[tcp(3128, "10.0.0.0/16")])
         return self.b.instance(subnet, "proxy", "10.9.0.10", [sg], role_arn=role_arn, public_ip="203.0.113.10",
                                proxy_ports=[3128])
 

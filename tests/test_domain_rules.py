@@ -90,7 +90,7 @@ def test_nat_gateway_gives_private_subnet_internet_egress_with_its_public_ip() -
 def _proxy_pair(return_route: bool = True, zone: bool = True):  # type: ignore[no-untyped-def]
     s = Small()
     edge, edge_sub, edge_rtb = s.edge_vpc(return_route)
-    s.proxy(edge_sub)
+    s.proxy(edge, edge_sub)
     host = "proxy.corp.example" if zone else "10.9.0.10"
     if zone:
         s.b.private_zone("corp.example", [s.vpc, edge], {"proxy.corp.example": "10.9.0.10"}, ACCOUNT)

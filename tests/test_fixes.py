@@ -87,7 +87,7 @@ def test_route_fix_that_breaks_the_proxys_own_pinned_bucket_is_ranked_after_a_sa
     s.b.bucket("proxy-config", REGION, ACCOUNT, policy={"Statement": [{
         "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::proxy-config/*",
         "Condition": {"StringNotEquals": {"aws:SourceVpce": vpce}}}]})
-    s.proxy(edge_sub, role_arn=s.b.role(ACCOUNT, "proxy-role", {"rw": RW}))
+    s.proxy(edge, edge_sub, role_arn=s.b.role(ACCOUNT, "proxy-role", {"rw": RW}))
     s.client(proxy_env={"HTTPS_PROXY": "http://10.9.0.10:3128"})
     eng = s.engine()
     a = eng.ask("client -> data-here")
