@@ -120,7 +120,12 @@ def _fingerprint(target: str) -> Any:
     if target in (BUNDLED, "bundled"):
         return BUNDLED
     if target.startswith("s3://"):
-        return _s3_version(target) if _s3_version is not None else None
+        if _s3_version is None:
+            return None
+        try:
+            return _s3_version(target)
+        except ReachbotError:  # cannot tell: reload, which keeps the current snapshot if that fails too
+            return None
     try:
         st = Path(target).stat()
     except OSError:

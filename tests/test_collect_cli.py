@@ -142,5 +142,11 @@ def test_s3_store_missing_snapshot_is_a_snapshot_error(emulator: Emulator, colle
 
     monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.url)
     assert json.loads(read_s3(collected.store))["Source"] == "collect"
+    from engine.collect.store import s3_version, write_s3
+
+    before = s3_version(collected.store)
+    assert before == s3_version(collected.store)
+    write_s3(collected.store, read_s3(collected.store) + b" ")
+    assert s3_version(collected.store) != before
     with pytest.raises(SnapshotError, match="reachbot collect --out s3://reachbot-snapshots-test/nothing.json"):
         read_s3("s3://reachbot-snapshots-test/nothing.json")

@@ -48,6 +48,19 @@ def read_s3(location: str, endpoint_url: str | None = None, session: boto3.Sessi
         raise SnapshotError(f"cannot read {location}: {exc}") from None
 
 
+def s3_version(location: str, endpoint_url: str | None = None, session: boto3.Session | None = None) -> str:
+    """A cheap fingerprint of the stored snapshot (HeadObject: ETag and version id), for readers that reload
+    only when it changed."""
+    bucket, key = parse_location(location)
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        head = _client(session, endpoint_url).head_object(Bucket=bucket, Key=key)
+    except (ClientError, BotoCoreError) as exc:
+        raise SnapshotError(f"cannot check {location} for a newer snapshot: {exc}") from None
+    return f"{head.get('ETag', '')}/{head.get('VersionId', '')}/{head.get('ContentLength', '')}"
+
+
 def write_s3(location: str, data: bytes, endpoint_url: str | None = None,
              session: boto3.Session | None = None) -> None:
     try:
