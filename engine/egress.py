@@ -225,22 +225,22 @@ def _arrive(tracer: Tracer, t: Trace, egress: Side, endpoint: m.VpcEndpoint | No
                              f"{dest.host}: reachbot evaluates policies for S3 requests only")
         return
     bucket = tracer.topo.buckets[dest.id]
-    ctx = _request_context(tracer, t, egress, endpoint, source_ip, bucket)
+    role = tracer.topo.role_of(t.question.source)
+    ctx = _request_context(t, egress, endpoint, source_ip, bucket, role)
     t.hop("s3-bucket", bucket.name, bucket.region, hop_note(
         "s3-bucket", bucket=bucket.name, region=bucket.region, account=bucket.owner_id,
         action=t.question.action, resource=ctx.resource if ctx else "?"))
-    if ctx is None:
+    if ctx is None or role is None:
         return
-    decision = _decide(tracer, t, ctx, endpoint, bucket)
+    decision = _decide(tracer, t, ctx, endpoint, bucket, role)
     if decision is not None:
         _record_decision(t, decision)
 
 
-def _request_context(tracer: Tracer, t: Trace, egress: Side, endpoint: m.VpcEndpoint | None,
-                     source_ip: str | None, bucket: m.Bucket) -> RequestContext | None:
+def _request_context(t: Trace, egress: Side, endpoint: m.VpcEndpoint | None, source_ip: str | None,
+                     bucket: m.Bucket, role: m.Role | None) -> RequestContext | None:
     """The client's credentials, whatever the packets' path (the proxy only tunnels TLS)."""
     client = t.question.source
-    role = tracer.topo.role_of(client)
     if role is None:
         t.cannot_tell(f"{client.instance_id} has no instance profile role in the snapshot, so the request's "
                       "credentials (and the identity policy) are unknown")
@@ -259,7 +259,7 @@ def _request_context(tracer: Tracer, t: Trace, egress: Side, endpoint: m.VpcEndp
         principal_arn=f"arn:aws:sts::{role.account_id}:assumed-role/{role.role_name}/{client.instance_id}",
         role_arn=role.arn, action=t.question.action, resource=resource, keys=keys)
     t.request_context = {"principal": ctx.principal_arn, "action": ctx.action, "resource": ctx.resource,
-                         **{k: v for k, v in keys.items()}, "aws:PrincipalArn": role.arn,
+                         **keys, "aws:PrincipalArn": role.arn,
                          "aws:PrincipalAccount": role.account_id}
     return ctx
 
@@ -270,10 +270,8 @@ def _object_action(action: str) -> bool:
 
 
 def _decide(tracer: Tracer, t: Trace, ctx: RequestContext, endpoint: m.VpcEndpoint | None,
-            bucket: m.Bucket) -> AccessDecision | None:
+            bucket: m.Bucket, role: m.Role) -> AccessDecision | None:
     topo = tracer.topo
-    role = topo.role_of(t.question.source)
-    assert role is not None
     for gap in topo.gaps_for(bucket.owner_id, bucket.region, "s3"):
         if gap.resource in (None, bucket.name) and gap.operation in ("GetBucketPolicy", "ListBuckets"):
             t.cannot_tell(f"the bucket policy of {bucket.name} could not be read ({gap.error}); "

@@ -1,6 +1,7 @@
 """The engine's front door: a snapshot in, answers out.
 
-    eng = Engine.from_snapshot(choose_snapshot().snapshot)
+    loaded = choose_snapshot()
+    eng = Engine(loaded.snapshot, loaded.origin)
     answer = eng.ask("why can web-osaka-a not reach bucket app-data")
 """
 
@@ -32,10 +33,6 @@ class Engine:
         self.origin = origin or snap.source
         self.topology = Topology(snap)
         self.tracer = Tracer(self.topology)
-
-    @classmethod
-    def from_snapshot(cls, snap: m.Snapshot, origin: str = "") -> Engine:
-        return cls(snap, origin)
 
     def parse(self, text: str, runtime: str | None = None, action: str | None = None) -> Question:
         return parse_question(text, self.topology, runtime=runtime, action=action)

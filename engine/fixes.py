@@ -21,7 +21,7 @@ from engine.dns import parse_aws_host
 from engine.patch import Change, patched_engine, retarget
 from engine.proxy import choose_proxy, entry_matches, env_line, exclusion_setting, render_exclusions
 from engine.question import Destination, Question, find_destination
-from engine.topology import Topology
+from engine.topology import Topology, service_of
 from engine.trace import Trace
 
 if TYPE_CHECKING:
@@ -51,8 +51,9 @@ class Candidate:
 
 def propose_fixes(eng: Engine, q: Question, trace: Trace) -> list[Fix]:
     found: list[Candidate] = []
+    first_code = trace.refusals[0].code
     for change in candidates_for(eng, q, trace):
-        found.extend(_try(eng, q, [change]))
+        found.extend(_try(eng, q, [change], first_code))
     found = _drop_redundant(found)
     for cand in found:
         if cand.verified:
@@ -61,22 +62,18 @@ def propose_fixes(eng: Engine, q: Question, trace: Trace) -> list[Fix]:
     return [_to_fix(c, i) for i, c in enumerate(_unique(found), 1)]
 
 
-def _try(eng: Engine, q: Question, changes: list[Change]) -> list[Candidate]:
+def _try(eng: Engine, q: Question, changes: list[Change], first_code: Code) -> list[Candidate]:
     """Apply and re-trace; if something else refuses next, fix that too (up to MAX_STEPS changes)."""
     patched, question = patched_engine(eng, q, changes)
     trace = patched.trace(question)
     if trace.verdict == "reachable":
         return [Candidate(changes, verified=True)]
-    if trace.verdict == "blocked" and len(changes) < MAX_STEPS and trace.refusals[0].code != _first_code(eng, q):
-        more = [_try(eng, q, [*changes, nxt]) for nxt in candidates_for(patched, question, trace)]
+    if trace.verdict == "blocked" and len(changes) < MAX_STEPS and trace.refusals[0].code != first_code:
+        more = [_try(eng, q, [*changes, nxt], first_code) for nxt in candidates_for(patched, question, trace)]
         verified = [c for group in more for c in group if c.verified]
         if len(changes) > 1 or verified:
             return verified + ([Candidate(changes)] if len(changes) == 1 else [])
     return [Candidate(changes, verified=False)] if len(changes) == 1 else []
-
-
-def _first_code(eng: Engine, q: Question) -> Code:
-    return eng.trace(q).refusals[0].code
 
 
 def candidates_for(eng: Engine, q: Question, trace: Trace) -> list[Change]:
@@ -138,7 +135,7 @@ def _direct_services(eng: Engine, q: Question) -> list[str]:
     rtb = topo.route_table_of(q.source.subnet_id)
     names: list[str] = []
     for ep in (topo.endpoints[e] for e in topo.in_vpc(q.source.vpc_id, "endpoint")):
-        region, service = ep.service_name.split(".")[2], ep.service_name.split(".", 3)[3]
+        region, service = service_of(ep.service_name)
         if ep.vpc_endpoint_type == "Gateway" and rtb not in ep.route_table_ids:
             continue
         if ep.vpc_endpoint_type == "Interface" and not ep.private_dns_enabled:
@@ -329,7 +326,7 @@ def _touched(eng: Engine, q: Question, trace: Trace, change: Change) -> list[Que
                 if choose_proxy(d.url, before, q.runtime).proxy != choose_proxy(d.url, after, q.runtime).proxy]
     if change.kind == "route_table" and change.change["action"] != "add_route":
         ep = eng.topology.endpoints[change.change["vpc_endpoint"]]
-        region, service = ep.service_name.split(".")[2], ep.service_name.split(".", 3)[3]
+        region, service = service_of(ep.service_name)
         rtb = change.change["route_table"]
         via_proxy = trace.proxy_instance is not None and \
             eng.topology.route_table_of(trace.proxy_instance.subnet_id) == rtb

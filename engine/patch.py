@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from engine import model as m
 from engine.policybook import PolicyBook
 from engine.question import Question
-from engine.topology import Topology
+from engine.topology import Topology, service_of
 from engine.trace import Tracer
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def _route_table(topo: Topology, change: dict[str, Any]) -> set[tuple[str, str]]
         _set_endpoint_tables(topo, vpce, [t for t in topo.endpoints[vpce].route_table_ids if t != rtb])
     elif action == "associate_endpoint":
         ep = topo.endpoints[change["vpc_endpoint"]]
-        region, service = ep.service_name.split(".")[2], ep.service_name.split(".", 3)[3]
+        region, service = service_of(ep.service_name)
         pl = topo.aws_prefix_list[(region, service)]
         routes.append((m.Route(destination_prefix_list_id=pl.prefix_list_id, gateway_id=ep.vpc_endpoint_id), None))
         _set_endpoint_tables(topo, ep.vpc_endpoint_id, [*ep.route_table_ids, rtb])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from engine.answer import Answer
+from engine.answer import POLICY_REFUSALS, REFUSALS, Answer
 
 _VERDICT = {"reachable": "REACHABLE", "blocked": "BLOCKED", "unknown": "UNKNOWN"}
 
@@ -59,14 +59,14 @@ def _refusal(answer: Answer) -> list[str]:
     if b.statement is not None:
         lines.append("  Deciding statement:")
         lines += ["    " + line for line in json.dumps(b.statement, indent=2).splitlines()]
-    if answer.request_context and b.code.endswith("POLICY_DENY"):
+    if answer.request_context and b.code in POLICY_REFUSALS:
         lines.append("  Request context it was judged against:")
         lines += [f"    {k} = {_value(v)}" for k, v in answer.request_context.items()]
-    others = [e for e in answer.explanations if e.code.endswith(("_DENY", "NO_ROUTE"))]
+    others = [e for e in answer.explanations if e.code in REFUSALS]
     if others:
         lines.append("  Also refusing:")
         lines += [f"    {e.code} at {e.resource}: {e.detail}" for e in others]
-    notes = [e for e in answer.explanations if not e.code.endswith(("_DENY", "NO_ROUTE"))]
+    notes = [e for e in answer.explanations if e.code not in REFUSALS]
     if notes:
         lines.append("  Along the way:")
         lines += [f"    {e.code}: {e.detail}" for e in notes]
