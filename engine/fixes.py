@@ -152,7 +152,8 @@ def _route_changes(eng: Engine, q: Question, trace: Trace, code: Code) -> list[C
     rtb = trace.egress_route_table
     if rtb is None or q.destination.region is None:
         return []
-    service = "s3" if q.destination.kind == "s3-bucket" else (parse_aws_host(q.destination.host) or _NoHost).service
+    aws = parse_aws_host(q.destination.host)
+    service = "s3" if q.destination.kind == "s3-bucket" else (aws.service if aws else "")
     out: list[Change] = []
     at_proxy = trace.proxy_instance is not None or bool(q.source.proxy_ports)
     if at_proxy and trace.endpoint and code != Code.NO_ROUTE:
@@ -182,10 +183,6 @@ def _route_changes(eng: Engine, q: Question, trace: Trace, code: Code) -> list[C
                                   f"add 0.0.0.0/0 → {nat.nat_gateway_id} to {rtb}"))
                 break
     return out
-
-
-class _NoHost:
-    service = ""
 
 
 # --- policies ------------------------------------------------------------------------------------------------
