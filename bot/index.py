@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 
 from engine import model as m
+from engine.codes import Code, Layer
 from engine.engine import Engine
 
 # The id field of every named (tagged) kind of resource an answer can mention.
@@ -83,21 +84,33 @@ class SnapshotIndex:
 
     def policies(self, code: str, resource: str) -> list[PolicyText]:
         """The full policy documents behind a policy refusal, as the snapshot holds them."""
-        topo = self.topology
-        if code == "ENDPOINT_POLICY_DENY" and resource in topo.endpoints:
-            ep = topo.endpoints[resource]
-            text = ep.policy_document or None
-            doc = _pretty(text) if text else _pretty(json.dumps(DEFAULT_ENDPOINT_POLICY)) + "\n(AWS default policy)"
-            return [PolicyText(f"endpoint policy of {resource}", resource, doc)]
-        if code == "BUCKET_POLICY_DENY" and resource in topo.buckets:
-            policy = topo.buckets[resource].policy
-            text = _pretty(policy) if policy else "(no bucket policy)"
-            return [PolicyText(f"bucket policy of {resource}", resource, text)]
-        if code == "IDENTITY_POLICY_DENY" and resource in topo.roles:
-            role = topo.roles[resource]
-            return [PolicyText(f"{role.role_name}: {ref.policy_name}", resource, _pretty(ref.policy_document))
-                    for ref in role.policies] or [PolicyText(f"{role.role_name}", resource, "(no policies attached)")]
-        return []
+        member = Code.__members__.get(code)
+        handler = self._POLICY_TEXTS.get(member.layer) if member is not None and member.layer else None
+        return handler(self, resource) if handler else []
+
+    def _endpoint_policy(self, resource: str) -> list[PolicyText]:
+        ep = self.topology.endpoints.get(resource)
+        if ep is None:
+            return []
+        text = ep.policy_document or None
+        doc = _pretty(text) if text else _pretty(json.dumps(DEFAULT_ENDPOINT_POLICY)) + "\n(AWS default policy)"
+        return [PolicyText(f"endpoint policy of {resource}", resource, doc)]
+
+    def _bucket_policy(self, resource: str) -> list[PolicyText]:
+        bucket = self.topology.buckets.get(resource)
+        if bucket is None:
+            return []
+        text = _pretty(bucket.policy) if bucket.policy else "(no bucket policy)"
+        return [PolicyText(f"bucket policy of {resource}", resource, text)]
+
+    def _identity_policies(self, resource: str) -> list[PolicyText]:
+        role = self.topology.roles.get(resource)
+        if role is None:
+            return []
+        return [PolicyText(f"{role.role_name}: {ref.policy_name}", resource, _pretty(ref.policy_document))
+                for ref in role.policies] or [PolicyText(f"{role.role_name}", resource, "(no policies attached)")]
+
+    _POLICY_TEXTS = {Layer.ENDPOINT: _endpoint_policy, Layer.BUCKET: _bucket_policy, Layer.IDENTITY: _identity_policies}
 
     def examples(self, allowed: object = None) -> Examples:
         """Real names from the snapshot for /reach help; ``allowed(account) -> bool`` filters them."""

@@ -1,58 +1,22 @@
 """The answer: typed data with the JSON shape fixed by ``interfaces.md``. Rendering is not its job.
 
-Every refusal and explanation carries a code from :class:`Code`; the words for each code live in
-``engine.wording`` (one place, shared by the CLI, the JSON ``detail`` fields and the Slack bot).
+Every refusal and explanation carries a code from :class:`engine.codes.Code`; the words for each code live in
+the catalogs of ``engine.wording``, applied once when a trace becomes an answer (``engine.engine.to_answer``).
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from engine.codes import POLICY_REFUSALS, REFUSALS, Code
 
-class Code(StrEnum):
-    """Why a request is refused, or what the trace noticed. Named after Reachability Analyzer's codes."""
+__all__ = [
+    "POLICY_REFUSALS", "REFUSALS", "Answer", "Code", "DestinationInfo", "Explanation", "Fix", "Hop", "Refusal",
+    "SnapshotInfo", "SourceInfo", "Verdict",
+]
 
-    # refusals
-    NO_ROUTE = "NO_ROUTE"
-    NO_RETURN_ROUTE = "NO_RETURN_ROUTE"
-    BLACKHOLE_ROUTE = "BLACKHOLE_ROUTE"
-    IGW_NO_PUBLIC_IP = "IGW_NO_PUBLIC_IP"
-    SG_EGRESS_DENY = "SG_EGRESS_DENY"
-    SG_INGRESS_DENY = "SG_INGRESS_DENY"
-    NACL_DENY = "NACL_DENY"
-    DNS_NO_ANSWER = "DNS_NO_ANSWER"
-    PROXY_UNREACHABLE = "PROXY_UNREACHABLE"
-    PEERING_NOT_ACTIVE = "PEERING_NOT_ACTIVE"
-    PEERING_NOT_TRANSITIVE = "PEERING_NOT_TRANSITIVE"
-    ENDPOINT_NOT_AVAILABLE = "ENDPOINT_NOT_AVAILABLE"
-    NAT_NO_INTERNET_ROUTE = "NAT_NO_INTERNET_ROUTE"
-    CLIENT_PROXY_ERROR = "CLIENT_PROXY_ERROR"
-    ENDPOINT_POLICY_DENY = "ENDPOINT_POLICY_DENY"
-    BUCKET_POLICY_DENY = "BUCKET_POLICY_DENY"
-    IDENTITY_POLICY_DENY = "IDENTITY_POLICY_DENY"
-    # observations (explanations that do not refuse)
-    PROXY_CHOSEN = "PROXY_CHOSEN"
-    NO_PROXY_MATCH = "NO_PROXY_MATCH"
-    DIRECT_CONNECTION = "DIRECT_CONNECTION"
-    RESOLVED_AT_PROXY = "RESOLVED_AT_PROXY"
-    MORE_SPECIFIC_ROUTE = "MORE_SPECIFIC_ROUTE"
-    ENDPOINT_OTHER_REGION = "ENDPOINT_OTHER_REGION"
-    POLICY_ALLOWS = "POLICY_ALLOWS"
-    POLICY_NOTE = "POLICY_NOTE"
-
-
-REFUSALS = frozenset(
-    {
-        Code.NO_ROUTE, Code.NO_RETURN_ROUTE, Code.BLACKHOLE_ROUTE, Code.IGW_NO_PUBLIC_IP, Code.SG_EGRESS_DENY,
-        Code.SG_INGRESS_DENY, Code.NACL_DENY, Code.DNS_NO_ANSWER, Code.PROXY_UNREACHABLE, Code.PEERING_NOT_ACTIVE,
-        Code.PEERING_NOT_TRANSITIVE, Code.ENDPOINT_NOT_AVAILABLE, Code.NAT_NO_INTERNET_ROUTE, Code.CLIENT_PROXY_ERROR,
-        Code.ENDPOINT_POLICY_DENY, Code.BUCKET_POLICY_DENY, Code.IDENTITY_POLICY_DENY,
-    }
-)
-POLICY_REFUSALS = frozenset({Code.ENDPOINT_POLICY_DENY, Code.BUCKET_POLICY_DENY, Code.IDENTITY_POLICY_DENY})
 
 Verdict = Literal["reachable", "blocked", "unknown"]
 

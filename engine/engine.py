@@ -22,7 +22,8 @@ from engine.answer import (
 from engine.question import Question, parse_question
 from engine.snapshot import snapshot_age
 from engine.topology import Topology
-from engine.trace import Trace, Tracer
+from engine.walk import Trace, Tracer
+from engine.wording import EN, Wording
 
 
 class Engine:
@@ -41,13 +42,14 @@ class Engine:
         return self.tracer.trace(question)
 
     def ask(self, text: str, runtime: str | None = None, action: str | None = None, fixes: bool = True,
-            now: datetime | None = None) -> Answer:
+            now: datetime | None = None, wording: Wording = EN) -> Answer:
         question = self.parse(text, runtime, action)
-        return self.answer(question, fixes=fixes, now=now)
+        return self.answer(question, fixes=fixes, now=now, wording=wording)
 
-    def answer(self, question: Question, fixes: bool = True, now: datetime | None = None) -> Answer:
+    def answer(self, question: Question, fixes: bool = True, now: datetime | None = None,
+               wording: Wording = EN) -> Answer:
         trace = self.trace(question)
-        answer = to_answer(trace, self.snapshot, self.origin, now)
+        answer = to_answer(trace, self.snapshot, self.origin, now, wording=wording)
         if fixes and trace.verdict == "blocked":
             from engine.fixes import propose_fixes  # fixes re-trace the question; only blocked answers need them
 
@@ -55,22 +57,25 @@ class Engine:
         return answer
 
 
-def to_answer(t: Trace, snap: m.Snapshot, origin: str, now: datetime | None = None) -> Answer:
+def to_answer(t: Trace, snap: m.Snapshot, origin: str, now: datetime | None = None, *,
+              wording: Wording = EN) -> Answer:
+    """The trace's evidence rendered in ``wording``'s language: the one place a trace becomes sentences."""
     q = t.question
     src, dest = q.source, q.destination
-    refusals = [Refusal(code=r.code.value, resource=r.resource, statement=r.statement, detail=r.detail)
+    refusals = [Refusal(code=r.code.value, resource=r.resource, statement=r.statement, detail=wording.detail(r))
                 for r in t.refusals]
     explanations = [Explanation(code=r.code, resource=r.resource, detail=r.detail) for r in refusals[1:]]
-    explanations += [Explanation(code=c.value, resource=res, detail=d) for c, res, d in t.observations]
+    explanations += [Explanation(code=f.code.value, resource=f.resource, detail=wording.detail(f))
+                     for f in t.observations]
     return Answer(
         question=q.text,
         verdict=t.verdict,  # type: ignore[arg-type]
         source=SourceInfo(id=src.instance_id, name=src.name, region=src.region, account=src.owner_id),
         destination=DestinationInfo(kind=dest.kind, id=dest.id, host=dest.host, region=dest.region),
-        hops=[Hop(kind=k, id=i, region=r, note=n) for k, i, r, n in t.hops],
+        hops=[Hop(kind=h.kind, id=h.id, region=h.region, note=wording.hop_note(h)) for h in t.hops],
         blocked_by=refusals[0] if refusals else None,
         explanations=explanations,
-        caveats=list(t.caveats),
+        caveats=list(dict.fromkeys(wording.caveat(c) for c in t.caveats)),
         snapshot=SnapshotInfo(source=origin, taken_at=snap.taken_at.isoformat(), age=snapshot_age(snap.taken_at, now)),
         runtime=q.runtime,
         action=q.action if dest.kind == "s3-bucket" else "",

@@ -28,9 +28,16 @@ class Peer:
 
 @dataclass(frozen=True, slots=True)
 class FilterResult:
+    """The evidence of one filter decision (rendered by ``engine.wording``)."""
+
     allowed: bool
-    resource: str  # sg-… or acl-…
-    rule: str  # "sg-0abc egress tcp 443 0.0.0.0/0" / "acl-0abc rule 100 allow"; or what was missing
+    resource: str  # sg-… or acl-… that decided ("(default ACL)" when none is recorded)
+    rule: m.IpPermission | m.NetworkAclEntry | None  # the rule that decided; None: nothing matched
+    groups: tuple[str, ...] = ()  # security groups examined (for a security group decision)
+    egress: bool = True
+    protocol: str = "tcp"
+    ports: tuple[int, int] = (0, 0)
+    peer: Address | None = None
 
 
 def security_groups_allow(
@@ -44,11 +51,9 @@ def security_groups_allow(
         for rule in sg.ip_permissions_egress if egress else sg.ip_permissions:
             if _proto_port_match(rule.ip_protocol, rule.from_port, rule.to_port, protocol, port) and \
                     _sg_peer_match(topo, rule, peer):
-                return FilterResult(True, gid, _describe_rule(rule))
-    direction = "egress" if egress else "ingress"
+                return FilterResult(True, gid, rule, tuple(group_ids), egress, protocol, (port, port), peer.address)
     first = group_ids[0] if group_ids else "(no security group)"
-    return FilterResult(False, first, f"no {direction} rule of {', '.join(group_ids) or 'any group'} "
-                                      f"allows {protocol} {port} {'to' if egress else 'from'} {peer.address.label()}")
+    return FilterResult(False, first, None, tuple(group_ids), egress, protocol, (port, port), peer.address)
 
 
 def _proto_port_match(rule_proto: str, lo: int | None, hi: int | None, protocol: str, port: int) -> bool:
@@ -97,20 +102,11 @@ def _cidrs_cover(topo: Topology, cidrs: list[str], addr: Address) -> bool:
                for s in topo.pl_networks[pl.prefix_list_id])
 
 
-def _describe_rule(rule: m.IpPermission) -> str:
-    proto = "all traffic" if rule.ip_protocol == "-1" else rule.ip_protocol
-    ports = "" if rule.from_port in (None, -1) else (
-        f" {rule.from_port}" if rule.from_port == rule.to_port else f" {rule.from_port}-{rule.to_port}")
-    peers = [r.cidr_ip for r in rule.ip_ranges] + [p.prefix_list_id for p in rule.prefix_list_ids] + \
-        [g.group_id for g in rule.user_id_group_pairs]
-    return f"{proto}{ports} {', '.join(peers)}".strip()
-
-
 def acl_allows(topo: Topology, acl: m.NetworkAcl | None, egress: bool, peer: Address,
                ports: tuple[int, int], protocol: str = "tcp") -> FilterResult:
     """First matching entry by rule number decides; no ACL data means the default allow-all ACL."""
     if acl is None:
-        return FilterResult(True, "(default ACL)", "no network ACL recorded")
+        return FilterResult(True, "(default ACL)", None, (), egress, protocol, ports, peer)
     proto = _PROTO_NUM.get(protocol, protocol)
     for entry in sorted((e for e in acl.entries if e.egress == egress), key=lambda e: e.rule_number):
         if entry.protocol not in ("-1", proto):
@@ -122,7 +118,5 @@ def acl_allows(topo: Topology, acl: m.NetworkAcl | None, egress: bool, peer: Add
         cidr = entry.cidr_block or entry.ipv6_cidr_block
         if cidr is None or not _cidrs_cover(topo, [cidr], peer):
             continue
-        rule = "*" if entry.rule_number == 32767 else str(entry.rule_number)
-        return FilterResult(entry.rule_action == "allow", acl.network_acl_id,
-                            f"rule {rule} {entry.rule_action} {cidr}")
-    return FilterResult(False, acl.network_acl_id, "no rule matches (implicit deny)")
+        return FilterResult(entry.rule_action == "allow", acl.network_acl_id, entry, (), egress, protocol, ports, peer)
+    return FilterResult(False, acl.network_acl_id, None, (), egress, protocol, ports, peer)

@@ -22,7 +22,7 @@ from engine.patch import Change, patched_engine, retarget
 from engine.proxy import choose_proxy, entry_matches, env_line, exclusion_setting, render_exclusions
 from engine.question import Destination, Question, find_destination
 from engine.topology import Topology, service_of
-from engine.trace import Trace
+from engine.walk import Trace
 
 if TYPE_CHECKING:
     from engine.engine import Engine

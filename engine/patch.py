@@ -18,7 +18,7 @@ from engine import model as m
 from engine.policybook import PolicyBook
 from engine.question import Question
 from engine.topology import Topology, service_of
-from engine.trace import Tracer
+from engine.walk import Tracer
 
 if TYPE_CHECKING:
     from engine.engine import Engine

@@ -104,7 +104,7 @@ def test_proxy_host_resolves_through_a_private_hosted_zone_of_the_client_vpc() -
     a = s.engine().ask("client -> data-there", fixes=False)
     assert a.verdict == "reachable"
     first_dns = next(h for h in a.hops if h.kind == "dns")
-    assert first_dns.id == "proxy.corp.example" and "private-hosted-zone" in first_dns.note
+    assert first_dns.id == "proxy.corp.example" and "private hosted zone" in first_dns.note
     assert "proxy" in kinds(a)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from engine.codes import Code
 from engine.policy.compiler import CompiledPolicy, compile_policy
 from engine.policy.model import (
     ACCOUNT_PRINCIPAL_DELEGATES,
@@ -28,7 +29,7 @@ from engine.policy.model import (
     StatementEvaluation,
 )
 
-Refusal = tuple[str, str, StatementEvaluation | None]
+Refusal = tuple[Code, str, StatementEvaluation | None]
 
 # "If you don't attach an endpoint policy, we attach the default endpoint policy" (PrivateLink guide).
 DEFAULT_ENDPOINT_POLICY = compile_policy(
@@ -85,7 +86,7 @@ def _bucket_hop(
     bucket_result: PolicyResult | None,
     role: str,
     identity_results: list[PolicyResult],
-) -> tuple[list[Refusal], list[str]]:
+) -> tuple[list[Refusal], list[Code]]:
     explicit: list[Refusal] = []
     if bucket_result is not None and bucket_result.decision is Decision.EXPLICIT_DENY:
         explicit.append((BUCKET_POLICY_DENY, bucket, bucket_result.deciding))
@@ -96,7 +97,7 @@ def _bucket_hop(
     )
     identity_allows = any(r.decision is Decision.ALLOW for r in identity_results)
     implicit: list[Refusal] = []
-    notes: list[str] = []
+    notes: list[Code] = []
     if ctx.principal_account == owner:
         # Same account: either policy may grant. An Allow that names only the account delegates to the
         # account's identity policies (Principal page), so it does not grant the role by itself.
@@ -114,10 +115,10 @@ def _bucket_hop(
     return explicit + implicit, notes
 
 
-def _check_notes(results: list[PolicyResult]) -> list[str]:
+def _check_notes(results: list[PolicyResult]) -> list[Code]:
     """Caveats raised by single elements, kept when they matter: the statement applies, or would apply
     but for that element. ACCOUNT_PRINCIPAL_DELEGATES is decided at the bucket hop instead."""
-    notes: list[str] = []
+    notes: list[Code] = []
     for result in results:
         for ev in result.statements:
             for check in ev.checks:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
 from typing import Any
 
+from engine.codes import Code
 from engine.policy.model import POLICY_VARIABLE_UNRESOLVED, Check
 from engine.policy.patterns import (
     Part,
@@ -236,7 +237,7 @@ class CompiledCondition:
         # ArnNotLike, NotIpAddress, ...) are true: "the right key is not present, the condition is true".
         return self.spec.negated
 
-    def _outcome(self, request: Any, keys: Mapping[str, Any]) -> tuple[bool, str | None]:
+    def _outcome(self, request: Any, keys: Mapping[str, Any]) -> tuple[bool, Code | None]:
         if self.spec is None:
             return False in self.values, None
         values, unresolved = self._values_for(keys)

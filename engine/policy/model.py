@@ -13,6 +13,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from engine.codes import Code
+
 
 class Decision(StrEnum):
     ALLOW = "allow"
@@ -29,22 +31,21 @@ class PolicyKind(StrEnum):
     GENERIC = "generic"
 
 
-# Refusal codes (interfaces.md, ``blocked_by.code``).
-ENDPOINT_POLICY_DENY = "ENDPOINT_POLICY_DENY"
-BUCKET_POLICY_DENY = "BUCKET_POLICY_DENY"
-IDENTITY_POLICY_DENY = "IDENTITY_POLICY_DENY"
-
-# Note codes: places where AWS's documented behaviour leaves room, said out loud instead of guessed silently.
+# Refusal codes (interfaces.md, ``blocked_by.code``) and note codes: members of the one enum, engine.codes.Code.
+# Notes are places where AWS's documented behaviour leaves room, said out loud instead of guessed silently:
 # NOTPRINCIPAL_ROLE_SESSION: a NotPrincipal lists some, not all, of the session ARN, role ARN and account.
 # NOTPRINCIPAL_ACCOUNT_MISSING: a NotPrincipal lists an IAM user but not its account.
 # ACCOUNT_PRINCIPAL_DELEGATES: a bucket policy's Allow names only the account, not the role.
 # ACCOUNT_PRINCIPAL_ROOT_ONLY: an endpoint policy's Allow for "AWS": account grants the root user only.
 # POLICY_VARIABLE_UNRESOLVED: a ${key} variable whose key is absent and which has no default.
-NOTPRINCIPAL_ROLE_SESSION = "NOTPRINCIPAL_ROLE_SESSION"
-NOTPRINCIPAL_ACCOUNT_MISSING = "NOTPRINCIPAL_ACCOUNT_MISSING"
-ACCOUNT_PRINCIPAL_DELEGATES = "ACCOUNT_PRINCIPAL_DELEGATES"
-ACCOUNT_PRINCIPAL_ROOT_ONLY = "ACCOUNT_PRINCIPAL_ROOT_ONLY"
-POLICY_VARIABLE_UNRESOLVED = "POLICY_VARIABLE_UNRESOLVED"
+ENDPOINT_POLICY_DENY = Code.ENDPOINT_POLICY_DENY
+BUCKET_POLICY_DENY = Code.BUCKET_POLICY_DENY
+IDENTITY_POLICY_DENY = Code.IDENTITY_POLICY_DENY
+NOTPRINCIPAL_ROLE_SESSION = Code.NOTPRINCIPAL_ROLE_SESSION
+NOTPRINCIPAL_ACCOUNT_MISSING = Code.NOTPRINCIPAL_ACCOUNT_MISSING
+ACCOUNT_PRINCIPAL_DELEGATES = Code.ACCOUNT_PRINCIPAL_DELEGATES
+ACCOUNT_PRINCIPAL_ROOT_ONLY = Code.ACCOUNT_PRINCIPAL_ROOT_ONLY
+POLICY_VARIABLE_UNRESOLVED = Code.POLICY_VARIABLE_UNRESOLVED
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,7 @@ class Check:
     request_value: Any | None = None  # None when the key is absent from the request
     policy_values: list[Any] = field(default_factory=list)
     present: bool = True  # the key was in the request (always True for non-condition elements)
-    note: str | None = None  # one of the note codes above, when the outcome rests on a documented caveat
+    note: Code | None = None  # one of the note codes above, when the outcome rests on a documented caveat
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +92,12 @@ class PolicyResult:
 @dataclass(frozen=True, slots=True)
 class AccessDecision:
     allowed: bool
-    code: str | None
+    code: Code | None
     resource: str | None
     deciding: StatementEvaluation | None
     results: list[PolicyResult]
-    others: list[tuple[str, str, StatementEvaluation | None]]
-    notes: list[str]
+    others: list[tuple[Code, str, StatementEvaluation | None]]
+    notes: list[Code]
 
 
 _SESSION_ARN = re.compile(r"^arn:(?P<part>[^:]+):sts::(?P<acct>\d{12}):assumed-role/(?P<role>[^/]+)/[^/]+$")

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from engine.codes import Code
 from engine.policy.model import (
     NOTPRINCIPAL_ACCOUNT_MISSING,
     NOTPRINCIPAL_ROLE_SESSION,
@@ -29,7 +30,7 @@ _PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 class PrincipalMatch:
     ok: bool  # the element lets the statement apply to this caller
     via_account: bool = False  # matched only through the caller's account
-    note: str | None = None
+    note: Code | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,23 +11,26 @@ import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from engine.codes import Code
+
 # --- reason codes ------------------------------------------------------------------------------------------
-# Codes, not prose (wording lives in bot/ and the CLI renderer). Named to sit next to Reachability Analyzer's.
-PROXY_ENV = "PROXY_ENV"  # a proxy setting applies and no exclusion matched: the request goes to the proxy
-NO_PROXY_MATCH = "NO_PROXY_MATCH"  # an exclusion entry matched the host: direct
-NO_PROXY_ALL = "NO_PROXY_ALL"  # the exclusion list is the "everything" wildcard: direct
-NO_PROXY_CONFIGURED = "NO_PROXY_CONFIGURED"  # no proxy setting this runtime reads applies to the URL's scheme
-LOOPBACK_DIRECT = "LOOPBACK_DIRECT"  # a built-in rule keeps loopback direct (Go always; the JDK's defaults)
-CGI_IGNORED = "CGI_IGNORED"  # HTTP_PROXY dropped because REQUEST_METHOD is set (CPython urllib, requests)
-CGI_REFUSED = "CGI_REFUSED"  # Go: the request *fails* (error) rather than use HTTP_PROXY under CGI
-UPPERCASE_HTTP_PROXY_IGNORED = "UPPERCASE_HTTP_PROXY_IGNORED"  # curl never reads HTTP_PROXY, only http_proxy
-RUNTIME_IGNORES_ENV = "RUNTIME_IGNORES_ENV"  # proxy variables are set but this runtime does not read them
+# Members of the one enum engine.codes.Code (their words live in engine.wording), named to sit next to
+# Reachability Analyzer's.
+PROXY_ENV = Code.PROXY_ENV  # a proxy setting applies and no exclusion matched: the request goes to the proxy
+NO_PROXY_MATCH = Code.NO_PROXY_MATCH  # an exclusion entry matched the host: direct
+NO_PROXY_ALL = Code.NO_PROXY_ALL  # the exclusion list is the "everything" wildcard: direct
+NO_PROXY_CONFIGURED = Code.NO_PROXY_CONFIGURED  # no proxy setting this runtime reads applies to the URL's scheme
+LOOPBACK_DIRECT = Code.LOOPBACK_DIRECT  # a built-in rule keeps loopback direct (Go always; the JDK's defaults)
+CGI_IGNORED = Code.CGI_IGNORED  # HTTP_PROXY dropped because REQUEST_METHOD is set (CPython urllib, requests)
+CGI_REFUSED = Code.CGI_REFUSED  # Go: the request *fails* (error) rather than use HTTP_PROXY under CGI
+UPPERCASE_HTTP_PROXY_IGNORED = Code.UPPERCASE_HTTP_PROXY_IGNORED  # curl never reads HTTP_PROXY, only http_proxy
+RUNTIME_IGNORES_ENV = Code.RUNTIME_IGNORES_ENV  # proxy variables are set but this runtime does not read them
 # The proxy value is set but the runtime cannot use it: no proxy is used, and depending on the runtime the
 # request fails (requests: InvalidProxyURL for "proxy:3128") or goes direct (Node ignores a non-http(s)
 # value; Node 24 even refuses to start when the value is not a URL at all).
-PROXY_URL_UNSUPPORTED = "PROXY_URL_UNSUPPORTED"
+PROXY_URL_UNSUPPORTED = Code.PROXY_URL_UNSUPPORTED
 
-REASONS: tuple[str, ...] = (
+REASONS: tuple[Code, ...] = (
     PROXY_ENV,
     NO_PROXY_MATCH,
     NO_PROXY_ALL,
@@ -57,7 +60,7 @@ class ProxyChoice:
     variable: str | None
     no_proxy_variable: str | None
     bypass_entry: str | None
-    reason: str
+    reason: Code
     checked_host: str | None = None
 
     @property
@@ -72,7 +75,7 @@ class ProxyChoice:
         return (
             f"ProxyChoice(proxy={self.display_proxy!r}, variable={self.variable!r}, "
             f"no_proxy_variable={self.no_proxy_variable!r}, bypass_entry={self.bypass_entry!r}, "
-            f"reason={self.reason!r}, checked_host={self.checked_host!r})"
+            f"reason={str(self.reason)!r}, checked_host={self.checked_host!r})"
         )
 
 

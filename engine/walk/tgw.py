@@ -12,61 +12,61 @@ import weakref
 from typing import TYPE_CHECKING
 
 from engine import model as m
-from engine.answer import Code
+from engine.codes import Code, Reason
 from engine.dns import Address
 from engine.topology import Topology, parse_ip, parse_net
-from engine.wording import hop_note
 
 if TYPE_CHECKING:
-    from engine.trace import Trace
+    from engine.walk.walker import Walk
 
 MAX_GATEWAYS = 4
 
 
-def follow_transit_gateway(
-    topo: Topology, t: Trace, vpc: str, tgw_id: str, addr: Address, back: bool
-) -> tuple[str, str | None] | None:
+def follow_transit_gateway(walk: Walk, vpc: str, tgw_id: str, addr: Address,
+                           back: bool) -> tuple[str, str | None] | None:
     """Returns (VPC the traffic lands in, route table of the attachment subnet there, or None to deliver)."""
+    topo, t = walk.topo, walk.t
     code = Code.NO_RETURN_ROUTE if back else Code.NO_ROUTE
     att = next((a for a in topo.tgw_attachment_by_vpc.get(vpc, []) if a.transit_gateway_id == tgw_id), None)
     if att is None:
-        t.refuse(code, tgw_id, rtb=tgw_id, destination=addr.label(), why=f" ({vpc} is not attached to {tgw_id})")
+        t.refuse(code, tgw_id, rtb=tgw_id, destination=addr, why=Reason.VPC_NOT_ATTACHED, vpc=vpc, tgw=tgw_id)
         return None
     for _ in range(MAX_GATEWAYS):
         table_id = att.association.transit_gateway_route_table_id if att.association else None
         table = topo.tgw_route_tables.get(table_id or "")
         if table is None:
             t.refuse(code, att.transit_gateway_attachment_id, rtb=att.transit_gateway_attachment_id,
-                     destination=addr.label(), why=" (the attachment has no associated route table)")
+                     destination=addr, why=Reason.ATTACHMENT_NOT_ASSOCIATED)
             return None
         route = _lookup(topo, table, addr)
         if route is None or route.state == "blackhole":
             which = Code.BLACKHOLE_ROUTE if route else code
             t.refuse(which, table.transit_gateway_route_table_id, rtb=table.transit_gateway_route_table_id,
-                     destination=addr.label(), target="(blackhole)", why="")
+                     destination=addr, target="(blackhole)", why=Reason.NONE)
             return None
         target_id = route.transit_gateway_attachments[0].transit_gateway_attachment_id \
             if route.transit_gateway_attachments else None
         if not target_id:  # moto returns static routes without their attachment; AWS never does
-            t.cannot_tell(f"{table.transit_gateway_route_table_id}: route {route.destination_cidr_block} "
-                          "names no attachment")
+            t.cannot_tell(Code.TGW_ROUTE_WITHOUT_ATTACHMENT, tgw_rtb=table.transit_gateway_route_table_id,
+                          route=route.destination_cidr_block)
             return None
         if not back:  # the way back crosses the same gateway: one hop is enough
-            t.hop("transit-gateway", table.transit_gateway_id, table.region, hop_note(
-                "transit-gateway", tgw=table.transit_gateway_id, tgw_rtb=table.transit_gateway_route_table_id,
-                destination=route.destination_cidr_block, attachment=target_id))
+            t.hop("transit-gateway", table.transit_gateway_id, table.region, tgw=table.transit_gateway_id,
+                  tgw_rtb=table.transit_gateway_route_table_id, destination=route.destination_cidr_block,
+                  attachment=target_id)
         nxt = topo.tgw_attachments.get(target_id)
         if nxt is None:
-            t.cannot_tell(f"transit gateway attachment {target_id} is not in the snapshot")
+            t.cannot_tell(Code.RESOURCE_NOT_IN_SNAPSHOT, resource=target_id, kind="tgw-attachment")
             return None
         if nxt.resource_type == "vpc" and nxt.resource_id:
             return _land(topo, nxt, addr)
         peer = _peer_side(topo, nxt)
         if peer is None:
-            t.cannot_tell(f"{target_id} leads to {nxt.resource_type} {nxt.resource_id}, which is not in the snapshot")
+            t.cannot_tell(Code.RESOURCE_NOT_IN_SNAPSHOT, resource=nxt.resource_id or target_id,
+                          kind=nxt.resource_type, via=target_id)
             return None
         att = peer
-    t.cannot_tell(f"gave up after {MAX_GATEWAYS} transit gateways towards {addr.label()}")
+    t.cannot_tell(Code.TGW_CHAIN_TOO_LONG, count=MAX_GATEWAYS, destination=addr)
     return None
 
 

@@ -1,0 +1,227 @@
+"""From where the request leaves (the proxy, or the client itself) to the destination.
+
+The destination's name is resolved here, with this VPC's resolver; this subnet's route table picks the
+gateway endpoint, internet gateway or NAT gateway (``engine.walk.targets``); then the policy gate (S3).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from engine import model as m
+from engine.codes import Code, Reason
+from engine.dns import Address, resolve
+from engine.filters import EPHEMERAL
+from engine.policy import RequestContext
+from engine.routing import lookup
+from engine.topology import service_of
+from engine.walk.targets import APPLIANCES, handed_to, leave, target_of
+from engine.walk.walker import Side
+
+if TYPE_CHECKING:
+    from engine.walk.walker import Walk
+
+
+def to_destination(walk: Walk, egress: Side) -> None:
+    t = walk.t
+    dest = t.question.destination
+    if dest.kind == "instance":
+        _to_instance(walk, egress)
+        return
+    res = resolve(walk.topo, egress.subnet.vpc_id, dest.host, egress.subnet.availability_zone)
+    if res.answered_by == "private-hosted-zone" and res.resource:
+        t.zones.add(res.resource)
+    t.hop("dns", dest.host, egress.subnet.region, host=dest.host, vpc=egress.subnet.vpc_id,
+          side="proxy" if t.proxy_instance else "client", answered_by=res.answered_by, answer=res.address)
+    if res.address is None:
+        t.refuse(Code.DNS_NO_ANSWER, res.resource or dest.host, host=dest.host, vpc=egress.subnet.vpc_id,
+                 why=Reason.ZONE_HAS_NO_RECORD, zone=res.resource)
+        return
+    if res.answered_by == "interface-endpoint" and res.eni_id:
+        _through_interface_endpoint(walk, egress, res.resource or "", res.eni_id)
+    elif res.address.is_private:
+        _to_private_ip(walk, egress, res.address)
+    else:
+        _out_of_vpc(walk, egress, res.address)
+
+
+# --- private destinations -----------------------------------------------------------------------------------
+
+
+def _to_instance(walk: Walk, egress: Side) -> None:
+    dest = walk.question.destination
+    target = walk.side_of_instance(walk.topo.instances[dest.id])
+    if target is None or not walk.ip_leg(egress, target, dest.port):
+        return
+    inst = target.instance
+    assert inst is not None
+    walk.t.hop("instance", inst.instance_id, inst.region, "destination-instance", name=inst.name or inst.instance_id,
+               ip=inst.private_ip_address, port=dest.port, subnet=inst.subnet_id)
+
+
+def _to_private_ip(walk: Walk, egress: Side, addr: Address) -> None:
+    candidates = walk.topo.enis_by_ip.get(addr.ip or "", [])
+    eni = next((e for e in candidates if e.vpc_id == egress.subnet.vpc_id), candidates[0] if candidates else None)
+    if eni is None:
+        walk.t.cannot_tell(Code.ADDRESS_NOT_IN_SNAPSHOT, ip=addr.ip, role="destination")
+        return
+    target = Side(eni, walk.topo.subnets[eni.subnet_id], walk.topo.instance_of_eni(eni))
+    port = walk.question.destination.port
+    if walk.ip_leg(egress, target, port):
+        owner = target.instance.instance_id if target.instance else eni.network_interface_id
+        walk.t.hop("instance" if target.instance else "network-interface", owner, eni.region, "private-address",
+                   ip=addr.ip, port=port, interface_type=eni.interface_type)
+
+
+def _through_interface_endpoint(walk: Walk, egress: Side, vpce_id: str, eni_id: str) -> None:
+    topo = walk.topo
+    ep = topo.endpoints[vpce_id]
+    eni = topo.enis[eni_id]
+    if not walk.ip_leg(egress, Side(eni, topo.subnets[eni.subnet_id], None), walk.question.destination.port):
+        return
+    walk.t.hop("interface-endpoint", vpce_id, ep.region, vpce=vpce_id, service=ep.service_name, eni=eni_id,
+               ip=eni.private_ip_address, custom_policy=bool(ep.policy_document))
+    walk.t.endpoint = vpce_id
+    _arrive(walk, egress, endpoint=ep, source_ip=None)
+
+
+# --- leaving the VPC ----------------------------------------------------------------------------------------
+
+
+def _out_of_vpc(walk: Walk, egress: Side, addr: Address) -> None:
+    t, topo = walk.t, walk.topo
+    port = t.question.destination.port
+    if not walk.security_groups_out(egress, addr, port):
+        return
+    if not walk.acl(egress.subnet, True, addr, (port, port)) or not walk.acl(egress.subnet, False, addr, EPHEMERAL):
+        return
+    rtb = walk.route_table_of(egress.subnet)
+    t.egress_route_table = rtb
+    if rtb is None:
+        return
+    choice = lookup(topo, rtb, addr)
+    if choice is None:
+        _no_route(walk, rtb, addr)
+        return
+    walk.route_hop(rtb, egress.subnet, choice.route, addr, back=False)
+    if choice.runner_up is not None and choice.route.destination_prefix_list_id:
+        t.observe(Code.MORE_SPECIFIC_ROUTE, rtb, rtb=rtb, chosen=choice.route.destination,
+                  other=choice.runner_up.destination, destination=addr)
+    leave(walk, egress, choice.route, addr)
+
+
+def _no_route(walk: Walk, rtb: str, addr: Address) -> None:
+    """Name the endpoint that does not apply: the article's 'other region skips the endpoint'."""
+    for route, _ in walk.topo.rtb_routes.get(rtb, []):
+        ep = walk.topo.endpoints.get(route.gateway_id or "")
+        if ep and addr.service and service_of(ep.service_name)[1] == addr.service:
+            walk.t.observe(Code.ENDPOINT_OTHER_REGION, ep.vpc_endpoint_id, vpce=ep.vpc_endpoint_id,
+                           service=ep.service_name, destination=addr)
+            walk.t.refuse(Code.NO_ROUTE, rtb, rtb=rtb, destination=addr, why=Reason.ENDPOINT_SERVES_OTHER_REGION,
+                          vpce=ep.vpc_endpoint_id, service=ep.service_name)
+            return
+    walk.t.refuse(Code.NO_ROUTE, rtb, rtb=rtb, destination=addr, why=Reason.NONE)
+
+
+def through_gateway_endpoint(walk: Walk, egress: Side, ep: m.VpcEndpoint) -> None:
+    vpce_id = ep.vpc_endpoint_id
+    walk.t.hop("gateway-endpoint", vpce_id, ep.region, vpce=vpce_id, service=ep.service_name, vpc=ep.vpc_id,
+               custom_policy=bool(ep.policy_document))
+    if ep.state.lower() not in ("available", "pending"):
+        walk.t.refuse(Code.ENDPOINT_NOT_AVAILABLE, vpce_id, vpce=vpce_id, state=ep.state)
+        return
+    walk.t.endpoint = vpce_id
+    _arrive(walk, egress, endpoint=ep, source_ip=None)
+
+
+def through_igw(walk: Walk, egress: Side, igw_id: str, public_ip: str | None, sender: str) -> None:
+    region = walk.topo.igws[igw_id].region if igw_id in walk.topo.igws else egress.subnet.region
+    walk.t.hop("internet-gateway", igw_id, region, igw=igw_id, public_ip=public_ip)
+    if not public_ip:
+        walk.t.refuse(Code.IGW_NO_PUBLIC_IP, sender, eni=sender, igw=igw_id)
+        return
+    _arrive(walk, egress, endpoint=None, source_ip=public_ip)
+
+
+def through_nat(walk: Walk, egress: Side, nat: m.NatGateway, addr: Address) -> None:
+    t, topo = walk.t, walk.topo
+    nat_id = nat.nat_gateway_id
+    public_ip = next((a.public_ip for a in nat.nat_gateway_addresses if a.public_ip), None)
+    t.hop("nat-gateway", nat_id, nat.region, nat=nat_id, subnet=nat.subnet_id, public_ip=public_ip)
+    rtb = topo.route_table_of(nat.subnet_id)
+    choice = lookup(topo, rtb, addr) if rtb else None
+    ep = topo.endpoints.get(choice.route.gateway_id or "") if choice else None
+    if choice is not None and ep is not None and ep.vpc_endpoint_type == "Gateway":
+        # The NAT gateway is inside the VPC, so its subnet's gateway-endpoint route applies to what it forwards;
+        # S3 then sees the NAT's private address as aws:VpcSourceIp.
+        walk.route_hop(rtb or "", topo.subnets[nat.subnet_id], choice.route, addr, back=False)
+        nat_eni = next((topo.enis[a.network_interface_id] for a in nat.nat_gateway_addresses
+                        if a.network_interface_id in topo.enis), None)
+        sender = Side(nat_eni, topo.subnets[nat.subnet_id], None) if nat_eni else egress
+        through_gateway_endpoint(walk, sender, ep)
+        return
+    if choice is not None and target_of(topo, choice.route) in APPLIANCES:
+        walk.route_hop(rtb or "", topo.subnets[nat.subnet_id], choice.route, addr, back=False)
+        handed_to(walk, choice.route, addr)
+        return
+    igw = choice.route.gateway_id if choice is not None and choice.route.gateway_id in topo.igws else None
+    if nat.connectivity_type == "private" or igw is None:
+        why = Reason.PRIVATE_NAT_GATEWAY if nat.connectivity_type == "private" else Reason.NAT_SUBNET_NO_IGW_ROUTE
+        t.refuse(Code.NAT_NO_INTERNET_ROUTE, nat_id, nat=nat_id, why=why, rtb=rtb, destination=addr)
+        return
+    assert choice is not None
+    walk.route_hop(rtb or "", topo.subnets[nat.subnet_id], choice.route, addr, back=False)
+    through_igw(walk, egress, igw, public_ip, nat_id)
+
+
+# --- the destination and its policies -----------------------------------------------------------------------
+
+
+def _arrive(walk: Walk, egress: Side, endpoint: m.VpcEndpoint | None, source_ip: str | None) -> None:
+    t = walk.t
+    dest = t.question.destination
+    if dest.kind != "s3-bucket":
+        t.hop("service", dest.host, dest.region, service=dest.host.split(".")[0], region=dest.region, host=dest.host)
+        if endpoint is not None and endpoint.policy_document:
+            t.caveat(Code.POLICY_NOT_EVALUATED, vpce=endpoint.vpc_endpoint_id, host=dest.host)
+        return
+    bucket = walk.topo.buckets[dest.id]
+    role = walk.topo.role_of(t.question.source)
+    ctx = _request_context(walk, egress, endpoint, source_ip, bucket, role)
+    t.hop("s3-bucket", bucket.name, bucket.region, bucket=bucket.name, region=bucket.region, account=bucket.owner_id,
+          action=t.question.action, resource=ctx.resource if ctx else "?")
+    if ctx is None or role is None:
+        return
+    walk.policy_gate(ctx, endpoint, bucket, role)
+
+
+def _request_context(walk: Walk, egress: Side, endpoint: m.VpcEndpoint | None, source_ip: str | None,
+                     bucket: m.Bucket, role: m.Role | None) -> RequestContext | None:
+    """The client's credentials, whatever the packets' path (the proxy only tunnels TLS)."""
+    t = walk.t
+    client = t.question.source
+    if role is None:
+        t.cannot_tell(Code.NO_INSTANCE_ROLE, instance=client.instance_id)
+        return None
+    keys: dict[str, Any] = {"aws:SecureTransport": t.question.destination.scheme == "https"}
+    if endpoint is not None:
+        # Only requests that arrive through a VPC endpoint carry these keys; aws:SourceIp is then absent.
+        keys |= {"aws:SourceVpce": endpoint.vpc_endpoint_id, "aws:SourceVpc": endpoint.vpc_id,
+                 "aws:VpcSourceIp": egress.eni.private_ip_address}
+    elif source_ip:
+        keys["aws:SourceIp"] = source_ip
+    key = t.question.destination.key
+    resource = f"arn:aws:s3:::{bucket.name}/{key or '*'}" if _object_action(t.question.action) \
+        else f"arn:aws:s3:::{bucket.name}"
+    ctx = RequestContext.build(
+        principal_arn=f"arn:aws:sts::{role.account_id}:assumed-role/{role.role_name}/{client.instance_id}",
+        role_arn=role.arn, action=t.question.action, resource=resource, keys=keys)
+    t.request_context = {"principal": ctx.principal_arn, "action": ctx.action, "resource": ctx.resource,
+                         **keys, "aws:PrincipalArn": role.arn,
+                         "aws:PrincipalAccount": role.account_id}
+    return ctx
+
+
+def _object_action(action: str) -> bool:
+    bucket_level = {"s3:listbucket", "s3:getbucketlocation", "s3:getbucketpolicy", "s3:listbucketversions"}
+    return action.lower() not in bucket_level

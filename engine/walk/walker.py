@@ -1,0 +1,308 @@
+"""The walk: where a request really goes, and what refuses it. One object per question, with public legs.
+
+Order of the walk (article-scenarios.md, domain-rules.md):
+1. the client's runtime picks a proxy (or not) for the URL, from the client's environment;
+2. if proxied, the leg to the proxy: its name resolved in the client's VPC, security groups, network ACLs,
+   routes both ways (peering, transit gateway);
+3. the destination name resolved *where the request leaves from* (the proxy, or the client);
+4. the route-table lookup there, then the gateway, NAT, peering, transit gateway or endpoint it leads to
+   (``engine.walk.targets`` chooses the step by the target's type in the topology);
+5. for S3, the endpoint policy at the endpoint, then the bucket and identity policies at the bucket, judged
+   against the client's own credentials (the proxy only tunnels TLS): the policy gate.
+Missing data gives ``unknown`` with a caveat, never a guessed ``reachable``.
+
+:class:`Walk` holds the legs every step shares (:meth:`Walk.ip_leg`, :meth:`Walk.route_to_ip`,
+:meth:`Walk.route_hop`, :meth:`Walk.acl`, :meth:`Walk.policy_gate`); ``egress``, ``tgw`` and ``targets`` are
+plain functions over it. :class:`Tracer` is built once per snapshot and starts a walk per question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from engine import model as m
+from engine.codes import Code, Reason
+from engine.dns import Address, resolve
+from engine.filters import EPHEMERAL, Peer, acl_allows, security_groups_allow
+from engine.policy import AccessDecision, PolicyKind, decide_s3_access
+from engine.policy.model import RequestContext
+from engine.policybook import PolicyBook
+from engine.proxy import ProxyChoice, choose_proxy
+from engine.question import Question
+from engine.routing import lookup
+from engine.topology import Topology
+from engine.walk.record import Trace
+
+MAX_TRANSITS = 6  # peering / transit-gateway hand-offs followed before giving up (loops in bad configs)
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One end of a network leg: an ENI and what it belongs to."""
+
+    eni: m.NetworkInterface
+    subnet: m.Subnet
+    instance: m.Instance | None
+
+    @property
+    def groups(self) -> list[str]:
+        return [g.group_id for g in self.eni.groups]
+
+    @property
+    def public_ip(self) -> str | None:
+        return self.eni.public_ip or (self.instance.public_ip_address if self.instance else None)
+
+
+class Tracer:
+    """Answers questions over one topology; build once per snapshot, reuse for every question."""
+
+    def __init__(self, topo: Topology, policies: PolicyBook | None = None) -> None:
+        self.topo = topo
+        self.policies = policies or PolicyBook(topo)
+
+    def trace(self, q: Question) -> Trace:
+        walk = Walk(self.topo, self.policies, q)
+        walk.run()
+        return walk.t
+
+
+class Walk:
+    """One question's walk over one topology; ``t`` is what it records."""
+
+    def __init__(self, topo: Topology, policies: PolicyBook, question: Question) -> None:
+        self.topo = topo
+        self.policies = policies
+        self.t = Trace(question)
+
+    @property
+    def question(self) -> Question:
+        return self.t.question
+
+    def run(self) -> None:
+        from engine.walk.egress import to_destination
+        from engine.walk.gaps import check_gaps
+
+        client = self.side_of_instance(self.question.source)
+        if client is not None:
+            self._source_hop(client)
+            egress = self._choose_egress(client)
+            if egress is not None:
+                self.t.egress = egress
+                to_destination(self, egress)
+        check_gaps(self)
+
+    # --- the client and its proxy ---------------------------------------------------------------------------
+
+    def side_of_instance(self, inst: m.Instance) -> Side | None:
+        eni = self.topo.primary_eni(inst)
+        subnet = self.topo.subnets.get(inst.subnet_id)
+        if eni is None or subnet is None:
+            self.t.cannot_tell(Code.INSTANCE_NOT_PLACED, instance=inst.instance_id)
+            return None
+        return Side(eni, subnet, inst)
+
+    def _source_hop(self, client: Side) -> None:
+        inst = client.instance
+        assert inst is not None
+        self.t.hop("instance", inst.instance_id, inst.region, name=inst.name or inst.instance_id,
+                   ip=inst.private_ip_address, subnet=inst.subnet_id, vpc=inst.vpc_id, account=inst.owner_id,
+                   runtime=self.question.runtime)
+
+    def _choose_egress(self, client: Side) -> Side | None:
+        q, t = self.question, self.t
+        inst = client.instance
+        assert inst is not None
+        if q.destination.tcp:
+            t.observe(Code.DIRECT_CONNECTION, inst.instance_id, runtime="TCP", why=Reason.PLAIN_TCP)
+            return client
+        env = {k: v.value for k, v in inst.proxy_environment.items()}
+        choice = choose_proxy(q.destination.url, env, q.runtime)
+        t.proxy = choice
+        if choice.reason.fails_client:
+            t.refuse(Code.CLIENT_PROXY_ERROR, inst.instance_id, runtime=q.runtime, why=choice.reason)
+            return None
+        if choice.proxy is None:
+            self._observe_direct(choice)
+            return client
+        t.observe(Code.PROXY_CHOSEN, inst.instance_id, runtime=q.runtime, url=q.destination.url,
+                  proxy=choice.display_proxy, variable=choice.variable,
+                  no_proxy_variable=choice.no_proxy_variable or "NO_PROXY",
+                  no_proxy=env.get(choice.no_proxy_variable or "", "(unset)"))
+        proxy_side = self._reach_proxy(client, choice)
+        if proxy_side is not None:
+            t.observe(Code.RESOLVED_AT_PROXY, proxy_side.instance.instance_id if proxy_side.instance else "",
+                      proxy=choice.display_proxy, host=q.destination.host)
+        return proxy_side
+
+    def _observe_direct(self, choice: ProxyChoice) -> None:
+        q = self.question
+        if choice.bypass_entry:
+            compared = choice.checked_host or q.destination.host
+            self.t.observe(Code.NO_PROXY_MATCH, q.source.instance_id, runtime=q.runtime,
+                           variable=choice.no_proxy_variable, entry=choice.bypass_entry, host=compared,
+                           url_host=q.destination.host)
+        else:
+            self.t.observe(Code.DIRECT_CONNECTION, q.source.instance_id, runtime=q.runtime, why=choice.reason)
+
+    def _reach_proxy(self, client: Side, choice: ProxyChoice) -> Side | None:
+        t = self.t
+        url = urlsplit(choice.proxy or "")
+        host, port = url.hostname or "", url.port or (443 if url.scheme == "https" else 80)
+        res = resolve(self.topo, client.subnet.vpc_id, host, client.subnet.availability_zone)
+        if res.answered_by == "private-hosted-zone" and res.resource:
+            t.zones.add(res.resource)
+        t.hop("dns", host, client.subnet.region, host=host, vpc=client.subnet.vpc_id, side="client",
+              answered_by=res.answered_by, answer=res.address)
+        if res.address is None or res.address.ip is None:
+            why = Reason.ZONE_HAS_NO_RECORD if res.address is None else Reason.NOT_A_PRIVATE_NAME
+            t.refuse(Code.DNS_NO_ANSWER, host, host=host, vpc=client.subnet.vpc_id, why=why, zone=None)
+            return None
+        proxy_eni = self._find_proxy_eni(client, res.address.ip)
+        if proxy_eni is None:
+            return None
+        proxy = Side(proxy_eni, self.topo.subnets[proxy_eni.subnet_id], self.topo.instance_of_eni(proxy_eni))
+        if not self.ip_leg(client, proxy, port):
+            return None
+        inst = proxy.instance
+        if inst is None:
+            t.cannot_tell(Code.PROXY_NOT_AN_INSTANCE, ip=res.address.ip, eni=proxy_eni.network_interface_id)
+            return None
+        if inst.proxy_ports and port not in inst.proxy_ports:
+            t.refuse(Code.PROXY_UNREACHABLE, inst.instance_id, url=choice.display_proxy,
+                     source=client.eni.private_ip_address, why=Reason.PROXY_PORT_CLOSED,
+                     instance=inst.instance_id, ports=inst.proxy_ports, port=port)
+            return None
+        t.hop("proxy", inst.instance_id, inst.region, url=choice.display_proxy, variable=choice.variable)
+        t.proxy_instance = inst
+        return proxy
+
+    def _find_proxy_eni(self, client: Side, ip: str) -> m.NetworkInterface | None:
+        """The ENI behind a private IP, looked for in the client's VPC and the VPCs its routes lead to."""
+        candidates = self.topo.enis_by_ip.get(ip, [])
+        local = [e for e in candidates if e.vpc_id == client.subnet.vpc_id]
+        if local or len(candidates) == 1:
+            return (local or candidates)[0]
+        if not candidates:
+            self.t.cannot_tell(Code.ADDRESS_NOT_IN_SNAPSHOT, ip=ip, role="proxy")
+        else:
+            self.t.cannot_tell(Code.ADDRESS_AMBIGUOUS, ip=ip, count=len(candidates))
+        return None
+
+    # --- legs shared by every step ----------------------------------------------------------------------------
+
+    def ip_leg(self, src: Side, dst: Side, port: int) -> bool:
+        """Both ways between two ENIs: security groups, network ACLs, routes out and back."""
+        t = self.t
+        dst_addr, src_addr = Address(ip=dst.eni.private_ip_address), Address(ip=src.eni.private_ip_address)
+        sg = security_groups_allow(self.topo, src.groups, True, Peer(dst_addr, tuple(dst.groups)), port)
+        if not sg.allowed:
+            t.refuse(Code.SG_EGRESS_DENY, sg.resource, filter=sg)
+            return False
+        if not self.acl(src.subnet, True, dst_addr, (port, port)):
+            return False
+        if not self.route_to_ip(src.subnet, dst_addr, dst.subnet.vpc_id, back=False):
+            return False
+        if not self.acl(dst.subnet, False, src_addr, (port, port)):
+            return False
+        sg = security_groups_allow(self.topo, dst.groups, False, Peer(src_addr, tuple(src.groups)), port)
+        if not sg.allowed:
+            t.refuse(Code.SG_INGRESS_DENY, sg.resource, filter=sg)
+            return False
+        if not self.route_to_ip(dst.subnet, src_addr, src.subnet.vpc_id, back=True):
+            return False
+        return self.acl(dst.subnet, True, src_addr, EPHEMERAL) and self.acl(src.subnet, False, dst_addr, EPHEMERAL)
+
+    def security_groups_out(self, side: Side, addr: Address, port: int) -> bool:
+        """The sender's egress rules towards an address outside the VPC's interfaces."""
+        sg = security_groups_allow(self.topo, side.groups, True, Peer(addr), port)
+        if not sg.allowed:
+            self.t.refuse(Code.SG_EGRESS_DENY, sg.resource, filter=sg)
+        return sg.allowed
+
+    def acl(self, subnet: m.Subnet, egress: bool, peer: Address, ports: tuple[int, int]) -> bool:
+        """The subnet's network ACL, one direction (stateless: requests and replies are checked apart)."""
+        result = acl_allows(self.topo, self.topo.acl_of(subnet.subnet_id), egress, peer, ports)
+        if not result.allowed:
+            self.t.refuse(Code.NACL_DENY, result.resource, filter=result, subnet=subnet.subnet_id, egress=egress)
+        return result.allowed
+
+    def route_table_of(self, subnet: m.Subnet) -> str | None:
+        rtb = self.topo.route_table_of(subnet.subnet_id)
+        if rtb is None:
+            self.t.cannot_tell(Code.NO_ROUTE_TABLE, subnet=subnet.subnet_id, vpc=subnet.vpc_id)
+        return rtb
+
+    def route_to_ip(self, subnet: m.Subnet, addr: Address, target_vpc: str, back: bool) -> bool:
+        """Follow routes from ``subnet`` until ``addr`` is delivered inside ``target_vpc``."""
+        from engine.walk.targets import transit
+
+        vpc, rtb = subnet.vpc_id, self.topo.route_table_of(subnet.subnet_id)
+        code = Code.NO_RETURN_ROUTE if back else Code.NO_ROUTE
+        for _ in range(MAX_TRANSITS):
+            if rtb is None:
+                self.t.cannot_tell(Code.NO_ROUTE_TABLE, subnet=subnet.subnet_id, vpc=vpc)
+                return False
+            choice = lookup(self.topo, rtb, addr)
+            if choice is None:
+                self.t.refuse(code, rtb, rtb=rtb, destination=addr, why=Reason.NONE)
+                return False
+            self.route_hop(rtb, subnet, choice.route, addr, back)
+            nxt = transit(self, vpc, rtb, choice.route, addr, back)
+            if nxt is None:
+                return False
+            vpc, rtb = nxt
+            if vpc == target_vpc and self.topo.vpc_contains(vpc, addr.ip or ""):
+                return True
+        self.t.cannot_tell(Code.ROUTING_LOOP, count=MAX_TRANSITS, destination=addr)
+        return False
+
+    def route_hop(self, rtb: str, subnet: m.Subnet, route: m.Route, addr: Address, back: bool) -> None:
+        table = self.topo.route_tables[rtb]
+        main = rtb not in self.topo.explicit_route_tables and table.is_main
+        self.t.hop("route-table", rtb, table.region, "route-table-return" if back else "route-table", rtb=rtb,
+                   subnet=subnet.subnet_id, main=main, destination=addr, route=route.destination,
+                   target=route.target)
+
+    # --- the policy gate ------------------------------------------------------------------------------------
+
+    def policy_gate(self, ctx: RequestContext, endpoint: m.VpcEndpoint | None, bucket: m.Bucket,
+                    role: m.Role) -> AccessDecision | None:
+        """Judge the request against the endpoint, bucket and identity policies; record the decision.
+
+        ``None`` when a policy the decision needs could not be collected (the answer is then ``unknown``).
+        """
+        if not self._policies_collected(bucket, role):
+            return None
+        book = self.policies
+        ep = (endpoint.vpc_endpoint_id, book.endpoint(endpoint)) if endpoint is not None else None
+        decision = decide_s3_access(ctx, endpoint=ep, bucket=(bucket.name, bucket.owner_id, book.bucket(bucket)),
+                                    identity=(role.arn, book.identity(role)))
+        self._record_decision(decision)
+        return decision
+
+    def _policies_collected(self, bucket: m.Bucket, role: m.Role) -> bool:
+        topo = self.topo
+        for gap in topo.gaps_for(bucket.owner_id, bucket.region, "s3"):
+            if gap.resource in (None, bucket.name) and gap.operation in ("GetBucketPolicy", "ListBuckets"):
+                self.t.cannot_tell(Code.POLICY_UNREAD, layer=PolicyKind.BUCKET, owner=bucket.name, error=gap.error,
+                                   permission=gap.permission or "s3:GetBucketPolicy")
+                return False
+        for gap in topo.gaps_for(role.account_id, "global", "iam"):  # IAM is global: gaps are under "global"
+            self.t.cannot_tell(Code.POLICY_UNREAD, layer=PolicyKind.IDENTITY, owner=role.arn, error=gap.error,
+                               permission=gap.permission or "iam:GetRolePolicy")
+            return False
+        return True
+
+    def _record_decision(self, decision: AccessDecision) -> None:
+        t, dest = self.t, self.question.destination.id
+        if decision.allowed:
+            t.observe(Code.POLICY_ALLOWS, dest, decision=decision)
+        else:
+            refusals = [(decision.code, decision.resource or "?", decision.deciding), *decision.others]
+            for code, resource, deciding in refusals:
+                assert code is not None
+                statement = dict(deciding.statement) if deciding is not None else None
+                t.refuse(code, resource, statement=statement, decision=decision)
+        for note in decision.notes:
+            t.observe(Code.POLICY_NOTE, dest, note=note)

@@ -1,0 +1,286 @@
+"""English: every sentence a user reads about a trace. Keys and placeholders are the contract with other catalogs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from engine.codes import Code, Layer, Reason
+from engine.dns import Address
+from engine.filters import FilterResult
+from engine.model import IpPermission, NetworkAclEntry
+from engine.policy import AccessDecision, describe_decision, describe_result, describe_statement
+from engine.policy.explain import NOTE_TEXT
+from engine.wording import Catalog, Template
+
+if TYPE_CHECKING:
+    from engine.wording import Wording
+
+Facts = Mapping[str, Any]
+
+
+# --- values -----------------------------------------------------------------------------------------------
+
+
+def _address(addr: Address) -> str:
+    if addr.ip:
+        return addr.ip
+    if addr.service:
+        return f"public {addr.service} addresses of {addr.region}"
+    return "a public internet address"
+
+
+LABELS = {
+    "none": "none",
+    "private-hosted-zone": "private hosted zone",
+    "interface-endpoint": "interface endpoint",
+    "instance-dns": "instance DNS name",
+    "literal": "literal address",
+    "public": "public DNS",
+    "vpc-peering": "peering connection",
+    "tgw-attachment": "transit gateway attachment",
+    "not-in-snapshot": "route target",
+    "peering": "transit gateway peering",
+    "vpn": "VPN",
+    "direct-connect-gateway": "Direct Connect gateway",
+    "connect": "Connect attachment",
+}
+
+
+# --- hops -------------------------------------------------------------------------------------------------
+
+
+def _route_table(w: Wording, f: Facts) -> str:
+    main = " (main table)" if f.get("main") else ""
+    return w.fmt("{rtb} of {subnet}" + main + ": {destination} via {route} → {target}", f)
+
+
+def _dns(w: Wording, f: Facts) -> str:
+    answer = "no answer (NXDOMAIN)" if f.get("answer") is None else "{answer}"
+    return w.fmt("{host} resolved in {vpc} ({side} side) by " + w.label(str(f.get("answered_by"))) + ": " + answer, f)
+
+
+def _policy(f: Facts) -> str:
+    return "custom" if f.get("custom_policy") else "default (full access)"
+
+
+def _gateway_endpoint(w: Wording, f: Facts) -> str:
+    return w.fmt("{vpce} for {service} (gateway endpoint in {vpc}; policy: " + _policy(f) + ")", f)
+
+
+def _interface_endpoint(w: Wording, f: Facts) -> str:
+    return w.fmt("{vpce} for {service} (interface endpoint ENI {eni} {ip}; policy: " + _policy(f) + ")", f)
+
+
+def _appliance(w: Wording, f: Facts) -> str:
+    if f.get("service"):
+        return w.fmt("traffic handed to {target}, a Gateway Load Balancer endpoint for {service}; the appliance "
+                     "behind it decides, and its rules are not in the snapshot", f)
+    return w.fmt("traffic handed to {target}; what that appliance does is not modelled", f)
+
+
+HOPS: dict[str, Template] = {
+    "instance": "{name} {ip} in {subnet}, {vpc} (account {account}); runtime {runtime}",
+    "proxy": "HTTP proxy {url} ({variable}); the proxy resolves the name and its subnet's route table decides",
+    "dns": _dns,
+    "route-table": _route_table,
+    "route-table-return": "return path: {rtb} sends {destination} via {route} → {target}",
+    "vpc-peering": "{pcx} {requester} ({requester_region}) ⇄ {accepter} ({accepter_region}) ({status})",
+    "transit-gateway": "{tgw} route table {tgw_rtb}: {destination} → {attachment}",
+    "transit-gateway-egress": "{destination} handed to {tgw}",
+    "nat-gateway": "{nat} in {subnet}; egress address {public_ip}",
+    "internet-gateway": "{igw}; egress address {public_ip}",
+    "gateway-endpoint": _gateway_endpoint,
+    "interface-endpoint": _interface_endpoint,
+    "s3-bucket": "bucket {bucket} in {region}, account {account}; {action} on {resource}",
+    "service": "{service} in {region} ({host})",
+    "destination-instance": "{name} {ip} port {port} in {subnet}",
+    "private-address": "{ip} port {port} ({interface_type})",
+    "appliance": _appliance,
+}
+
+
+# --- filters ----------------------------------------------------------------------------------------------
+
+
+def _sg_rule(rule: IpPermission) -> str:
+    proto = "all traffic" if rule.ip_protocol == "-1" else rule.ip_protocol
+    ports = "" if rule.from_port in (None, -1) else (
+        f" {rule.from_port}" if rule.from_port == rule.to_port else f" {rule.from_port}-{rule.to_port}")
+    peers = [r.cidr_ip for r in rule.ip_ranges] + [p.prefix_list_id for p in rule.prefix_list_ids] + \
+        [g.group_id for g in rule.user_id_group_pairs]
+    return f"{proto}{ports} {', '.join(peers)}".strip()
+
+
+def _security_groups(w: Wording, f: Facts) -> str:
+    result: FilterResult = f["filter"]
+    if isinstance(result.rule, IpPermission):
+        return _sg_rule(result.rule)
+    direction, towards = ("egress", "to") if result.egress else ("ingress", "from")
+    groups = ", ".join(result.groups) or "any group"
+    peer = w.value(result.peer, f)
+    return f"no {direction} rule of {groups} allows {result.protocol} {result.ports[0]} {towards} {peer}"
+
+
+def _acl(w: Wording, f: Facts) -> str:
+    result: FilterResult = f["filter"]
+    direction = "outbound" if result.egress else "inbound"
+    entry = result.rule
+    if isinstance(entry, NetworkAclEntry):
+        number = "*" if entry.rule_number == 32767 else str(entry.rule_number)
+        rule = f"rule {number} {entry.rule_action} {entry.cidr_block or entry.ipv6_cidr_block}"
+    else:
+        rule = "no rule matches (implicit deny)"
+    return w.fmt(f"network ACL {result.resource} ({direction} at {{subnet}}) {rule}", f)
+
+
+# --- policies ---------------------------------------------------------------------------------------------
+
+
+def _policy_refusal(code: Code) -> Template:
+    def render(w: Wording, f: Facts) -> str:
+        """The refusing policy's verdict, then every statement of it with the element that matched or failed."""
+        decision: AccessDecision = f["decision"]
+        kind = str(code.layer)
+        results = [r for r in decision.results if str(r.kind) == kind] or decision.results
+        parts = []
+        for result in results:
+            statements = "; ".join(describe_statement(ev) for ev in result.statements)
+            parts.append(f"{describe_result(result)}: {statements}" if statements else describe_result(result))
+        if code.layer is Layer.BUCKET and not any(str(r.kind) == kind for r in decision.results):
+            resource = next((res for c, res, _ in [(decision.code, decision.resource, None), *decision.others]
+                             if c is code), "?")
+            parts.append(f"bucket {resource} has no bucket policy, so nothing there allows the cross-account request")
+        return " | ".join(parts)
+
+    return render
+
+
+def _policy_allows(w: Wording, f: Facts) -> str:
+    return describe_decision(f["decision"])
+
+
+# --- codes ------------------------------------------------------------------------------------------------
+
+
+def _no_proxy_match(w: Wording, f: Facts) -> str:
+    compared = "" if f.get("host") == f.get("url_host") else " (the name {runtime} compares for {url_host})"
+    return w.fmt("{runtime} connects directly: {variable} entry {entry!r} matches {host}" + compared, f)
+
+
+def _missing(w: Wording, f: Facts) -> str:
+    kind = w.label(str(f.get("kind")))
+    if f.get("via"):
+        return w.fmt("{via} leads to " + kind + " {resource}, which is not in the snapshot", f)
+    return w.fmt(kind + " {resource} is not in the snapshot", f)
+
+
+def _address_missing(w: Wording, f: Facts) -> str:
+    if f.get("role") == "proxy":
+        return w.fmt("proxy address {ip} is not an interface in the snapshot (another account or region?)", f)
+    return w.fmt("{ip} is not an interface in the snapshot; reachbot cannot see what answers there", f)
+
+
+def _appliance_caveat(w: Wording, f: Facts) -> str:
+    if str(f.get("kind")) == "gwlb-endpoint":
+        return w.fmt("traffic to {destination} is handed to Gateway Load Balancer endpoint {target}: the appliance "
+                     "behind it (a firewall or inspection fleet) decides, and its rules are not in the snapshot", f)
+    return w.fmt("traffic to {destination} is handed to appliance {target}; reachbot cannot see past it", f)
+
+
+def _policy_unread(w: Wording, f: Facts) -> str:
+    what = "the bucket policy" if str(f.get("layer")) == "bucket" else "the identity policies"
+    return w.fmt(what + " of {owner} could not be read ({error}); grant {permission} to the collector", f)
+
+
+CODES: dict[Code, Template] = {
+    # refusals
+    Code.NO_ROUTE: "route table {rtb} has no route for {destination}{why}",
+    Code.NO_RETURN_ROUTE: "route table {rtb} has no route back to {destination}",
+    Code.BLACKHOLE_ROUTE: "route table {rtb} sends {destination} to {target}, which no longer exists (blackhole)",
+    Code.IGW_NO_PUBLIC_IP: "{eni} has no public IPv4 address, so internet gateway {igw} will not carry its traffic;"
+                           " a private subnet needs a NAT gateway",
+    Code.SG_EGRESS_DENY: _security_groups,
+    Code.SG_INGRESS_DENY: _security_groups,
+    Code.NACL_DENY: _acl,
+    Code.DNS_NO_ANSWER: "{host} has no answer in {vpc}: {why}",
+    Code.PROXY_UNREACHABLE: "proxy {url} is not reachable from {source}: {why}",
+    Code.PEERING_NOT_ACTIVE: "peering connection {pcx} is {status}, not active",
+    Code.PEERING_NOT_TRANSITIVE: "{pcx} only carries traffic between {requester} and {accepter}: peering is not"
+                                 " transitive and a peer's internet gateway, NAT gateway or gateway endpoint cannot"
+                                 " be used through it",
+    Code.ENDPOINT_NOT_AVAILABLE: "{vpce} is in state {state}",
+    Code.NAT_NO_INTERNET_ROUTE: "NAT gateway {nat} has no route to the internet: {why}",
+    Code.CLIENT_PROXY_ERROR: "{runtime} fails before sending anything: {why}",
+    Code.ENDPOINT_POLICY_DENY: _policy_refusal(Code.ENDPOINT_POLICY_DENY),
+    Code.BUCKET_POLICY_DENY: _policy_refusal(Code.BUCKET_POLICY_DENY),
+    Code.IDENTITY_POLICY_DENY: _policy_refusal(Code.IDENTITY_POLICY_DENY),
+    # notes
+    Code.PROXY_CHOSEN: "{runtime} sends {url} to proxy {proxy} (from {variable}; {no_proxy_variable}={no_proxy})",
+    Code.NO_PROXY_MATCH: _no_proxy_match,
+    Code.DIRECT_CONNECTION: "{runtime} connects directly: {why}",
+    Code.RESOLVED_AT_PROXY: "the proxy {proxy} resolves {host} and routes it from its own subnet; the client's own"
+                            " endpoints and route tables play no part",
+    Code.MORE_SPECIFIC_ROUTE: "{rtb}: {chosen} is more specific than {other} for {destination}",
+    Code.ENDPOINT_OTHER_REGION: "{vpce} serves {service} only; {destination} is another region's, so it is not used",
+    Code.POLICY_ALLOWS: _policy_allows,
+    Code.POLICY_NOTE: "{note}",
+    # proxy-choice reasons
+    Code.PROXY_ENV: "a proxy variable {runtime} reads applies and no exclusion entry matches",
+    Code.NO_PROXY_ALL: "the exclusion list is the '*' wildcard, so {runtime} proxies nothing",
+    Code.NO_PROXY_CONFIGURED: "no proxy variable that {runtime} reads is set for this URL's scheme",
+    Code.LOOPBACK_DIRECT: "{runtime} always connects to loopback addresses directly",
+    Code.CGI_IGNORED: "HTTP_PROXY is ignored because REQUEST_METHOD is set (CGI protection)",
+    Code.CGI_REFUSED: "Go refuses HTTP_PROXY when REQUEST_METHOD is set (CGI), and the request errors out",
+    Code.UPPERCASE_HTTP_PROXY_IGNORED: "curl never reads HTTP_PROXY in upper case, only http_proxy",
+    Code.RUNTIME_IGNORES_ENV: "{runtime} does not read proxy environment variables",
+    Code.PROXY_URL_UNSUPPORTED: "the proxy URL is not one this client accepts (e.g. requests and a bare host:port)",
+    # policy notes (the policy evaluator's own English, engine.policy.explain)
+    **{code: NOTE_TEXT[code] for code in (
+        Code.NOTPRINCIPAL_ROLE_SESSION, Code.NOTPRINCIPAL_ACCOUNT_MISSING, Code.ACCOUNT_PRINCIPAL_DELEGATES,
+        Code.ACCOUNT_PRINCIPAL_ROOT_ONLY, Code.POLICY_VARIABLE_UNRESOLVED)},
+    # caveats
+    Code.COLLECTION_GAP: "{operation} failed ({error}) for {scope}: the answer depends on data that was not"
+                         " collected; grant {permission} to the collector and re-collect",
+    Code.INSTANCE_NOT_PLACED: "{instance}: its network interface or subnet is not in the snapshot",
+    Code.RESOURCE_NOT_IN_SNAPSHOT: _missing,
+    Code.ADDRESS_NOT_IN_SNAPSHOT: _address_missing,
+    Code.ADDRESS_AMBIGUOUS: "proxy address {ip} belongs to {count} interfaces in different VPCs",
+    Code.PROXY_NOT_AN_INSTANCE: "proxy address {ip} is {eni}, not an instance",
+    Code.NO_ROUTE_TABLE: "no route table recorded for {subnet} or its VPC {vpc}",
+    Code.ROUTING_LOOP: "gave up after {count} hand-offs towards {destination} (routing loop?)",
+    Code.APPLIANCE_NOT_VISIBLE: _appliance_caveat,
+    Code.TGW_ROUTE_WITHOUT_ATTACHMENT: "{tgw_rtb}: route {route} names no attachment",
+    Code.TGW_CHAIN_TOO_LONG: "gave up after {count} transit gateways towards {destination}",
+    Code.TGW_EGRESS_NOT_TRACED: "{destination} leaves through transit gateway {tgw}; centralised egress behind a"
+                                " transit gateway is not traced further yet",
+    Code.NO_INSTANCE_ROLE: "{instance} has no instance profile role in the snapshot, so the request's credentials"
+                           " (and the identity policy) are unknown",
+    Code.POLICY_UNREAD: _policy_unread,
+    Code.POLICY_NOT_EVALUATED: "the endpoint policy of {vpce} is not evaluated for {host}: reachbot evaluates"
+                               " policies for S3 requests only",
+}
+
+
+def _zone_has_no_record(w: Wording, f: Facts) -> str:
+    if f.get("zone"):
+        return w.fmt("private hosted zone {zone} owns the name but has no record for it", f)
+    return "the private hosted zone has no record for it"
+
+
+REASONS: dict[Reason, Template] = {
+    Reason.NONE: "",
+    Reason.ENDPOINT_SERVES_OTHER_REGION: " (its gateway endpoint {vpce} serves {service} only, and there is no"
+                                         " internet or NAT route)",
+    Reason.LEADS_OUT_OF_NETWORK: " inside the network: its best match, {route} → {target}, leads out of it",
+    Reason.VPC_NOT_ATTACHED: " ({vpc} is not attached to {tgw})",
+    Reason.ATTACHMENT_NOT_ASSOCIATED: " (the attachment has no associated route table)",
+    Reason.ZONE_HAS_NO_RECORD: _zone_has_no_record,
+    Reason.NOT_A_PRIVATE_NAME: "not a private name",
+    Reason.PRIVATE_NAT_GATEWAY: "it is a private NAT gateway",
+    Reason.NAT_SUBNET_NO_IGW_ROUTE: "its subnet's route table {rtb} has no internet gateway route for {destination}",
+    Reason.PROXY_PORT_CLOSED: "{instance} listens on {ports}, not {port}",
+    Reason.PLAIN_TCP: "a plain TCP connection; proxy settings apply only to HTTP(S) clients",
+}
+
+CATALOG = Catalog(lang="en", hops=HOPS, codes=CODES, reasons=REASONS, labels=LABELS, address=_address)
