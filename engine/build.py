@@ -223,6 +223,22 @@ class EstateBuilder:
         )
         return vpce_id
 
+    def gwlb_endpoint(self, vpc_id: str, subnet_id: str, ip: str, service_id: str, name: str | None = None) -> str:
+        """A Gateway Load Balancer endpoint (one subnet, one AZ) for endpoint service ``vpce-svc-…``; AWS Network
+        Firewall's firewall endpoints are endpoints of this type too."""
+        region = self._vpc[vpc_id]["region"]
+        vpce_id = aws_id("vpce", vpc_id, service_id)
+        eni = self._eni(subnet_id, ip, f"VPC Endpoint Interface {vpce_id}",
+                        interface_type="gateway_load_balancer_endpoint")
+        self.items["vpc_endpoints"].append(
+            m.VpcEndpoint(
+                vpc_endpoint_id=vpce_id, vpc_endpoint_type="GatewayLoadBalancer", vpc_id=vpc_id, region=region,
+                service_name=f"com.amazonaws.vpce.{region}.{service_id}", owner_id=self._vpc[vpc_id]["account"],
+                subnet_ids=[subnet_id], network_interface_ids=[eni], tags=tags(name),
+            )
+        )
+        return vpce_id
+
     def peering(self, requester_vpc: str, accepter_vpc: str, name: str | None = None, status: str = "active") -> str:
         pcx_id = aws_id("pcx", requester_vpc, accepter_vpc)
 
