@@ -106,7 +106,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.cli import run as run_serve
 
         return run_serve(args)
-    from engine.synth import run as run_synth
+    from engine.estates.synth import run as run_synth
 
     return run_synth(args)
 

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from engine import model as m
-from engine.synth.estate import generate
-from engine.synth.profiles import PROFILES, Profile, profile_for
-from engine.synth.questions import QUESTION_KINDS, sample_question_mix, sample_questions
+from engine.estates.synth.estate import generate
+from engine.estates.synth.profiles import PROFILES, Profile, profile_for
+from engine.estates.synth.questions import QUESTION_KINDS, sample_question_mix, sample_questions
 
 __all__ = ["PROFILES", "QUESTION_KINDS", "Profile", "run", "sample_question_mix", "sample_questions", "synth_estate"]
 
