@@ -14,8 +14,9 @@ from collections import Counter
 import pytest
 
 from engine import Engine
+from engine.cli.commands.synth import run
 from engine.errors import QuestionError
-from engine.estates.synth import QUESTION_KINDS, run, sample_question_mix, sample_questions, synth_estate
+from engine.estates.synth import QUESTION_KINDS, sample_question_mix, sample_questions, synth_estate
 from engine.estates.synth.profiles import profile_for
 from engine.snapshot import dump_snapshot, parse_snapshot
 
