@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.app import create_app, drain, web_client
 from bot.server import EVENTS_PATH, make_server
 from bot.settings import Settings
-from engine.errors import ReachbotError
+from engine import ReachbotError
 
 log = logging.getLogger("bot")
 
