@@ -100,7 +100,7 @@ def _snapshot_file(size: str, seed: int) -> tuple[Path, float | None]:
 
 def _generate(size: str, seed: int, path: Path) -> int:
     from engine.snapshot import write_snapshot_atomically
-    from engine.synth import synth_estate
+    from engine.estates.synth import synth_estate
 
     write_snapshot_atomically(synth_estate(size, seed), path)
     return 0

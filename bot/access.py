@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.errors import ReachbotError
+from engine import ReachbotError
 
 ALL = "*"
 _ACCOUNT = re.compile(r"^\d{12}$")

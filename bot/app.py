@@ -15,7 +15,7 @@ from bot.listeners._shared import CONTEXT_KEY, Services
 from bot.reach import Reach
 from bot.settings import Settings
 from bot.snapshots import SnapshotHolder
-from engine.errors import ReachbotError
+from engine import ReachbotError
 
 
 def create_app(settings: Settings, client: WebClient | None = None) -> App:

@@ -1,12 +1,11 @@
-"""``reachbot serve``: the bot in HTTP mode (waitress) or Socket Mode. Called by engine/cli/main.py.
+"""``reachbot serve``: the bot in HTTP mode (waitress) or Socket Mode. Called by engine/cli/commands/serve.py.
 
-``run(args)`` takes the parsed ``serve`` arguments (``http``, ``socket``, ``port``, ``snapshot``, ``host``)
-and raises :class:`~engine.errors.ReachbotError` for anything the operator must fix (exit status 2).
+:func:`serve` takes the ``serve`` flags as typed arguments and raises :class:`~engine.errors.ReachbotError`
+for anything the operator must fix (exit status 2).
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import signal
@@ -17,14 +16,14 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.app import create_app, drain, web_client
 from bot.server import EVENTS_PATH, make_server
 from bot.settings import Settings
-from engine.errors import ReachbotError
+from engine import ReachbotError
 
 log = logging.getLogger("bot")
 
 
-def run(args: argparse.Namespace) -> int:
-    socket = bool(getattr(args, "socket", False))
-    settings = Settings.from_env(snapshot=getattr(args, "snapshot", None), socket=socket)
+def serve(*, socket: bool = False, host: str = "0.0.0.0", port: int = 3000, snapshot: str | None = None) -> int:
+    """Serve until stopped; 0 on a clean stop. HTTP mode unless ``socket``; ``snapshot`` as ``--snapshot``."""
+    settings = Settings.from_env(snapshot=snapshot, socket=socket)
     _configure_logging()
     check_token(settings)
     app = create_app(settings)
@@ -37,8 +36,6 @@ def run(args: argparse.Namespace) -> int:
         log.info("reachbot: Socket Mode, Web API at %s", settings.api_url)
         handler.start()
         return 0
-    host = getattr(args, "host", None) or "0.0.0.0"
-    port = int(getattr(args, "port", None) or 3000)
     server = make_server(app, host=host, port=port)
     _stop_on_sigterm()
     log.info("reachbot: listening on http://%s:%s%s, Web API at %s", host, server.effective_port, EVENTS_PATH,

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from bot.render.blocks import Rendered
 from bot.render.replies import internal_error, snapshot_unavailable
-from engine.errors import SnapshotError
+from engine import SnapshotError
 
 log = logging.getLogger("bot")
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from engine import Code, Engine, Layer
 from engine import model as m
-from engine.codes import Code, Layer
-from engine.engine import Engine
 
 # The id field of every named (tagged) kind of resource an answer can mention.
 _NAMED: tuple[tuple[str, str], ...] = (

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from bot.access import AccessMap
 from bot.index import SnapshotIndex
 from bot.snapshots import SnapshotHolder
-from engine.answer import Answer
-from engine.errors import QuestionError
+from engine import Answer, QuestionError
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.access import AccessMap
-from engine.errors import ReachbotError
+from engine import ReachbotError
 
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
 

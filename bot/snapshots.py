@@ -18,9 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.index import SnapshotIndex
-from engine.engine import Engine
-from engine.errors import ReachbotError
-from engine.snapshot import BUNDLED, LoadedSnapshot, choose_snapshot, default_store_path
+from engine import BUNDLED, Engine, LoadedSnapshot, ReachbotError, choose_snapshot, default_store_path
 
 log = logging.getLogger(__name__)
 S3_REREAD_SECONDS = 300.0  # without a cheap version check, re-reading an S3 object more often is wasteful

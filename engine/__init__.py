@@ -1,9 +1,12 @@
 """reachbot's engine: a snapshot and a question in, a verdict with its route, refusal and proven fixes out.
 
-Pure: no boto3 (outside ``engine.collect``) and no Slack here. The public surface is ``__all__``.
+Pure: no boto3 (outside ``engine.collect``) and no Slack here. The public surface is ``__all__``
+(``tests/test_layers.py`` pins it): ``bot`` imports from here only, never from engine's submodules.
 """
 
-from engine.answer import Answer, Code
+from engine import model
+from engine.answer import Answer, Fix
+from engine.codes import POLICY_REFUSALS, REFUSALS, Code, Kind, Layer
 from engine.engine import Engine
 from engine.errors import (
     CollectionError,
@@ -15,15 +18,30 @@ from engine.errors import (
 from engine.model import SCHEMA_VERSION, Snapshot
 from engine.proxy import RUNTIMES, proxy_for
 from engine.question import Question
-from engine.snapshot import choose_snapshot, load_bundled, parse_snapshot
+from engine.snapshot import (
+    BUNDLED,
+    LoadedSnapshot,
+    choose_snapshot,
+    default_store_path,
+    load_bundled,
+    parse_snapshot,
+    snapshot_age,
+)
 
 __all__ = [
+    "BUNDLED",
+    "POLICY_REFUSALS",
+    "REFUSALS",
     "RUNTIMES",
     "SCHEMA_VERSION",
     "Answer",
     "Code",
     "CollectionError",
     "Engine",
+    "Fix",
+    "Kind",
+    "Layer",
+    "LoadedSnapshot",
     "PolicyDocumentError",
     "Question",
     "QuestionError",
@@ -31,7 +49,10 @@ __all__ = [
     "Snapshot",
     "SnapshotError",
     "choose_snapshot",
+    "default_store_path",
     "load_bundled",
+    "model",
     "parse_snapshot",
     "proxy_for",
+    "snapshot_age",
 ]

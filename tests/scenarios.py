@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine import Engine
-from engine.build import EstateBuilder, allow_all, tcp
+from engine.estates.builder import EstateBuilder, allow_all, tcp
 
 ACCOUNT = "123456789012"
 REGION, OTHER_REGION = "eu-west-1", "eu-central-1"

@@ -119,7 +119,7 @@ def test_proxied_client_reaches_the_service_from_the_proxy_side(article_engine: 
 
 
 def test_bundled_json_is_what_the_estate_builder_makes(article) -> None:  # type: ignore[no-untyped-def]
-    """engine/data/article-estate.json is generated from engine/estates.py: the two never drift apart."""
+    """engine/data/article-estate.json is generated from engine/estates/article.py: the two never drift apart."""
     from engine.estates import article_estate
 
     assert article_estate() == article

@@ -18,10 +18,10 @@ from bench.worker import measure
 from engine import Engine
 from engine.dns import Address
 from engine.errors import SnapshotError
+from engine.estates.synth import synth_estate
 from engine.patch import Change, patched_engine
 from engine.routing import lookup
 from engine.snapshot import dump_snapshot, parse_snapshot, write_snapshot_atomically
-from engine.synth import synth_estate
 from engine.topology import parse_ip, parse_net
 
 

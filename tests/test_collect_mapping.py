@@ -164,7 +164,7 @@ def test_only_engine_collect_imports_boto3() -> None:
 
 def test_answering_path_imports_neither_collect_nor_boto3() -> None:
     """Answering a question (engine, snapshot choice, the ask CLI) must not load engine.collect or boto3."""
-    code = ("import sys, engine, engine.snapshot, engine.cli.ask\n"
+    code = ("import sys, engine, engine.snapshot, engine.cli.commands.ask\n"
             "from engine import Engine, load_bundled\n"
             "Engine(load_bundled()).ask('why can web-osaka-a not reach bucket app-data')\n"
             "print(sorted(m for m in sys.modules if m.startswith(('engine.collect', 'boto3', 'botocore'))))")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.build import tcp
+from engine.estates.builder import tcp
 from tests.scenarios import ACCOUNT, OTHER_REGION, REGION, Small
 
 

@@ -14,10 +14,11 @@ from collections import Counter
 import pytest
 
 from engine import Engine
+from engine.cli.commands.synth import run
 from engine.errors import QuestionError
+from engine.estates.synth import QUESTION_KINDS, sample_question_mix, sample_questions, synth_estate
+from engine.estates.synth.profiles import profile_for
 from engine.snapshot import dump_snapshot, parse_snapshot
-from engine.synth import QUESTION_KINDS, run, sample_question_mix, sample_questions, synth_estate
-from engine.synth.profiles import profile_for
 
 
 @pytest.fixture(scope="module")

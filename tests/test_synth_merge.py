@@ -14,9 +14,9 @@ import pytest
 from engine import Engine
 from engine import model as m
 from engine.errors import SnapshotError
+from engine.estates.synth import sample_questions, synth_estate
+from engine.estates.synth.partition import partition_snapshot
 from engine.merge import check_keys_cover_snapshot, merge_snapshots
-from engine.synth import sample_questions, synth_estate
-from engine.synth.partition import partition_snapshot
 
 
 @pytest.fixture(scope="module")

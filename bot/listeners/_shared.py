@@ -14,7 +14,7 @@ from bot.reach import Reach, Who
 from bot.render.blocks import Rendered
 from bot.render.replies import help_reply
 from engine import RUNTIMES
-from engine.snapshot import snapshot_age as age
+from engine import snapshot_age as age
 
 CONTEXT_KEY = "reachbot"
 HELP_WORDS = frozenset({"", "help", "?", "-h", "--help", "examples"})

@@ -25,7 +25,7 @@ from bot.render.blocks import (
     plain_of,
     sections,
 )
-from engine.answer import POLICY_REFUSALS, Answer, Fix
+from engine import POLICY_REFUSALS, Answer, Fix
 
 SHOW_FULL_ROUTE = "reach_show_full_route"
 SHOW_FULL_POLICY = "reach_show_full_policy"

@@ -10,8 +10,8 @@ from bot.reach import Answered, NotPermitted, NotUnderstood, Outcome
 from bot.render.answer import VERDICT, compact_route, owner_line, title
 from bot.render.blocks import Block, Rendered, code_sections, context, divider, escape, header, paginate, sections
 from bot.render.replies import NOT_PERMITTED
-from engine.answer import Answer
-from engine.snapshot import snapshot_age as age
+from engine import Answer
+from engine import snapshot_age as age
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,19 +1,40 @@
 """``reachbot``: ask, demo, collect, serve, synth (interfaces.md fixes the first four).
 
+The application layer: the one place that wires the engine, ``engine.collect`` (boto3) and ``bot`` (Slack).
+Each subcommand is a module in ``engine/cli/commands/`` with ``HELP``, ``add_arguments(parser)`` and
+``run(args) -> int``; :data:`COMMANDS` names them, and only the one that runs is imported (pip's
+``commands_dict`` does the same), so ``ask`` and ``demo`` import neither boto3 nor Slack.
 Every ReachbotError becomes a one-paragraph message on stderr and exit status 2; no traceback ever.
-``ask`` and ``demo`` import neither boto3 nor Slack: those load only for ``collect`` and ``serve``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import importlib
 import sys
 from collections.abc import Sequence
+from typing import Protocol, cast
 
+from engine.cli.common import EXIT_BAD_INPUT, EXIT_OK
 from engine.errors import QuestionError, ReachbotError
 
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
+COMMANDS: dict[str, str] = {  # subcommand → its module, in the order `reachbot --help` lists them
+    "ask": "engine.cli.commands.ask",
+    "demo": "engine.cli.commands.demo",
+    "collect": "engine.cli.commands.collect",
+    "serve": "engine.cli.commands.serve",
+    "synth": "engine.cli.commands.synth",
+}
+
+
+class Command(Protocol):
+    """What a module in ``engine/cli/commands/`` provides."""
+
+    HELP: str
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,59 +45,24 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(_fail(f"{message}. Run `{self.prog} --help` for the accepted flags."))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; given ``command``, only that subcommand's module is imported and given its flags."""
     p = _Parser(prog="reachbot", description="Why can this instance not reach that bucket or service?")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    ask = sub.add_parser("ask", help="answer a question about the snapshot")
-    ask.add_argument("question", nargs="?", help='e.g. "why can web-osaka-a not reach bucket app-data"')
-    ask.add_argument("--batch", metavar="FILE", help="one question per line ('-' for stdin)")
-    _snapshot_flag(ask)
-    ask.add_argument("--json", action="store_true", help="print the JSON answer")
-    ask.add_argument("--runtime", help="client runtime: python (AWS CLI, default), curl, requests, go, java, node")
-    ask.add_argument("--action", help="S3 action to judge (default s3:GetObject)")
-    ask.add_argument("--no-fixes", action="store_true", help="skip the search for proven fixes")
-
-    demo = sub.add_parser("demo", help="answer the article's ten cases on the bundled estate")
-    demo.add_argument("--json", action="store_true")
-
-    col = sub.add_parser("collect", help="read live AWS configuration into a snapshot")
-    col.add_argument("--region", action="append", help="repeat for several regions")
-    col.add_argument("--profile")
-    col.add_argument("--role-arn", action="append", help="assume this role for another account (repeatable)")
-    col.add_argument("--org-role", metavar="ROLE_NAME", help="organisation mode: assume ROLE_NAME in every account")
-    col.add_argument("--endpoint-url", help="one AWS-compatible endpoint for every client (an emulator)")
-    col.add_argument("--out", help="file or s3://bucket/key (default: the file ask/serve read by default)")
-    col.add_argument("--from-dir", help="offline: read saved describe_* JSON from this directory")
-    col.add_argument("--ssm-prefix", default="/reachbot/proxy", help="SSM prefix for per-instance proxy settings")
-    col.add_argument("--overlay", help="JSON file of proxy settings by instance id, Name pattern, subnet or VPC")
-    col.add_argument("--max-workers", type=int, default=8, help="(account, region) pairs collected at once")
-    col.add_argument("--quiet", action="store_true")
-
-    serve = sub.add_parser("serve", help="run the Slack app")
-    mode = serve.add_mutually_exclusive_group()
-    mode.add_argument("--http", action="store_true", help="HTTP mode: POST /slack/events (default)")
-    mode.add_argument("--socket", action="store_true", help="Socket Mode (needs SLACK_APP_TOKEN)")
-    serve.add_argument("--port", type=int, default=3000)
-    serve.add_argument("--host", default="0.0.0.0")
-    _snapshot_flag(serve)
-
-    syn = sub.add_parser("synth", help="write a synthetic enterprise estate (for benchmarks)")
-    syn.add_argument("--size", choices=["small", "large", "xl"], default="small")
-    syn.add_argument("--seed", type=int, default=7)
-    syn.add_argument("--out", required=True)
+    for name in COMMANDS:
+        if command is None or name == command:
+            cmd = load(name)
+            cmd.add_arguments(sub.add_parser(name, help=cmd.HELP))
+        else:
+            sub.add_parser(name)  # a choice only: argv names another subcommand, so this one is never parsed
     return p
 
 
-def _snapshot_flag(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--snapshot", metavar="PATH", help="snapshot file or s3://bucket/key "
-                   "(default: $REACHBOT_SNAPSHOT, the collected file, else the bundled article estate)")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = build_parser().parse_args(argv)
-        return _dispatch(args)
+        args = build_parser(_command_in(argv)).parse_args(argv)
+        return load(args.command).run(args)
     except SystemExit as exc:
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_BAD_INPUT
     except QuestionError as exc:
@@ -89,35 +75,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
-def _dispatch(args: argparse.Namespace) -> int:
-    if args.command == "ask":
-        from engine.cli.ask import run_ask
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand argv starts with, if any; otherwise (``-h``, a typo) the full parser says what to do."""
+    return argv[0] if argv and argv[0] in COMMANDS else None
 
-        return run_ask(args)
-    if args.command == "demo":
-        from engine.cli.ask import run_demo
 
-        return run_demo(args)
-    if args.command == "collect":
-        from engine.collect.cli import run as run_collect
-
-        return run_collect(args)
-    if args.command == "serve":
-        from bot.cli import run as run_serve
-
-        return run_serve(args)
-    from engine.synth import run as run_synth
-
-    return run_synth(args)
+def load(command: str) -> Command:
+    """Import the subcommand's module (and with it whatever that subcommand needs at its top)."""
+    return cast(Command, importlib.import_module(COMMANDS[command]))
 
 
 def _fail(message: str) -> int:
     print(f"reachbot: {message}", file=sys.stderr)
     return EXIT_BAD_INPUT
-
-
-def print_json(obj: object) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ the CLI turns into exit status 2 with its message.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -28,27 +27,19 @@ _KINDS = (  # snapshot field → what the summary calls it
 )
 
 
-def options_from_args(args: argparse.Namespace) -> CollectOptions:
-    return CollectOptions(
-        regions=getattr(args, "region", None), profile=getattr(args, "profile", None),
-        role_arns=getattr(args, "role_arn", None), org_role=getattr(args, "org_role", None),
-        endpoint_url=getattr(args, "endpoint_url", None), from_dir=getattr(args, "from_dir", None),
-        ssm_prefix=getattr(args, "ssm_prefix", None) or "/reachbot/proxy", overlay=getattr(args, "overlay", None),
-        max_workers=8 if getattr(args, "max_workers", None) is None else args.max_workers,
-        save_raw=getattr(args, "save_raw", None),
-    )
+def run(options: CollectOptions, *, out: str | None = None, quiet: bool = False) -> int:
+    """Collect and write to ``out`` (default: the file ask/serve read by default); 0 on success.
 
-
-def run(args: argparse.Namespace, options: CollectOptions | None = None) -> int:
-    """The ``collect`` subcommand. ``options`` lets tests pass what has no flag (session hooks, timeouts)."""
-    options = options or options_from_args(args)
-    out = getattr(args, "out", None) or str(default_store_path())
+    ``engine/cli/commands/collect.py`` builds ``options`` from the flags; tests pass what has no flag
+    (session hooks, timeouts).
+    """
+    out = out or str(default_store_path())
     _check_destination(out)
     result = collect(options)
     started = time.monotonic()
     write(result, out, options)
     result.seconds += time.monotonic() - started
-    if not getattr(args, "quiet", False):
+    if not quiet:
         print(summary(result, out), file=sys.stderr)
     return 0
 

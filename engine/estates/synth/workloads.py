@@ -11,8 +11,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from engine.build import EstateBuilder
-from engine.synth.network import PROXY_PORT, ClientVpc, Hub
+from engine.estates.builder import EstateBuilder
+from engine.estates.synth.network import PROXY_PORT, ClientVpc, Hub
 
 BASE_NO_PROXY = "localhost,127.0.0.1,169.254.169.254,.corp.internal"
 PROFILE_WEIGHTS = {"standard": 45, "s3-excluded": 20, "s3-regional": 10, "lowercase": 10, "none": 15}

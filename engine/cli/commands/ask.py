@@ -1,4 +1,4 @@
-"""``reachbot ask`` and ``reachbot demo``."""
+"""``reachbot ask``: one question, or ``--batch FILE`` of them, against the chosen snapshot."""
 
 from __future__ import annotations
 
@@ -7,15 +7,26 @@ import json
 import sys
 from collections.abc import Iterable
 
-from engine.cli.main import print_json
+from engine.cli.common import add_snapshot_flag, print_json
 from engine.cli.render import render
 from engine.engine import Engine
 from engine.errors import QuestionError, ReachbotError
-from engine.estates import CASES
-from engine.snapshot import choose_snapshot, load_bundled
+from engine.snapshot import choose_snapshot
+
+HELP = "answer a question about the snapshot"
 
 
-def run_ask(args: argparse.Namespace) -> int:
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("question", nargs="?", help='e.g. "why can web-osaka-a not reach bucket app-data"')
+    p.add_argument("--batch", metavar="FILE", help="one question per line ('-' for stdin)")
+    add_snapshot_flag(p)
+    p.add_argument("--json", action="store_true", help="print the JSON answer")
+    p.add_argument("--runtime", help="client runtime: python (AWS CLI, default), curl, requests, go, java, node")
+    p.add_argument("--action", help="S3 action to judge (default s3:GetObject)")
+    p.add_argument("--no-fixes", action="store_true", help="skip the search for proven fixes")
+
+
+def run(args: argparse.Namespace) -> int:
     if bool(args.question) == bool(args.batch):
         raise QuestionError('give one question, or --batch FILE: reachbot ask "why can web-osaka-a not reach '
                             'bucket app-data"')
@@ -58,24 +69,3 @@ def _lines(path: str) -> Iterable[str]:
             line = raw.strip()
             if line and not line.startswith("#"):
                 yield line
-
-
-def demo_questions() -> list[tuple[int, str]]:
-    return [(n, f"why can {src} not reach bucket {bucket}") for n, src, bucket in CASES]
-
-
-def run_demo(args: argparse.Namespace) -> int:
-    eng = Engine(load_bundled(), "bundled:article-estate")
-    answers = [(n, q, eng.ask(q)) for n, q in demo_questions()]
-    if args.json:
-        print_json([{"case": n, "question": q, "answer": a.to_json_dict()} for n, q, a in answers])
-        return 0
-    for n, q, a in answers:
-        route = " → ".join(f"{h.kind} {h.id}" for h in a.hops if h.kind not in ("dns", "route-table"))
-        refusal = f" — {a.blocked_by.code} at {a.blocked_by.resource}" if a.blocked_by else ""
-        fix = next((f for f in a.fixes if f.verified), None)
-        print(f"Case {n:>2}: {q}\n  {a.verdict.upper()}{refusal}\n  {route}")
-        if fix:
-            print(f"  proven fix: {fix.summary}")
-        print()
-    return 0

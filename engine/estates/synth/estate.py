@@ -6,10 +6,10 @@ import gc
 import random
 
 from engine import model as m
-from engine.build import EstateBuilder
-from engine.synth.network import Addresses, ClientVpc, Hub, build_client_vpc, build_hub
-from engine.synth.profiles import REGIONS, Profile
-from engine.synth.workloads import account_roles, cell_buckets, vpc_instances
+from engine.estates.builder import EstateBuilder
+from engine.estates.synth.network import Addresses, ClientVpc, Hub, build_client_vpc, build_hub
+from engine.estates.synth.profiles import REGIONS, Profile
+from engine.estates.synth.workloads import account_roles, cell_buckets, vpc_instances
 
 NETWORK_ACCOUNT_NAME = "network-shared"
 TEAMS = ("payments", "ledger", "search", "catalog", "checkout", "identity", "media", "analytics", "ml",

@@ -14,9 +14,9 @@ import random
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 
-from engine.build import EstateBuilder, allow_all, tcp
+from engine.estates.builder import EstateBuilder, allow_all, tcp
+from engine.estates.synth.profiles import AZ_SUFFIXES, Profile
 from engine.model import NetworkAclEntry, PortRange
-from engine.synth.profiles import AZ_SUFFIXES, Profile
 
 ORG_CIDR = "10.0.0.0/8"
 PROXY_PORT = 3128

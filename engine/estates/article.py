@@ -11,7 +11,7 @@ The Osaka bucket ``app-data`` is pinned to the Osaka client-side endpoint by its
 from __future__ import annotations
 
 from engine import model as m
-from engine.build import EstateBuilder, allow_all, tcp
+from engine.estates.builder import EstateBuilder, allow_all, tcp
 
 OSAKA, TOKYO = "ap-northeast-3", "ap-northeast-1"
 NETWORK_ACCOUNT, APP_ACCOUNT = "111122223333", "444455556666"
