@@ -8,17 +8,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from engine import Code, Engine, Layer
+from engine import RESOURCE_KINDS, Code, Engine, Layer
 from engine import model as m
 
 # The id field of every named (tagged) kind of resource an answer can mention.
-_NAMED: tuple[tuple[str, str], ...] = (
-    ("vpcs", "vpc_id"), ("subnets", "subnet_id"), ("route_tables", "route_table_id"),
-    ("internet_gateways", "internet_gateway_id"), ("nat_gateways", "nat_gateway_id"),
-    ("vpc_peering_connections", "vpc_peering_connection_id"), ("transit_gateways", "transit_gateway_id"),
-    ("vpc_endpoints", "vpc_endpoint_id"), ("instances", "instance_id"), ("security_groups", "group_id"),
-    ("network_acls", "network_acl_id"),
-)
+_NAMED: tuple[tuple[str, str], ...] = tuple((k.field, k.id_field) for k in RESOURCE_KINDS if k.named and k.id_field)
 DEFAULT_ENDPOINT_POLICY = {
     "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
 }

@@ -18,6 +18,7 @@ from engine.errors import (
 from engine.model import SCHEMA_VERSION, Snapshot
 from engine.proxy import RUNTIMES, proxy_for
 from engine.question import Question
+from engine.resources import RESOURCE_KINDS
 from engine.snapshot import (
     BUNDLED,
     LoadedSnapshot,
@@ -32,6 +33,7 @@ __all__ = [
     "BUNDLED",
     "POLICY_REFUSALS",
     "REFUSALS",
+    "RESOURCE_KINDS",
     "RUNTIMES",
     "SCHEMA_VERSION",
     "Answer",

@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from engine import model as m
 from engine.answer import (
@@ -25,15 +27,22 @@ from engine.topology import Topology
 from engine.walk import Trace, Tracer
 from engine.wording import EN, Wording
 
+if TYPE_CHECKING:
+    from engine.patch import Change
+
 
 class Engine:
     """Holds the topology, indexes and compiled policies of one snapshot; answers any number of questions."""
 
-    def __init__(self, snap: m.Snapshot, origin: str = "") -> None:
+    def __init__(self, snap: m.Snapshot, origin: str = "", *, topology: Topology | None = None) -> None:
         self.snapshot = snap
         self.origin = origin or snap.source
-        self.topology = Topology(snap)
+        self.topology = topology if topology is not None else Topology(snap)
         self.tracer = Tracer(self.topology)
+
+    def with_changes(self, changes: Iterable[Change]) -> Engine:
+        """An engine over this estate with ``changes`` applied (``Topology.with_changes``); this one is untouched."""
+        return Engine(self.snapshot, self.origin, topology=self.topology.with_changes(changes))
 
     def parse(self, text: str, runtime: str | None = None, action: str | None = None) -> Question:
         return parse_question(text, self.topology, runtime=runtime, action=action)

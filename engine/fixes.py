@@ -11,26 +11,33 @@ gets a ``combined`` fix built by re-tracing after the first change and fixing wh
 from __future__ import annotations
 
 import json
-import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from engine import model as m
 from engine.answer import Code, Fix
+from engine.derived import EVERYTHING
 from engine.dns import parse_aws_host
-from engine.patch import Change, patched_engine, retarget
+from engine.patch import (
+    AddRoute,
+    AssociateEndpoint,
+    BucketPolicyChange,
+    Change,
+    DisassociateEndpoint,
+    EndpointPolicyChange,
+    IdentityPolicyChange,
+    NoProxyChange,
+    patched_engine,
+    retarget,
+)
 from engine.proxy import choose_proxy, entry_matches, env_line, exclusion_setting, render_exclusions
 from engine.question import Destination, Question, find_destination
-from engine.topology import Topology, service_of
+from engine.topology import service_of
 from engine.walk import Trace
 
 if TYPE_CHECKING:
     from engine.engine import Engine
 
-BLAST = {"no_proxy": 0, "identity_policy": 1, "route_table": 2, "endpoint_policy": 3, "bucket_policy": 4}
-OWNER = {"no_proxy": "the client's team (instance environment)", "identity_policy": "the client's team (IAM role)",
-         "route_table": "the network team", "endpoint_policy": "the network team (VPC endpoint)",
-         "bucket_policy": "the bucket owner"}
 MAX_STEPS = 3
 
 
@@ -46,7 +53,7 @@ class Candidate:
 
     @property
     def blast(self) -> int:
-        return max(BLAST[c.kind] for c in self.changes)
+        return max(c.blast for c in self.changes)
 
 
 def propose_fixes(eng: Engine, q: Question, trace: Trace) -> list[Fix]:
@@ -110,9 +117,9 @@ def _no_proxy_changes(eng: Engine, q: Question, trace: Trace) -> list[Change]:
     else:
         return []
     value = render_exclusions(q.runtime, new)
-    change = {"instance": q.source.instance_id, "variable": variable, "value": value, "runtime": q.runtime}
-    return [Change("no_proxy", change, env_line(q.runtime, variable, value),
-                   f"set {variable} on {q.source.name or q.source.instance_id} to {value!r}")]
+    return [NoProxyChange(instance=q.source.instance_id, variable=variable, value=value, runtime=q.runtime,
+                          command=env_line(q.runtime, variable, value),
+                          summary=f"set {variable} on {q.source.name or q.source.instance_id} to {value!r}")]
 
 
 def _has_proxy(env: dict[str, str]) -> bool:
@@ -159,28 +166,28 @@ def _route_changes(eng: Engine, q: Question, trace: Trace, code: Code) -> list[C
     if at_proxy and trace.endpoint and code != Code.NO_ROUTE:
         ep = topo.endpoints[trace.endpoint]
         if ep.vpc_endpoint_type == "Gateway" and rtb in ep.route_table_ids:
-            out.append(Change("route_table", {"action": "disassociate_endpoint", "route_table": rtb,
-                                              "vpc_endpoint": ep.vpc_endpoint_id},
-                              f"aws ec2 modify-vpc-endpoint --region {ep.region} --vpc-endpoint-id "
-                              f"{ep.vpc_endpoint_id} --remove-route-table-ids {rtb}",
-                              f"remove {ep.vpc_endpoint_id}'s route from the proxy subnet's table {rtb}"))
+            out.append(DisassociateEndpoint(
+                route_table=rtb, vpc_endpoint=ep.vpc_endpoint_id,
+                command=f"aws ec2 modify-vpc-endpoint --region {ep.region} --vpc-endpoint-id "
+                        f"{ep.vpc_endpoint_id} --remove-route-table-ids {rtb}",
+                summary=f"remove {ep.vpc_endpoint_id}'s route from the proxy subnet's table {rtb}"))
     if code == Code.NO_ROUTE and trace.egress is not None:
         vpc = trace.egress.subnet.vpc_id
         for ep in (topo.endpoints[e] for e in topo.in_vpc(vpc, "endpoint")):
             if ep.vpc_endpoint_type == "Gateway" and rtb not in ep.route_table_ids and \
                     ep.service_name == f"com.amazonaws.{q.destination.region}.{service}":
-                out.append(Change("route_table", {"action": "associate_endpoint", "route_table": rtb,
-                                                  "vpc_endpoint": ep.vpc_endpoint_id},
-                                  f"aws ec2 modify-vpc-endpoint --region {ep.region} --vpc-endpoint-id "
-                                  f"{ep.vpc_endpoint_id} --add-route-table-ids {rtb}",
-                                  f"associate {rtb} with gateway endpoint {ep.vpc_endpoint_id}"))
+                out.append(AssociateEndpoint(
+                    route_table=rtb, vpc_endpoint=ep.vpc_endpoint_id,
+                    command=f"aws ec2 modify-vpc-endpoint --region {ep.region} --vpc-endpoint-id "
+                            f"{ep.vpc_endpoint_id} --add-route-table-ids {rtb}",
+                    summary=f"associate {rtb} with gateway endpoint {ep.vpc_endpoint_id}"))
         for nat in (topo.nats[n] for n in topo.in_vpc(vpc, "nat-gateway")):
             if nat.state == "available" and nat.connectivity_type == "public":
-                out.append(Change("route_table", {"action": "add_route", "route_table": rtb,
-                                                  "destination": "0.0.0.0/0", "nat_gateway": nat.nat_gateway_id},
-                                  f"aws ec2 create-route --region {nat.region} --route-table-id {rtb} "
-                                  f"--destination-cidr-block 0.0.0.0/0 --nat-gateway-id {nat.nat_gateway_id}",
-                                  f"add 0.0.0.0/0 → {nat.nat_gateway_id} to {rtb}"))
+                out.append(AddRoute(
+                    route_table=rtb, destination="0.0.0.0/0", nat_gateway=nat.nat_gateway_id,
+                    command=f"aws ec2 create-route --region {nat.region} --route-table-id {rtb} "
+                            f"--destination-cidr-block 0.0.0.0/0 --nat-gateway-id {nat.nat_gateway_id}",
+                    summary=f"add 0.0.0.0/0 → {nat.nat_gateway_id} to {rtb}"))
                 break
     return out
 
@@ -214,10 +221,10 @@ def _endpoint_policy_change(eng: Engine, q: Question, trace: Trace, vpce: str) -
     stmt["Condition"] = {"ArnEquals": {"aws:PrincipalArn": role.arn}}
     new = {**doc, "Statement": [*statements, stmt]}
     text = json.dumps(new, separators=(",", ":"))
-    return [Change("endpoint_policy", {"vpc_endpoint": vpce, "policy": new},
-                   f"aws ec2 modify-vpc-endpoint --region {ep.region} --vpc-endpoint-id {vpce} "
-                   f"--policy-document '{text}'",
-                   f"allow {q.action} on {q.destination.id} for {role.role_name} in {vpce}'s endpoint policy")]
+    return [EndpointPolicyChange(
+        vpc_endpoint=vpce, policy=new,
+        command=f"aws ec2 modify-vpc-endpoint --region {ep.region} --vpc-endpoint-id {vpce} --policy-document '{text}'",
+        summary=f"allow {q.action} on {q.destination.id} for {role.role_name} in {vpce}'s endpoint policy")]
 
 
 def _bucket_policy_change(eng: Engine, q: Question, trace: Trace, refusal: Any) -> list[Change]:
@@ -238,8 +245,8 @@ def _bucket_policy_change(eng: Engine, q: Question, trace: Trace, refusal: Any) 
         what = f"allow {q.action} for {role.role_name} in the bucket policy"
     new = {**doc, "Statement": new_statements}
     text = json.dumps(new, separators=(",", ":"))
-    return [Change("bucket_policy", {"bucket": bucket.name, "policy": new},
-                   f"aws s3api put-bucket-policy --bucket {bucket.name} --policy '{text}'", what)]
+    return [BucketPolicyChange(bucket=bucket.name, policy=new, summary=what,
+                               command=f"aws s3api put-bucket-policy --bucket {bucket.name} --policy '{text}'")]
 
 
 _NEGATED = ("StringNotEquals", "StringNotLike", "StringNotEqualsIgnoreCase", "ArnNotEquals", "ArnNotLike")
@@ -275,10 +282,11 @@ def _identity_policy_change(eng: Engine, q: Question) -> list[Change]:
         return []
     doc = {"Version": "2012-10-17", "Statement": [_allow_statement(q, f"Allow{_camel(q.destination.id)}", None)]}
     text = json.dumps(doc, separators=(",", ":"))
-    return [Change("identity_policy", {"role": role.arn, "policy_name": "reachbot-fix", "policy": doc},
-                   f"aws iam put-role-policy --role-name {role.role_name} --policy-name reachbot-fix "
-                   f"--policy-document '{text}'",
-                   f"allow {q.action} on {q.destination.id} in an inline policy of {role.role_name}")]
+    return [IdentityPolicyChange(
+        role=role.arn, policy_name="reachbot-fix", policy=doc,
+        command=f"aws iam put-role-policy --role-name {role.role_name} --policy-name reachbot-fix "
+                f"--policy-document '{text}'",
+        summary=f"allow {q.action} on {q.destination.id} in an inline policy of {role.role_name}")]
 
 
 def _camel(text: str) -> str:
@@ -289,7 +297,6 @@ def _camel(text: str) -> str:
 
 
 GROUP_BUCKETS_ABOVE = 200
-_CACHES: weakref.WeakKeyDictionary[Topology, dict[Any, Any]] = weakref.WeakKeyDictionary()
 
 
 def _breaks(eng: Engine, q: Question, trace: Trace, changes: list[Change]) -> list[str]:
@@ -315,16 +322,16 @@ def _breaks(eng: Engine, q: Question, trace: Trace, changes: list[Change]) -> li
 
 
 def _touched(eng: Engine, q: Question, trace: Trace, change: Change) -> list[Question]:
-    if change.kind == "no_proxy":
-        inst = eng.topology.instances[change.change["instance"]]
+    if isinstance(change, NoProxyChange):
+        inst = eng.topology.instances[change.instance]
         before = {k: v.value for k, v in inst.proxy_environment.items()}
-        after = {**before, change.change["variable"]: change.change["value"]}
+        after = {**before, change.variable: change.value}
         return [_question(inst, d, q) for d in _destinations(eng)
                 if choose_proxy(d.url, before, q.runtime).proxy != choose_proxy(d.url, after, q.runtime).proxy]
-    if change.kind == "route_table" and change.change["action"] != "add_route":
-        ep = eng.topology.endpoints[change.change["vpc_endpoint"]]
+    if isinstance(change, AssociateEndpoint | DisassociateEndpoint):
+        ep = eng.topology.endpoints[change.vpc_endpoint]
         region, service = service_of(ep.service_name)
-        rtb = change.change["route_table"]
+        rtb = change.route_table
         via_proxy = trace.proxy_instance is not None and \
             eng.topology.route_table_of(trace.proxy_instance.subnet_id) == rtb
         sources = [s for s in (q.source, trace.proxy_instance) if s is not None and
@@ -336,22 +343,24 @@ def _touched(eng: Engine, q: Question, trace: Trace, change: Change) -> list[Que
 
 def _destinations(eng: Engine) -> list[Destination]:
     """Every bucket (above GROUP_BUCKETS_ABOVE, one per group that answers alike) and every endpoint service."""
-    cache = _CACHES.setdefault(eng.topology, {})
-    if "destinations" not in cache:
-        topo = eng.topology
-        grouped = len(topo.buckets) > GROUP_BUCKETS_ABOVE
-        seen: set[tuple[str, str, str | None]] = set()
-        out: list[Destination] = []
-        for bucket in topo.snap.buckets:
-            policy = bucket.policy.replace(bucket.name, "{bucket}") if bucket.policy else None
-            key = (bucket.region, bucket.owner_id, policy) if grouped else (bucket.name, "", None)
-            if key not in seen:
-                seen.add(key)
-                out.append(find_destination(topo, f"s3://{bucket.name}"))
-        out += [find_destination(topo, host) for host in sorted({h for _vpc, h in topo.private_dns_endpoint})]
-        cache["destinations"] = out
-    result: list[Destination] = cache["destinations"]
-    return result
+    topo = eng.topology
+    return topo.derived.get(("fixes", "destinations"), ("buckets", "endpoints", "private_dns_endpoint"),
+                            lambda: _all_destinations(eng))
+
+
+def _all_destinations(eng: Engine) -> list[Destination]:
+    topo = eng.topology
+    grouped = len(topo.buckets) > GROUP_BUCKETS_ABOVE
+    seen: set[tuple[str, str, str | None]] = set()
+    out: list[Destination] = []
+    for bucket in (topo.buckets[b.name] for b in topo.snap.buckets):  # snapshot order, patched copies
+        policy = bucket.policy.replace(bucket.name, "{bucket}") if bucket.policy else None
+        key = (bucket.region, bucket.owner_id, policy) if grouped else (bucket.name, "", None)
+        if key not in seen:
+            seen.add(key)
+            out.append(find_destination(topo, f"s3://{bucket.name}"))
+    out += [find_destination(topo, host) for host in sorted({h for _vpc, h in topo.private_dns_endpoint})]
+    return out
 
 
 def _question(source: m.Instance, dest: Destination, q: Question) -> Question:
@@ -359,11 +368,8 @@ def _question(source: m.Instance, dest: Destination, q: Question) -> Question:
 
 
 def _works_today(eng: Engine, flow: Question) -> bool:
-    cache = _CACHES.setdefault(eng.topology, {})
-    key = ("works", flow.source.instance_id, flow.destination.id, flow.runtime, flow.action)
-    if key not in cache:
-        cache[key] = eng.trace(flow).verdict == "reachable"
-    return bool(cache[key])
+    key = ("fixes", "works", flow.source.instance_id, flow.destination.id, flow.runtime, flow.action)
+    return eng.topology.derived.get(key, (EVERYTHING,), lambda: eng.trace(flow).verdict == "reachable")
 
 
 # --- output --------------------------------------------------------------------------------------------------
@@ -392,10 +398,10 @@ def _unique(found: list[Candidate]) -> list[Candidate]:
 def _to_fix(c: Candidate, rank: int) -> Fix:
     if len(c.changes) == 1:
         ch = c.changes[0]
-        return Fix(kind=ch.kind, summary=ch.summary, verified=c.verified, change=ch.change, owner=OWNER[ch.kind],
+        return Fix(kind=ch.kind, summary=ch.summary, verified=c.verified, change=ch.change, owner=ch.owner,
                    command=ch.command, breaks=c.breaks, rank=rank)
     return Fix(kind="combined", summary=" and ".join(ch.summary for ch in c.changes), verified=c.verified,
                change={"steps": [{"kind": ch.kind, "change": ch.change} for ch in c.changes]},
-               owner="; ".join(dict.fromkeys(OWNER[ch.kind] for ch in c.changes)),
+               owner="; ".join(dict.fromkeys(ch.owner for ch in c.changes)),
                command="\n".join(ch.command for ch in c.changes), breaks=c.breaks, rank=rank)
 

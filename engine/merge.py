@@ -25,33 +25,10 @@ from typing import Any
 
 from engine import model as m
 from engine.errors import SnapshotError
+from engine.resources import RESOURCE_KINDS, uncovered_snapshot_fields
 
-# Snapshot list field → the key that identifies one resource in it. Prefix lists are regional (the same
-# AWS-managed list has a different id per region, but keying by region as well costs nothing).
-KEYS: dict[str, Callable[[Any], Any]] = {
-    "accounts": lambda a: a.account_id,
-    "coverage": lambda c: (c.account_id, c.region),
-    "vpcs": lambda v: v.vpc_id,
-    "subnets": lambda s: s.subnet_id,
-    "route_tables": lambda r: r.route_table_id,
-    "prefix_lists": lambda p: (p.prefix_list_id, p.region),
-    "internet_gateways": lambda g: g.internet_gateway_id,
-    "nat_gateways": lambda n: n.nat_gateway_id,
-    "vpc_peering_connections": lambda p: p.vpc_peering_connection_id,
-    "transit_gateways": lambda t: t.transit_gateway_id,
-    "transit_gateway_attachments": lambda a: a.transit_gateway_attachment_id,
-    "transit_gateway_route_tables": lambda t: t.transit_gateway_route_table_id,
-    "vpc_endpoints": lambda e: e.vpc_endpoint_id,
-    "network_interfaces": lambda e: e.network_interface_id,
-    "instances": lambda i: i.instance_id,
-    "security_groups": lambda g: g.group_id,
-    "network_acls": lambda a: a.network_acl_id,
-    "buckets": lambda b: b.name,
-    "hosted_zones": lambda z: z.id.rsplit("/", 1)[-1],  # "/hostedzone/Z…" and "Z…" are the same zone
-    "roles": lambda r: r.arn,
-    "instance_profiles": lambda p: p.arn,
-}
-SCALAR_FIELDS = ("schema_version", "taken_at", "source", "regions")
+# Snapshot list field → the key that identifies one resource in it (engine.resources is the one table).
+KEYS: dict[str, Callable[[Any], Any]] = {kind.field: kind.identity for kind in RESOURCE_KINDS}
 
 
 def merge_snapshots(parts: Sequence[m.Snapshot], source: str | None = None) -> m.Snapshot:
@@ -102,4 +79,4 @@ def _aware(ts: datetime) -> datetime:
 
 def check_keys_cover_snapshot() -> list[str]:
     """Snapshot list fields that :data:`KEYS` does not know (a test keeps this empty)."""
-    return [f for f in m.Snapshot.model_fields if f not in KEYS and f not in SCALAR_FIELDS]
+    return uncovered_snapshot_fields()

@@ -37,18 +37,11 @@ def lookup(topo: Topology, rtb_id: str, addr: Address) -> RouteChoice | None:
 def _service_lookup(topo: Topology, rtb_id: str, addr: Address) -> RouteChoice | None:
     """Performance (issue #7): a public service address (S3 or SSM of a region) is the same few values for
     every question, yet matching it means a subnet-of test against each managed prefix-list CIDR for every
-    route of the table (the costliest step of re-tracing fixes). The result is kept per (table, service,
-    region) with the inputs it came from; it is used only while those are the very same objects, so the
-    patched copies that fixes make (engine.patch replaces a table's route list) never see a stale answer."""
-    cache = topo.service_route_cache
-    inputs = (topo.rtb_routes.get(rtb_id), topo.prefix_lists, topo.aws_prefix_list, topo.pl_networks)
-    key = (rtb_id, addr.service, addr.region)
-    hit = cache.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[:-1], inputs, strict=True)):
-        return hit[-1]  # type: ignore[return-value]
-    choice = _rank(topo, rtb_id, addr)
-    cache[key] = (*inputs, choice)
-    return choice
+    route of the table (the costliest step of re-tracing fixes). The choice is kept in the topology's derived
+    cache per (table, service, region), depending on that table's routes and the prefix lists: a what-if copy
+    whose change replaced the table's routes (Topology.put_routes) computes its own and never sees this one."""
+    return topo.derived.get(("service-route", rtb_id, addr.service, addr.region),
+                            (f"rtb_routes:{rtb_id}", "prefix_lists"), lambda: _rank(topo, rtb_id, addr))
 
 
 def _rank(topo: Topology, rtb_id: str, addr: Address) -> RouteChoice | None:

@@ -10,13 +10,18 @@ IP and name, so the cost of one question does not grow with the estate.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
+from operator import attrgetter
+from typing import Any, Protocol
 
 import networkx as nx
 
 from engine import model as m
+from engine.derived import Derived, Overlay
 from engine.errors import SnapshotError
+from engine.resources import RESOURCE_KINDS
 from engine.snapshot import long_lived_allocation
 
 Network = IPv4Network | IPv6Network
@@ -38,8 +43,44 @@ def parse_net(text: str) -> Network:
     return ip_network(text, strict=False)
 
 
+class TopologyChange(Protocol):
+    """A change a what-if copy can apply to itself (the classes of ``engine.patch``)."""
+
+    def apply(self, topo: Topology) -> None: ...
+
+
 class Topology:
-    """Indexes and graph over one :class:`~engine.model.Snapshot`. Treat as read-only."""
+    """Indexes and graph over one :class:`~engine.model.Snapshot`. Treat as read-only.
+
+    A what-if copy (:meth:`with_changes`) shares every index with its base and replaces only the entries a
+    change touches; ``snap`` stays the snapshot as collected, so read resources through the indexes.
+    """
+
+    # By-id indexes (engine.resources.RESOURCE_KINDS names them). A what-if copy may hold an Overlay (a
+    # Mapping) for those a change can replace an entry of (see the put_* methods).
+    vpcs: dict[str, m.Vpc]
+    subnets: dict[str, m.Subnet]
+    route_tables: Mapping[str, m.RouteTable]
+    prefix_lists: dict[str, m.PrefixList]
+    igws: dict[str, m.InternetGateway]
+    nats: dict[str, m.NatGateway]
+    peerings: dict[str, m.VpcPeeringConnection]
+    tgws: dict[str, m.TransitGateway]
+    tgw_attachments: dict[str, m.TransitGatewayAttachment]
+    tgw_route_tables: dict[str, m.TransitGatewayRouteTable]
+    endpoints: Mapping[str, m.VpcEndpoint]
+    enis: dict[str, m.NetworkInterface]
+    instances: Mapping[str, m.Instance]
+    security_groups: dict[str, m.SecurityGroup]
+    buckets: Mapping[str, m.Bucket]
+    roles: Mapping[str, m.Role]
+    profiles: dict[str, m.InstanceProfile]
+    accounts: dict[str, m.Account]
+    rtb_routes: Mapping[str, list[tuple[m.Route, Network | None]]]
+    instances_by_name: Mapping[str, list[m.Instance]]
+    instances_by_ip: Mapping[str, list[m.Instance]]
+    instances_by_dns: Mapping[str, m.Instance]
+    private_dns_endpoint: Mapping[tuple[str, str], m.VpcEndpoint]
 
     def __init__(self, snap: m.Snapshot) -> None:
         # The indexes live as long as the snapshot: built with the collector paused, then frozen (see
@@ -49,29 +90,19 @@ class Topology:
 
     def _build(self, snap: m.Snapshot) -> None:
         self.snap = snap
-        self.vpcs = {v.vpc_id: v for v in snap.vpcs}
-        self.subnets = {s.subnet_id: s for s in snap.subnets}
-        self.route_tables = {r.route_table_id: r for r in snap.route_tables}
-        self.prefix_lists = {p.prefix_list_id: p for p in snap.prefix_lists}
-        self.igws = {g.internet_gateway_id: g for g in snap.internet_gateways}
-        self.nats = {n.nat_gateway_id: n for n in snap.nat_gateways}
-        self.peerings = {p.vpc_peering_connection_id: p for p in snap.vpc_peering_connections}
-        self.tgws = {t.transit_gateway_id: t for t in snap.transit_gateways}
-        self.tgw_attachments = {a.transit_gateway_attachment_id: a for a in snap.transit_gateway_attachments}
-        self.tgw_route_tables = {t.transit_gateway_route_table_id: t for t in snap.transit_gateway_route_tables}
-        self.endpoints = {e.vpc_endpoint_id: e for e in snap.vpc_endpoints}
-        self.enis = {e.network_interface_id: e for e in snap.network_interfaces}
-        self.instances = {i.instance_id: i for i in snap.instances}
-        self.security_groups = {g.group_id: g for g in snap.security_groups}
-        self.buckets = {b.name: b for b in snap.buckets}
-        self.roles = {r.arn: r for r in snap.roles}
-        self.profiles = {p.arn: p for p in snap.instance_profiles}
-        self.accounts = {a.account_id: a for a in snap.accounts}
+        for kind in RESOURCE_KINDS:  # the by-id dictionaries: vpcs, subnets, endpoints, instances, roles, …
+            if kind.index and kind.id_field:
+                ident = attrgetter(kind.id_field)
+                setattr(self, kind.index, {ident(item): item for item in getattr(snap, kind.field)})
+        self.derived = Derived()
+        self._editing = False
+        self._touched: set[str] = set()
+        self._graph_edits: tuple[tuple[str, str, str], ...] = ()
         self._index_routing()
         self._index_addresses()
         self._index_dns()
         self.gaps = {(c.account_id, c.region): c.gaps for c in snap.coverage if c.gaps or not c.complete}
-        self.graph = self._build_graph()
+        self._graph = self._build_graph()
         self._check_references()
 
     # --- indexes ---------------------------------------------------------------------------------------------
@@ -104,8 +135,6 @@ class Topology:
             rtb.route_table_id: [(r, _net(r.destination_cidr_block)) for r in rtb.routes]
             for rtb in self.snap.route_tables
         }
-        # engine.routing's memo of route choices for public service addresses (see routing._service_lookup).
-        self.service_route_cache: dict[tuple[str, str | None, str | None], tuple[object, ...]] = {}
 
     def _index_addresses(self) -> None:
         self.enis_by_ip: dict[str, list[m.NetworkInterface]] = defaultdict(list)
@@ -210,7 +239,102 @@ class Topology:
                 out += [g for g in gaps if service is None or g.service == service]
         return out
 
+    # --- what-if copies --------------------------------------------------------------------------------------
+
+    def with_changes(self, changes: Iterable[TopologyChange]) -> Topology:
+        """A copy of this estate with ``changes`` applied, in order; this topology is left as it was.
+
+        The copy shares every index and replaces only the entries the changes touch (O(size of the change),
+        not of the estate). Its ``derived`` cache inherits this one's values except those that depend on a
+        touched entry (a changed route table's route choices, a rewritten policy's compiled form, …).
+        """
+        copy = Topology.__new__(Topology)
+        copy.__dict__.update(self.__dict__)
+        copy._touched = set()
+        copy._editing = True
+        try:
+            for change in changes:
+                change.apply(copy)
+        finally:
+            copy._editing = False
+        copy.derived = self.derived.what_if(frozenset(copy._touched))
+        return copy
+
+    @property
+    def touched(self) -> frozenset[str]:
+        """The dependency tags (engine.derived) the changes that made this copy touched; empty for a base."""
+        return frozenset(self._touched)
+
+    def put_instance(self, inst: m.Instance) -> None:
+        """Replace an instance (same id, name, IP and DNS name) in every index that holds it."""
+        old = self._put("instances", inst.instance_id, inst)
+        if (old.name, old.private_ip_address, old.private_dns_name) != \
+                (inst.name, inst.private_ip_address, inst.private_dns_name):
+            raise ValueError(f"a what-if change may not rename or re-address {inst.instance_id}")
+        if inst.name:
+            self._put_in_list("instances_by_name", inst.name.lower(), inst)
+        self._put_in_list("instances_by_ip", inst.private_ip_address, inst)
+        if inst.private_dns_name:
+            self._put("instances_by_dns", inst.private_dns_name.lower(), inst)
+
+    def put_routes(self, rtb_id: str, routes: list[tuple[m.Route, Network | None]]) -> None:
+        """Replace a route table's routes (its parsed index, its model and its "routes" edges in the graph)."""
+        table = self.route_tables[rtb_id]
+        before = {r.target for r in table.routes if r.target and r.target != "local"}
+        after = {r.target for r, _net in routes if r.target and r.target != "local"}
+        self._put("rtb_routes", rtb_id, routes)
+        self._put("route_tables", rtb_id, table.model_copy(update={"routes": [r for r, _net in routes]}))
+        self._graph_edits += tuple(("remove", rtb_id, t) for t in sorted(before - after))
+        self._graph_edits += tuple(("add", rtb_id, t) for t in sorted(after - before))
+
+    def put_endpoint(self, ep: m.VpcEndpoint) -> None:
+        """Replace an endpoint (same VPC, type and DNS role); a new policy makes its compiled form stale."""
+        old = self._put("endpoints", ep.vpc_endpoint_id, ep)
+        if old.policy_document != ep.policy_document:
+            self._touched.add(f"policy:endpoint:{ep.vpc_endpoint_id}")
+        if ep.vpc_endpoint_type == "Interface" and ep.private_dns_enabled:
+            region, service = service_of(ep.service_name)
+            self._put("private_dns_endpoint", (ep.vpc_id, f"{service}.{region}.amazonaws.com"), ep)
+
+    def put_bucket(self, bucket: m.Bucket) -> None:
+        old = self._put("buckets", bucket.name, bucket)
+        if old.policy != bucket.policy:
+            self._touched.add(f"policy:bucket:{bucket.name}")
+
+    def put_role(self, role: m.Role) -> None:
+        old = self._put("roles", role.arn, role)
+        if old.policies != role.policies:
+            self._touched.add(f"policy:identity:{role.arn}")
+
+    def _put(self, index: str, key: Any, value: Any) -> Any:
+        """Replace one entry of an index on a copy being made by with_changes; returns the entry replaced."""
+        if not self._editing:
+            raise RuntimeError("a topology is read-only; use with_changes() for a what-if copy")
+        current: Mapping[Any, Any] = getattr(self, index)
+        old = current[key]
+        setattr(self, index, Overlay(current, {key: value}))
+        self._touched |= {index, f"{index}:{key}"}
+        return old
+
+    def _put_in_list(self, index: str, key: str, inst: m.Instance) -> None:
+        entries = getattr(self, index)[key]
+        self._put(index, key, [inst if i.instance_id == inst.instance_id else i for i in entries])
+
     # --- graph -----------------------------------------------------------------------------------------------
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The resource graph; a what-if copy whose routes changed builds its own edited copy on first use."""
+        if self._graph_edits:
+            g = self._graph.copy()
+            for op, rtb, target in self._graph_edits:
+                if op == "add":
+                    g.add_edge(rtb, target, rel="routes")
+                elif g.has_edge(rtb, target):
+                    g.remove_edge(rtb, target)
+            self._graph, self._graph_edits = g, ()
+        return self._graph
+
 
     def _build_graph(self) -> nx.DiGraph:
         g = nx.DiGraph()
@@ -252,9 +376,11 @@ class Topology:
     def in_vpc(self, vpc_id: str, kind: str) -> list[str]:
         """Resources of ``kind`` inside a VPC, found by walking the graph: the VPC itself hosts endpoints and
         internet gateways; its subnets host NAT gateways and use route tables."""
-        if vpc_id not in self.graph:
+        # The base graph is enough: no change kind moves a resource between VPCs or subnets (changes edit only
+        # "routes" edges), so a what-if copy need not build its edited graph for this.
+        g = self._graph
+        if vpc_id not in g:
             return []
-        g = self.graph
         found = [n for n in g.successors(vpc_id) if g.nodes[n].get("kind") == kind]
         for subnet in (n for n in g.successors(vpc_id) if g.nodes[n].get("kind") == "subnet"):
             found += [n for n in g.successors(subnet) if g.nodes[n].get("kind") == kind and n not in found]

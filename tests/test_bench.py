@@ -19,7 +19,7 @@ from engine import Engine
 from engine.dns import Address
 from engine.errors import SnapshotError
 from engine.estates.synth import synth_estate
-from engine.patch import Change, patched_engine
+from engine.patch import DisassociateEndpoint, patched_engine
 from engine.routing import lookup
 from engine.snapshot import dump_snapshot, parse_snapshot, write_snapshot_atomically
 from engine.topology import parse_ip, parse_net
@@ -77,8 +77,7 @@ def test_service_route_memo_does_not_leak_into_a_patched_copy():
     before = lookup(topo, rtb, s3)
     assert before is not None and before.route.gateway_id == ep.vpc_endpoint_id
     assert lookup(topo, rtb, s3) is before  # memoised
-    change = Change("route_table", {"route_table": rtb, "action": "disassociate_endpoint",
-                                    "vpc_endpoint": ep.vpc_endpoint_id}, "", "")
+    change = DisassociateEndpoint(route_table=rtb, vpc_endpoint=ep.vpc_endpoint_id)
     patched, _ = patched_engine(eng, next(iter([eng.parse(_any_question(eng))])), [change])
     after = lookup(patched.topology, rtb, s3)
     assert after is None or after.route.gateway_id != ep.vpc_endpoint_id

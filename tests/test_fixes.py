@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from engine import Engine
 from engine.fixes import propose_fixes
-from engine.patch import patched_engine
+from engine.patch import change_from_json, patched_engine
 
 
 def _answer(eng: Engine, src: str, bucket: str):  # type: ignore[no-untyped-def]
@@ -30,9 +30,7 @@ def test_case6_narrows_the_over_broad_entry_and_keeps_case4_direct(article_engin
     assert fix.verified and not fix.breaks and a.fixes[0] == fix
     assert ".amazonaws.com" not in fix.change["value"].split(",")
     q4 = article_engine.parse("batch-osaka-b -> app-data")
-    from engine.patch import Change
-
-    patched, q = patched_engine(article_engine, q4, [Change("no_proxy", fix.change, fix.command, fix.summary)])
+    patched, q = patched_engine(article_engine, q4, [change_from_json(fix.kind, fix.change)])
     t = patched.trace(q)
     assert t.verdict == "reachable" and t.proxy_instance is None and t.endpoint is not None
 

@@ -28,6 +28,7 @@ ENGINE_PUBLIC = [
     "BUNDLED",
     "POLICY_REFUSALS",
     "REFUSALS",
+    "RESOURCE_KINDS",
     "RUNTIMES",
     "SCHEMA_VERSION",
     "Answer",

@@ -14,17 +14,11 @@ from pathlib import Path
 from engine import model as m
 from engine.collect.collector import Collection, CollectOptions, collect
 from engine.errors import CollectionError
+from engine.resources import RESOURCE_KINDS
 from engine.snapshot import default_store_path, dump_snapshot, write_snapshot_atomically
 
 SHOWN_GAPS = 3
-_KINDS = (  # snapshot field → what the summary calls it
-    ("vpcs", "vpc"), ("subnets", "subnet"), ("route_tables", "rtb"), ("vpc_endpoints", "vpce"),
-    ("internet_gateways", "igw"), ("nat_gateways", "nat"), ("vpc_peering_connections", "pcx"),
-    ("transit_gateways", "tgw"), ("transit_gateway_attachments", "tgw-attach"),
-    ("transit_gateway_route_tables", "tgw-rtb"), ("prefix_lists", "pl"), ("instances", "instance"),
-    ("network_interfaces", "eni"), ("security_groups", "sg"), ("network_acls", "acl"), ("buckets", "bucket"),
-    ("hosted_zones", "private-zone"), ("roles", "role"), ("instance_profiles", "instance-profile"),
-)
+_KINDS = tuple((k.field, k.label) for k in RESOURCE_KINDS if k.label)  # snapshot field → what the summary calls it
 
 
 def run(options: CollectOptions, *, out: str | None = None, quiet: bool = False) -> int:

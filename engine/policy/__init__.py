@@ -2,7 +2,7 @@
 which statement decided and why. Compile once with ``compile_policy``; evaluate per request.
 """
 
-from engine.policy.access import DEFAULT_ENDPOINT_POLICY, decide_s3_access
+from engine.policy.access import DEFAULT_ENDPOINT_POLICY, decide_access, decide_s3_access
 from engine.policy.compiler import CompiledPolicy, compile_policy
 from engine.policy.explain import describe_check, describe_decision, describe_result, describe_statement
 from engine.policy.model import (
@@ -17,10 +17,15 @@ from engine.policy.model import (
     AccessDecision,
     Check,
     Decision,
+    EndpointLayer,
+    IdentityLayer,
     PolicyKind,
+    PolicyLayers,
     PolicyResult,
     RequestContext,
+    ResourceLayer,
     StatementEvaluation,
+    UnsupportedPolicyLayer,
 )
 
 __all__ = [
@@ -37,11 +42,17 @@ __all__ = [
     "Check",
     "CompiledPolicy",
     "Decision",
+    "EndpointLayer",
+    "IdentityLayer",
     "PolicyKind",
+    "PolicyLayers",
     "PolicyResult",
     "RequestContext",
+    "ResourceLayer",
     "StatementEvaluation",
+    "UnsupportedPolicyLayer",
     "compile_policy",
+    "decide_access",
     "decide_s3_access",
     "describe_check",
     "describe_decision",

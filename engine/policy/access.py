@@ -1,5 +1,8 @@
 """Combine the endpoint, bucket and identity policies of one S3 request into one decision.
 
+The layers arrive named (:class:`~engine.policy.model.PolicyLayers`, :func:`decide_access`); the positional
+:func:`decide_s3_access` is a thin adapter to it.
+
 Rules (IAM User Guide, "Policy evaluation logic" and "Cross-account policy evaluation logic"; PrivateLink
 guide, "Control access to VPC endpoints using endpoint policies"; domain-rules.md and interfaces.md):
 - an explicit Deny in any of them refuses;
@@ -23,10 +26,15 @@ from engine.policy.model import (
     IDENTITY_POLICY_DENY,
     AccessDecision,
     Decision,
+    EndpointLayer,
+    IdentityLayer,
     PolicyKind,
+    PolicyLayers,
     PolicyResult,
     RequestContext,
+    ResourceLayer,
     StatementEvaluation,
+    UnsupportedPolicyLayer,
 )
 
 Refusal = tuple[Code, str, StatementEvaluation | None]
@@ -39,6 +47,40 @@ DEFAULT_ENDPOINT_POLICY = compile_policy(
 )
 
 
+def decide_access(ctx: RequestContext, layers: PolicyLayers) -> AccessDecision:
+    """Whether the policies of ``layers`` let the request ``ctx`` through, with the evidence.
+
+    Raises :class:`UnsupportedPolicyLayer` when a layer that is not evaluated yet (permissions boundary, SCPs,
+    RCPs, session policy) is set: deciding without it could allow what AWS refuses.
+    """
+    unsupported = layers.unsupported()
+    if unsupported:
+        raise UnsupportedPolicyLayer(
+            f"policy layers not evaluated yet: {', '.join(unsupported)}; no decision was made (leaving them "
+            "out could allow a request AWS refuses)")
+    results: list[PolicyResult] = []
+    refusals: list[Refusal] = []
+    if layers.endpoint is not None:
+        vpce = layers.endpoint.vpce
+        result = _endpoint_result(ctx, vpce, layers.endpoint.policy)
+        results.append(result)
+        if result.decision is not Decision.ALLOW:
+            refusals.append((ENDPOINT_POLICY_DENY, vpce, result.deciding))
+    resource, identity = layers.resource, layers.identity
+    bucket_result = resource.policy.evaluate(ctx, kind=PolicyKind.BUCKET) if resource.policy is not None else None
+    identity_results = [p.evaluate(ctx, kind=PolicyKind.IDENTITY) for p in identity.policies]
+    results.extend([bucket_result] if bucket_result is not None else [])
+    results.extend(identity_results)
+    hop_refusals, hop_notes = _bucket_hop(ctx, resource.name, resource.owner, bucket_result, identity.principal,
+                                          identity_results)
+    refusals.extend(hop_refusals)
+    notes = _check_notes(results) + hop_notes
+    if not refusals:
+        return AccessDecision(True, None, None, None, results, [], notes)
+    code, where, deciding = refusals[0]
+    return AccessDecision(False, code, where, deciding, results, refusals[1:], notes)
+
+
 def decide_s3_access(
     ctx: RequestContext,
     *,
@@ -46,30 +88,17 @@ def decide_s3_access(
     bucket: tuple[str, str, CompiledPolicy | None],
     identity: tuple[str, Sequence[CompiledPolicy]],
 ) -> AccessDecision:
-    """``endpoint``: (vpce id, its policy, None for the default full-access one), or None when the request
+    """Adapter kept for callers of the positional form (the shared conformance harness among them): builds
+    :class:`PolicyLayers` and calls :func:`decide_access`. New code (and new layers) use ``decide_access``.
+
+    ``endpoint``: (vpce id, its policy, None for the default full-access one), or None when the request
     does not pass through an endpoint. ``bucket``: (name, owner account, policy or None). ``identity``:
     (role ARN, its identity policies)."""
-    results: list[PolicyResult] = []
-    refusals: list[Refusal] = []
-    if endpoint is not None:
-        vpce, policy = endpoint
-        result = _endpoint_result(ctx, vpce, policy)
-        results.append(result)
-        if result.decision is not Decision.ALLOW:
-            refusals.append((ENDPOINT_POLICY_DENY, vpce, result.deciding))
-    bucket_name, owner, bucket_policy = bucket
-    bucket_result = bucket_policy.evaluate(ctx, kind=PolicyKind.BUCKET) if bucket_policy is not None else None
-    role, identity_policies = identity
-    identity_results = [p.evaluate(ctx, kind=PolicyKind.IDENTITY) for p in identity_policies]
-    results.extend([bucket_result] if bucket_result is not None else [])
-    results.extend(identity_results)
-    hop_refusals, hop_notes = _bucket_hop(ctx, bucket_name, owner, bucket_result, role, identity_results)
-    refusals.extend(hop_refusals)
-    notes = _check_notes(results) + hop_notes
-    if not refusals:
-        return AccessDecision(True, None, None, None, results, [], notes)
-    code, resource, deciding = refusals[0]
-    return AccessDecision(False, code, resource, deciding, results, refusals[1:], notes)
+    return decide_access(ctx, PolicyLayers(
+        endpoint=EndpointLayer(*endpoint) if endpoint is not None else None,
+        resource=ResourceLayer(*bucket),
+        identity=IdentityLayer(*identity),
+    ))
 
 
 def _endpoint_result(ctx: RequestContext, vpce: str, policy: CompiledPolicy | None) -> PolicyResult:

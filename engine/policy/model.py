@@ -7,11 +7,14 @@ Nothing here renders text (that is ``explain.py``) and nothing here evaluates (`
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.policy.compiler import CompiledPolicy
 
 from engine.codes import Code
 
@@ -98,6 +101,62 @@ class AccessDecision:
     results: list[PolicyResult]
     others: list[tuple[Code, str, StatementEvaluation | None]]
     notes: list[Code]
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointLayer:
+    """The VPC endpoint the request passes through; ``policy`` None is AWS's default full-access policy."""
+
+    vpce: str
+    policy: CompiledPolicy | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceLayer:
+    """The resource (an S3 bucket) and its owner account; ``policy`` None when it has no resource policy."""
+
+    name: str
+    owner: str
+    policy: CompiledPolicy | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityLayer:
+    """The principal (a role ARN) and its identity-based policies."""
+
+    principal: str
+    policies: Sequence[CompiledPolicy] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PolicyLayers:
+    """Every policy that can decide one request, by name (IAM User Guide, "Policy evaluation logic").
+
+    ``endpoint``, ``resource`` and ``identity`` are evaluated. ``boundary`` (the role's permissions boundary),
+    ``scps`` and ``rcps`` (the organisation's service and resource control policies, None when the account is
+    not governed by any) and ``session`` (a session policy) are declared for the evaluation still to come:
+    until then a decision with one of them set raises :class:`UnsupportedPolicyLayer` rather than decide as
+    if the layer were absent (each can only take permissions away, so ignoring it could allow wrongly).
+    """
+
+    resource: ResourceLayer
+    identity: IdentityLayer
+    endpoint: EndpointLayer | None = None
+    boundary: CompiledPolicy | None = None
+    scps: Sequence[CompiledPolicy] | None = None
+    rcps: Sequence[CompiledPolicy] | None = None
+    session: CompiledPolicy | None = None
+
+    def unsupported(self) -> list[str]:
+        """The layers that are set but not evaluated yet."""
+        return [name for name in UNSUPPORTED_LAYERS if getattr(self, name) is not None]
+
+
+UNSUPPORTED_LAYERS = ("boundary", "scps", "rcps", "session")
+
+
+class UnsupportedPolicyLayer(NotImplementedError):
+    """A policy layer was given that the evaluator does not evaluate yet; no decision is made."""
 
 
 _SESSION_ARN = re.compile(r"^arn:(?P<part>[^:]+):sts::(?P<acct>\d{12}):assumed-role/(?P<role>[^/]+)/[^/]+$")

@@ -8,7 +8,6 @@ of the peering. Static routes beat propagated ones on a tie.
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING
 
 from engine import model as m
@@ -79,21 +78,18 @@ def _land(topo: Topology, att: m.TransitGatewayAttachment, addr: Address) -> tup
     return vpc, topo.route_table_of(subnet)
 
 
-_PEERINGS: weakref.WeakKeyDictionary[Topology, dict[tuple[str, str], m.TransitGatewayAttachment]] = \
-    weakref.WeakKeyDictionary()
-
-
 def _peer_side(topo: Topology, att: m.TransitGatewayAttachment) -> m.TransitGatewayAttachment | None:
     """The peer gateway's side of a peering attachment, from an index built once per topology."""
     if att.resource_type != "peering":
         return None
-    index = _PEERINGS.get(topo)
-    if index is None:
-        index = _PEERINGS[topo] = {
-            (a.transit_gateway_id, a.resource_id or ""): a
-            for a in topo.snap.transit_gateway_attachments if a.resource_type == "peering"
-        }
+    index = topo.derived.get(("tgw-peerings",), ("tgw_attachments",), lambda: _peerings(topo))
     return index.get((att.resource_id or "", att.transit_gateway_id))
+
+
+def _peerings(topo: Topology) -> dict[tuple[str, str], m.TransitGatewayAttachment]:
+    """(gateway, peer gateway) → that gateway's side of their peering attachment."""
+    return {(a.transit_gateway_id, a.resource_id or ""): a for a in topo.snap.transit_gateway_attachments
+            if a.resource_type == "peering"}
 
 
 def _lookup(topo: Topology, table: m.TransitGatewayRouteTable, addr: Address) -> m.TransitGatewayRoute | None:

@@ -25,7 +25,15 @@ from engine import model as m
 from engine.codes import Code, Reason
 from engine.dns import Address, resolve
 from engine.filters import EPHEMERAL, Peer, acl_allows, security_groups_allow
-from engine.policy import AccessDecision, PolicyKind, decide_s3_access
+from engine.policy import (
+    AccessDecision,
+    EndpointLayer,
+    IdentityLayer,
+    PolicyKind,
+    PolicyLayers,
+    ResourceLayer,
+    decide_access,
+)
 from engine.policy.model import RequestContext
 from engine.policybook import PolicyBook
 from engine.proxy import ProxyChoice, choose_proxy
@@ -275,9 +283,11 @@ class Walk:
         if not self._policies_collected(bucket, role):
             return None
         book = self.policies
-        ep = (endpoint.vpc_endpoint_id, book.endpoint(endpoint)) if endpoint is not None else None
-        decision = decide_s3_access(ctx, endpoint=ep, bucket=(bucket.name, bucket.owner_id, book.bucket(bucket)),
-                                    identity=(role.arn, book.identity(role)))
+        decision = decide_access(ctx, PolicyLayers(
+            endpoint=EndpointLayer(endpoint.vpc_endpoint_id, book.endpoint(endpoint)) if endpoint else None,
+            resource=ResourceLayer(bucket.name, bucket.owner_id, book.bucket(bucket)),
+            identity=IdentityLayer(role.arn, book.identity(role)),
+        ))
         self._record_decision(decision)
         return decision
 
