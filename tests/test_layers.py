@@ -135,29 +135,34 @@ def test_bot_imports_the_engine_only_through_its_public_surface() -> None:
     assert offenders == []
 
 
-def _top_level_imports(path: Path, modules: set[str]) -> set[str]:
-    """The engine modules a file imports as it is imported (not inside functions, not for type checking)."""
+def _runtime_imports(path: Path, modules: set[str]) -> set[str]:
+    """The engine modules a file imports when it runs: at import time or deferred inside a function (a cycle
+    hidden in a function is still a cycle), but not those imported only for type checking."""
     found: set[str] = set()
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for stmt in tree.body:
-        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            continue
-        if isinstance(stmt, ast.If) and "TYPE_CHECKING" in ast.unparse(stmt.test):
-            continue
-        for node in ast.walk(ast.Module(body=[stmt], type_ignores=[])):
-            if isinstance(node, ast.Import):
-                found.update(a.name for a in node.names if a.name in modules)
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                for alias in node.names:
-                    sub = f"{node.module}.{alias.name}"
-                    found.add(sub if sub in modules else node.module)
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                for stmt in child.orelse:
+                    visit(stmt)
+                continue
+            if isinstance(child, ast.Import):
+                found.update(a.name for a in child.names if a.name in modules)
+            elif isinstance(child, ast.ImportFrom) and child.module:
+                for alias in child.names:
+                    sub = f"{child.module}.{alias.name}"
+                    found.add(sub if sub in modules else child.module)
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
     return found & modules
 
 
 def test_engine_modules_import_one_another_without_a_cycle() -> None:
-    """At import time no engine module needs itself back (the old engine.cli.main ↔ ask circle is gone)."""
+    """No engine module needs itself back, not even through an import deferred into a function (the old
+    engine.cli.main ↔ ask and trace ↔ egress ↔ tgw circles are gone)."""
     paths = {_module_name(p): p for p in _files("engine")}
-    graph = {name: _top_level_imports(path, set(paths)) - {name} for name, path in paths.items()}
+    graph = {name: _runtime_imports(path, set(paths)) - {name} for name, path in paths.items()}
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     cycles: list[list[str]] = []
 

@@ -1,11 +1,13 @@
 """The path walk: one :class:`Walk` per question over a topology, recording typed evidence in a :class:`Trace`.
 
-``walker`` holds the walk and its shared legs, ``targets`` chooses each route target's step by its type,
-``egress`` goes from where the request leaves to the destination, ``tgw`` follows transit gateways and
-``gaps`` turns collection gaps on the route into ``unknown``.
+Modules in the order they build on one another (none imports one after it): ``record`` (the evidence),
+``tgw`` (transit gateways), ``targets`` (each route target's step, by its type), ``walker`` (the walk and its
+shared legs), ``egress`` (from where the request leaves to the destination), ``gaps`` (collection gaps on the
+route make the answer ``unknown``) and ``tracer`` (one walk per question).
 """
 
 from engine.walk.record import Caveat, Finding, HopRecord, Trace
-from engine.walk.walker import Side, Tracer, Walk
+from engine.walk.tracer import Tracer
+from engine.walk.walker import Side, Walk
 
 __all__ = ["Caveat", "Finding", "HopRecord", "Side", "Trace", "Tracer", "Walk"]

@@ -6,7 +6,8 @@ gateway endpoint, internet gateway or NAT gateway (``engine.walk.targets``); the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from engine import model as m
 from engine.codes import Code, Reason
@@ -15,11 +16,8 @@ from engine.filters import EPHEMERAL
 from engine.policy import RequestContext
 from engine.routing import lookup
 from engine.topology import service_of
-from engine.walk.targets import APPLIANCES, handed_to, leave, target_of
-from engine.walk.walker import Side
-
-if TYPE_CHECKING:
-    from engine.walk.walker import Walk
+from engine.walk.targets import APPLIANCES, Target, handed_to, target_of, through_peering
+from engine.walk.walker import Side, Walk
 
 
 def to_destination(walk: Walk, egress: Side) -> None:
@@ -107,7 +105,7 @@ def _out_of_vpc(walk: Walk, egress: Side, addr: Address) -> None:
     if choice.runner_up is not None and choice.route.destination_prefix_list_id:
         t.observe(Code.MORE_SPECIFIC_ROUTE, rtb, rtb=rtb, chosen=choice.route.destination,
                   other=choice.runner_up.destination, destination=addr)
-    leave(walk, egress, choice.route, addr)
+    _leave(walk, egress, choice.route, addr)
 
 
 def _no_route(walk: Walk, rtb: str, addr: Address) -> None:
@@ -172,6 +170,63 @@ def through_nat(walk: Walk, egress: Side, nat: m.NatGateway, addr: Address) -> N
     assert choice is not None
     walk.route_hop(rtb or "", topo.subnets[nat.subnet_id], choice.route, addr, back=False)
     through_igw(walk, egress, igw, public_ip, nat_id)
+
+
+# --- where the route out leads, by the type of its target (engine.walk.targets) --------------------------------
+
+
+def _leave(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
+    """Follow the route the egress subnet's table chose for a public address."""
+    if route.state == "blackhole":
+        rtb = walk.t.egress_route_table
+        walk.t.refuse(Code.BLACKHOLE_ROUTE, rtb or route.target or "", rtb=rtb, destination=addr, target=route.target)
+        return
+    _EXIT.get(target_of(walk.topo, route), _not_in_snapshot)(walk, egress, route, addr)
+
+
+def _exit_gateway_endpoint(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
+    through_gateway_endpoint(walk, egress, walk.topo.endpoints[route.target or ""])
+
+
+def _exit_igw(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
+    through_igw(walk, egress, route.target or "", egress.public_ip, egress.eni.network_interface_id)
+
+
+def _exit_nat(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
+    through_nat(walk, egress, walk.topo.nats[route.nat_gateway_id or ""], addr)
+
+
+def _exit_peering(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
+    through_peering(walk, egress.subnet.vpc_id, route.target or "", addr)
+
+
+def _exit_tgw(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
+    target = route.target or ""
+    walk.t.hop("transit-gateway", target, egress.subnet.region, "transit-gateway-egress", destination=addr,
+               tgw=target)
+    walk.t.cannot_tell(Code.TGW_EGRESS_NOT_TRACED, destination=addr, tgw=target)
+
+
+def _exit_appliance(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
+    handed_to(walk, route, addr)
+
+
+def _not_in_snapshot(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
+    target = route.target or ""
+    walk.t.hop("network-interface", target, None, "appliance", target=target, service=None)
+    walk.t.cannot_tell(Code.RESOURCE_NOT_IN_SNAPSHOT, resource=target, kind=Target.NOT_IN_SNAPSHOT)
+
+
+_EXIT: dict[Target, Callable[[Walk, Side, m.Route, Address], None]] = {
+    Target.GATEWAY_ENDPOINT: _exit_gateway_endpoint,
+    Target.INTERNET_GATEWAY: _exit_igw,
+    Target.NAT_GATEWAY: _exit_nat,
+    Target.VPC_PEERING: _exit_peering,
+    Target.TRANSIT_GATEWAY: _exit_tgw,
+    Target.NETWORK_INTERFACE: _exit_appliance,
+    Target.GWLB_ENDPOINT: _exit_appliance,
+    Target.INTERFACE_ENDPOINT: _exit_appliance,  # not a route target AWS accepts; never guess past it
+}
 
 
 # --- the destination and its policies -----------------------------------------------------------------------

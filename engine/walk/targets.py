@@ -6,8 +6,8 @@ Firewall's endpoints are those too) and virtual private gateways alike, so an id
 by :class:`Target`, looked up in the topology (VPC user guide, "Route tables": route targets; Gateway Load
 Balancer guide, "Gateway Load Balancer endpoints": traffic goes to the appliances behind it).
 
-Two tables: :data:`_TRANSIT` for routes towards a private address (an IP leg between two interfaces), and
-:data:`_EXIT` for routes out of the VPC towards a public service or the internet.
+Here, :data:`_TRANSIT` for routes towards a private address (an IP leg between two interfaces); the table for
+routes out of the VPC towards a public service or the internet is ``engine.walk.egress``'s ``_EXIT``.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from engine import model as m
 from engine.codes import Code, Reason
 from engine.dns import Address
 from engine.topology import Topology
+from engine.walk.tgw import follow_transit_gateway
 
 if TYPE_CHECKING:
-    from engine.walk.walker import Side, Walk
+    from engine.walk.walker import Walk
 
 Landing = tuple[str, str | None]  # (VPC the packet is in next, route table to use there; None: deliver)
 
@@ -87,8 +88,6 @@ def _peering_transit(walk: Walk, vpc: str, rtb: str, route: m.Route, addr: Addre
 
 
 def _tgw_transit(walk: Walk, vpc: str, rtb: str, route: m.Route, addr: Address, back: bool) -> Landing | None:
-    from engine.walk.tgw import follow_transit_gateway
-
     return follow_transit_gateway(walk, vpc, route.target or "", addr, back)
 
 
@@ -151,66 +150,3 @@ def _vpc_has(topo: Topology, vpc_id: str, ip: str, cidr: str | None) -> bool:
     if vpc_id in topo.vpcs:
         return topo.vpc_contains(vpc_id, ip)
     return bool(cidr) and ip_address(ip) in ip_network(cidr or "0.0.0.0/32")
-
-
-# --- out of the VPC -----------------------------------------------------------------------------------------
-
-
-def leave(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
-    """Follow the route the egress subnet's table chose for a public address."""
-    if route.state == "blackhole":
-        rtb = walk.t.egress_route_table
-        walk.t.refuse(Code.BLACKHOLE_ROUTE, rtb or route.target or "", rtb=rtb, destination=addr, target=route.target)
-        return
-    _EXIT.get(target_of(walk.topo, route), _not_in_snapshot)(walk, egress, route, addr)
-
-
-def _exit_gateway_endpoint(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
-    from engine.walk.egress import through_gateway_endpoint
-
-    through_gateway_endpoint(walk, egress, walk.topo.endpoints[route.target or ""])
-
-
-def _exit_igw(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
-    from engine.walk.egress import through_igw
-
-    through_igw(walk, egress, route.target or "", egress.public_ip, egress.eni.network_interface_id)
-
-
-def _exit_nat(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
-    from engine.walk.egress import through_nat
-
-    through_nat(walk, egress, walk.topo.nats[route.nat_gateway_id or ""], addr)
-
-
-def _exit_peering(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
-    through_peering(walk, egress.subnet.vpc_id, route.target or "", addr)
-
-
-def _exit_tgw(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
-    target = route.target or ""
-    walk.t.hop("transit-gateway", target, egress.subnet.region, "transit-gateway-egress", destination=addr,
-               tgw=target)
-    walk.t.cannot_tell(Code.TGW_EGRESS_NOT_TRACED, destination=addr, tgw=target)
-
-
-def _exit_appliance(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
-    handed_to(walk, route, addr)
-
-
-def _not_in_snapshot(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
-    target = route.target or ""
-    walk.t.hop("network-interface", target, None, "appliance", target=target, service=None)
-    walk.t.cannot_tell(Code.RESOURCE_NOT_IN_SNAPSHOT, resource=target, kind=Target.NOT_IN_SNAPSHOT)
-
-
-_EXIT: dict[Target, Callable[[Walk, Side, m.Route, Address], None]] = {
-    Target.GATEWAY_ENDPOINT: _exit_gateway_endpoint,
-    Target.INTERNET_GATEWAY: _exit_igw,
-    Target.NAT_GATEWAY: _exit_nat,
-    Target.VPC_PEERING: _exit_peering,
-    Target.TRANSIT_GATEWAY: _exit_tgw,
-    Target.NETWORK_INTERFACE: _exit_appliance,
-    Target.GWLB_ENDPOINT: _exit_appliance,
-    Target.INTERFACE_ENDPOINT: _exit_appliance,  # not a route target AWS accepts; never guess past it
-}

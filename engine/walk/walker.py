@@ -12,8 +12,9 @@ Order of the walk (article-scenarios.md, domain-rules.md):
 Missing data gives ``unknown`` with a caveat, never a guessed ``reachable``.
 
 :class:`Walk` holds the legs every step shares (:meth:`Walk.ip_leg`, :meth:`Walk.route_to_ip`,
-:meth:`Walk.route_hop`, :meth:`Walk.acl`, :meth:`Walk.policy_gate`); ``egress``, ``tgw`` and ``targets`` are
-plain functions over it. :class:`Tracer` is built once per snapshot and starts a walk per question.
+:meth:`Walk.route_hop`, :meth:`Walk.acl`, :meth:`Walk.policy_gate`); ``targets``, ``tgw`` and ``egress`` are
+plain functions over it, each importing only what comes before it (walker ← targets ← egress), and
+``engine.walk.tracer.Tracer``, built once per snapshot, runs a walk per question.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from engine.question import Question
 from engine.routing import lookup
 from engine.topology import Topology
 from engine.walk.record import Trace
+from engine.walk.targets import transit
 
 MAX_TRANSITS = 6  # peering / transit-gateway hand-offs followed before giving up (loops in bad configs)
 
@@ -62,19 +64,6 @@ class Side:
         return self.eni.public_ip or (self.instance.public_ip_address if self.instance else None)
 
 
-class Tracer:
-    """Answers questions over one topology; build once per snapshot, reuse for every question."""
-
-    def __init__(self, topo: Topology, policies: PolicyBook | None = None) -> None:
-        self.topo = topo
-        self.policies = policies or PolicyBook(topo)
-
-    def trace(self, q: Question) -> Trace:
-        walk = Walk(self.topo, self.policies, q)
-        walk.run()
-        return walk.t
-
-
 class Walk:
     """One question's walk over one topology; ``t`` is what it records."""
 
@@ -87,18 +76,14 @@ class Walk:
     def question(self) -> Question:
         return self.t.question
 
-    def run(self) -> None:
-        from engine.walk.egress import to_destination
-        from engine.walk.gaps import check_gaps
-
+    def start(self) -> Side | None:
+        """The client and its proxy: where the request leaves from towards the destination, or None."""
         client = self.side_of_instance(self.question.source)
-        if client is not None:
-            self._source_hop(client)
-            egress = self._choose_egress(client)
-            if egress is not None:
-                self.t.egress = egress
-                to_destination(self, egress)
-        check_gaps(self)
+        if client is None:
+            return None
+        self._source_hop(client)
+        self.t.egress = self._choose_egress(client)
+        return self.t.egress
 
     # --- the client and its proxy ---------------------------------------------------------------------------
 
@@ -243,8 +228,6 @@ class Walk:
 
     def route_to_ip(self, subnet: m.Subnet, addr: Address, target_vpc: str, back: bool) -> bool:
         """Follow routes from ``subnet`` until ``addr`` is delivered inside ``target_vpc``."""
-        from engine.walk.targets import transit
-
         vpc, rtb = subnet.vpc_id, self.topo.route_table_of(subnet.subnet_id)
         code = Code.NO_RETURN_ROUTE if back else Code.NO_ROUTE
         for _ in range(MAX_TRANSITS):

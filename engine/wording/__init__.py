@@ -14,90 +14,10 @@ A missing fact renders as "?", never as an exception in the middle of an inciden
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from engine.wording.catalog import Catalog, Template, Wording
+from engine.wording.en import CATALOG as ENGLISH
 
-from engine.codes import Code, Reason
-from engine.dns import Address
-from engine.walk.record import Caveat, Finding, HopRecord
-
-Template = str | Callable[["Wording", Mapping[str, Any]], str]
-
-
-@dataclass(frozen=True)
-class Catalog:
-    lang: str
-    hops: Mapping[str, Template]  # hop note key → template
-    codes: Mapping[Code, Template]
-    reasons: Mapping[Reason, Template]
-    labels: Mapping[str, str]  # small vocabulary: "none", DNS answerers, resource kinds, …
-    address: Callable[[Address], str]
-
-
-class Wording:
-    """Renders records in one catalog's language."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-
-    @property
-    def lang(self) -> str:
-        return self.catalog.lang
-
-    def hop_note(self, hop: HopRecord) -> str:
-        return self.render(self.catalog.hops[hop.note], hop.facts)
-
-    def detail(self, finding: Finding) -> str:
-        return self.render(self.catalog.codes[finding.code], finding.facts)
-
-    def caveat(self, caveat: Caveat) -> str:
-        return self.render(self.catalog.codes[caveat.code], caveat.facts)
-
-    def label(self, key: str) -> str:
-        return self.catalog.labels.get(key, key)
-
-    def render(self, template: Template, facts: Mapping[str, Any]) -> str:
-        if callable(template):
-            return template(self, facts)
-        return template.format_map(_Facts(self, facts))
-
-    def fmt(self, template: str, facts: Mapping[str, Any]) -> str:
-        """``template`` over ``facts``, rendering values as :meth:`value` does (for callable templates)."""
-        return template.format_map(_Facts(self, facts))
-
-    def value(self, value: Any, facts: Mapping[str, Any]) -> str:
-        if isinstance(value, Code):
-            return self.render(self.catalog.codes[value], facts)
-        if isinstance(value, Reason):
-            return self.render(self.catalog.reasons[value], facts)
-        if isinstance(value, Address):
-            return self.catalog.address(value)
-        if value is None:
-            return self.label("none")
-        if isinstance(value, list | tuple | set | frozenset):
-            return ", ".join(str(v) for v in value)
-        return str(value)
-
-
-class _Facts(dict[str, Any]):
-    def __init__(self, wording: Wording, facts: Mapping[str, Any]) -> None:
-        super().__init__()
-        self._wording, self._facts = wording, facts
-
-    def __missing__(self, key: str) -> str:
-        if key not in self._facts:
-            return "?"
-        return self._wording.value(self._facts[key], self._facts)
-
-
-def _english() -> Wording:
-    from engine.wording.en import CATALOG
-
-    return Wording(CATALOG)
-
-
-EN = _english()
+EN = Wording(ENGLISH)
 CATALOGS: dict[str, Catalog] = {EN.lang: EN.catalog}
 
 

@@ -11,10 +11,10 @@ from engine.filters import FilterResult
 from engine.model import IpPermission, NetworkAclEntry
 from engine.policy import AccessDecision, describe_decision, describe_result, describe_statement
 from engine.policy.explain import NOTE_TEXT
-from engine.wording import Catalog, Template
+from engine.wording.catalog import Catalog, Template
 
 if TYPE_CHECKING:
-    from engine.wording import Wording
+    from engine.wording.catalog import Wording
 
 Facts = Mapping[str, Any]
 
