@@ -80,8 +80,7 @@ def _env() -> dict[str, str]:
 def _fingerprint() -> str:
     """Changes whenever the generator or the model does, so a stale cached estate is never measured."""
     digest = hashlib.sha256()
-    for path in sorted([*(ROOT / "engine" / "synth").glob("*.py"), ROOT / "engine" / "build.py",
-                        ROOT / "engine" / "model.py"]):
+    for path in sorted([*(ROOT / "engine" / "estates").rglob("*.py"), ROOT / "engine" / "model.py"]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 

@@ -87,3 +87,10 @@ def test_service_route_memo_does_not_leak_into_a_patched_copy():
 def _any_question(eng: Engine) -> str:
     inst = next(i for i in eng.snapshot.instances if not i.proxy_ports)
     return f"{inst.instance_id} -> {eng.snapshot.buckets[0].name}"
+
+
+def test_cached_estates_are_keyed_by_the_generator_files_as_they_are_now() -> None:
+    """The benchmark's cache key reads the estate generator's files; a moved module must not break it."""
+    from bench.bench import _fingerprint
+
+    assert len(_fingerprint()) == 10
