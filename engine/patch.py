@@ -83,15 +83,21 @@ class RouteTableChange(Change):
 
 
 @dataclass(frozen=True, kw_only=True)
-class DisassociateEndpoint(RouteTableChange):
-    """Remove a gateway endpoint's route from a table (``modify-vpc-endpoint --remove-route-table-ids``)."""
+class _EndpointRouteChange(RouteTableChange):
+    """A gateway endpoint's association with a route table (``modify-vpc-endpoint``)."""
 
-    action = "disassociate_endpoint"
     vpc_endpoint: str
 
     @property
     def change(self) -> dict[str, Any]:
         return {"action": self.action, "route_table": self.route_table, "vpc_endpoint": self.vpc_endpoint}
+
+
+@dataclass(frozen=True, kw_only=True)
+class DisassociateEndpoint(_EndpointRouteChange):
+    """Remove a gateway endpoint's route from a table (``modify-vpc-endpoint --remove-route-table-ids``)."""
+
+    action = "disassociate_endpoint"
 
     def apply(self, topo: Topology) -> None:
         routes = [(r, n) for r, n in topo.rtb_routes.get(self.route_table, []) if r.gateway_id != self.vpc_endpoint]
@@ -102,15 +108,10 @@ class DisassociateEndpoint(RouteTableChange):
 
 
 @dataclass(frozen=True, kw_only=True)
-class AssociateEndpoint(RouteTableChange):
+class AssociateEndpoint(_EndpointRouteChange):
     """Add a gateway endpoint's prefix-list route to a table (``modify-vpc-endpoint --add-route-table-ids``)."""
 
     action = "associate_endpoint"
-    vpc_endpoint: str
-
-    @property
-    def change(self) -> dict[str, Any]:
-        return {"action": self.action, "route_table": self.route_table, "vpc_endpoint": self.vpc_endpoint}
 
     def apply(self, topo: Topology) -> None:
         ep = topo.endpoints[self.vpc_endpoint]
