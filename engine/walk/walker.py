@@ -23,14 +23,13 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from engine import model as m
-from engine.codes import Code, Reason
+from engine.codes import Code, Layer, Reason
 from engine.dns import Address, resolve
 from engine.filters import EPHEMERAL, Peer, acl_allows, security_groups_allow
 from engine.policy import (
     AccessDecision,
     EndpointLayer,
     IdentityLayer,
-    PolicyKind,
     PolicyLayers,
     ResourceLayer,
     decide_access,
@@ -278,11 +277,11 @@ class Walk:
         topo = self.topo
         for gap in topo.gaps_for(bucket.owner_id, bucket.region, "s3"):
             if gap.resource in (None, bucket.name) and gap.operation in ("GetBucketPolicy", "ListBuckets"):
-                self.t.cannot_tell(Code.POLICY_UNREAD, layer=PolicyKind.BUCKET, owner=bucket.name, error=gap.error,
+                self.t.cannot_tell(Code.POLICY_UNREAD, layer=Layer.BUCKET, owner=bucket.name, error=gap.error,
                                    permission=gap.permission or "s3:GetBucketPolicy")
                 return False
         for gap in topo.gaps_for(role.account_id, "global", "iam"):  # IAM is global: gaps are under "global"
-            self.t.cannot_tell(Code.POLICY_UNREAD, layer=PolicyKind.IDENTITY, owner=role.arn, error=gap.error,
+            self.t.cannot_tell(Code.POLICY_UNREAD, layer=Layer.IDENTITY, owner=role.arn, error=gap.error,
                                permission=gap.permission or "iam:GetRolePolicy")
             return False
         return True
