@@ -110,6 +110,7 @@ class Code(StrEnum):
     NO_INSTANCE_ROLE = ("NO_INSTANCE_ROLE", Kind.CAVEAT,)
     POLICY_UNREAD = ("POLICY_UNREAD", Kind.CAVEAT,)
     POLICY_NOT_EVALUATED = ("POLICY_NOT_EVALUATED", Kind.CAVEAT,)
+    PUBLIC_DNS_ASSUMED = ("PUBLIC_DNS_ASSUMED", Kind.CAVEAT,)  # a public name: assumed to resolve, not checked
 
 
 class Reason(StrEnum):
@@ -122,6 +123,8 @@ class Reason(StrEnum):
     ATTACHMENT_NOT_ASSOCIATED = "ATTACHMENT_NOT_ASSOCIATED"  # NO_ROUTE: no TGW route table associated
     ZONE_HAS_NO_RECORD = "ZONE_HAS_NO_RECORD"  # DNS_NO_ANSWER: a private zone owns the name, no record
     NOT_A_PRIVATE_NAME = "NOT_A_PRIVATE_NAME"  # DNS_NO_ANSWER: the proxy's name resolves to no private IP
+    RESERVED_NAME = "RESERVED_NAME"  # DNS_NO_ANSWER: RFC 6761 / 2606 reserve the name from public DNS
+    PROXY_URL_INVALID = "PROXY_URL_INVALID"  # CLIENT_PROXY_ERROR: the proxy URL's port is not 1-65535
     PRIVATE_NAT_GATEWAY = "PRIVATE_NAT_GATEWAY"  # NAT_NO_INTERNET_ROUTE
     NAT_SUBNET_NO_IGW_ROUTE = "NAT_SUBNET_NO_IGW_ROUTE"  # NAT_NO_INTERNET_ROUTE
     PROXY_PORT_CLOSED = "PROXY_PORT_CLOSED"  # PROXY_UNREACHABLE: the instance listens on other ports

@@ -3,8 +3,10 @@
 Order (Route 53 developer guide, "Considerations when working with a private hosted zone"): a private hosted
 zone associated with the VPC answers for its domain, and a zone that matches the name but has no record for it
 answers NXDOMAIN rather than falling through to public DNS; an interface endpoint with private DNS answers for
-its service's public name inside its VPC; everything else is public DNS. AWS public names resolve to the
-service's public addresses, which we keep symbolic (service, region) rather than pretend to know an IP.
+its service's public name inside its VPC; names reserved by RFC 6761 / RFC 2606 (``.test``, ``.invalid``,
+``.example``, ``localhost``) that no private zone holds get no answer; everything else is public DNS. AWS
+public names resolve to the service's public addresses, which we keep symbolic (service, region) rather than
+pretend to know an IP.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from ipaddress import ip_address
 
+from engine.names import reserved_name
 from engine.topology import Topology, parse_ip
 
 _REGION = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$")
@@ -55,8 +58,9 @@ class AwsHost:
 class Resolution:
     host: str
     address: Address | None  # None: no answer
-    answered_by: str  # "literal", "private-hosted-zone", "interface-endpoint", "instance-dns", "public"
-    resource: str | None = None  # zone id, vpce id, instance id
+    # "literal", "private-hosted-zone", "interface-endpoint", "instance-dns", "public", "reserved"
+    answered_by: str
+    resource: str | None = None  # zone id, vpce id, instance id; for "reserved", the RFC reserving the name
     eni_id: str | None = None  # interface endpoint ENI the answer points at
 
 
@@ -159,6 +163,9 @@ def _endpoint_or_public(topo: Topology, vpc_id: str, host: str, subnet_az: str |
     inst = topo.instances_by_dns.get(host)
     if inst is not None:
         return Resolution(host, Address(ip=inst.private_ip_address), "instance-dns", inst.instance_id)
+    rfc = reserved_name(host)
+    if rfc is not None:  # RFC 6761 section 6: never delegated, so past the private zones nothing answers
+        return Resolution(host, None, "reserved", rfc)
     return Resolution(host, Address(), "public")
 
 

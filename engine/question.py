@@ -12,27 +12,31 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from ipaddress import ip_address
+from ipaddress import ip_address, ip_network
 from urllib.parse import urlsplit
 
 from engine import model as m
 from engine.dns import parse_aws_host, s3_host
 from engine.errors import QuestionError
+from engine.names import host_name_problem, is_bucket_name, mask_secrets, port_problem, reserved_name
 from engine.proxy import DEFAULT_RUNTIME, normalize_runtime
 from engine.topology import Topology
 
 DEFAULT_ACTION = "s3:GetObject"
-_SPLIT = re.compile(
-    r"\s*(?:->|→|=>|\bnot\s+(?:reach|access|connect\s+to|talk\s+to|get\s+to)\b|"
-    r"\b(?:reach|access|connect\s+to|talk\s+to|get\s+to)\b)\s*",
-    re.IGNORECASE,
-)
-_LEAD = re.compile(
-    r"^\s*(?:(?:why|how\s+come|can(?:'?t|not)?|could|does|doesn'?t|is|isn'?t|will|won'?t)\s+)+", re.IGNORECASE
-)
-_RUNTIME = re.compile(r"\b(?:as|using|with|via|runtime)\s+(?:runtime\s+)?([a-z][a-z0-9-]*)\b", re.IGNORECASE)
-_ACTION = re.compile(r"\(?\b(s3:[A-Za-z*]+)\b\)?", re.IGNORECASE)
+MAX_QUESTION_CHARS = 2000
+_ARROWS = ("->", "→", "=>")
+_VERBS = {"reach", "access"}
+_TWO_WORD_VERBS = {"connect", "talk", "get"}  # each followed by "to"
+_LEAD = {"why", "can", "can't", "can’t", "cant", "cannot", "could", "couldn't", "does", "doesn't", "is", "isn't",
+         "will", "won't"}
+_RUNTIME_WORDS = {"as", "using", "with", "via", "runtime"}
+_RUNTIME_NAME = re.compile(r"[a-z][a-z0-9-]*", re.IGNORECASE)
+_ACTION_WORD = re.compile(r"[a-z0-9-]+:[A-Za-z0-9*?]+", re.IGNORECASE)
+_IAM_ACTION = re.compile(r"[a-z0-9-]+:[A-Za-z0-9]+")
 _NOISE = {"bucket", "the", "s3", "service", "host", "instance", "endpoint", "from", "to"}
+_PORT_WORDS = {"port", "on", "over", "at"}
+_EXAMPLES = ("Ask like: 'why can i-0abc123 not reach bucket app-data', 'web-tokyo-a -> s3://app-data/key', "
+             "or 'can 10.30.1.31 reach ssm.ap-northeast-1.amazonaws.com'.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,38 +71,148 @@ class Question:
 def parse_question(
     text: str, topo: Topology, runtime: str | None = None, action: str | None = None
 ) -> Question:
-    """Parse ``text`` against the snapshot. Unknown or ambiguous names raise QuestionError with candidates."""
-    raw = text.strip()
-    if not raw:
+    """Parse ``text`` against the snapshot. Unknown or ambiguous names raise QuestionError with candidates.
+
+    The text is split into words (whitespace only, so no input makes the parser backtrack); the options
+    (``as RUNTIME``, ``s3:Action``, ``(s3:Action)``, ``for s3:Action``) are taken out wherever they are; what is
+    left must read SOURCE VERB DESTINATION [port N]. Anything else after the destination is refused with the
+    closest reading, never folded into a name. The question is repeated back with URL credentials masked.
+    """
+    shown = mask_secrets(" ".join(text.split()))
+    if not shown:
         raise QuestionError("the question is empty. Ask like: why can web-osaka-a not reach bucket app-data")
-    body, found_runtime = _take(_RUNTIME, raw)
-    body, found_action = _take(_ACTION, body)
-    parts = [p for p in _SPLIT.split(_LEAD.sub("", body).strip().rstrip("?").strip(), maxsplit=1)]
-    if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"the question is {len(text)} characters long; ask in at most {MAX_QUESTION_CHARS}. "
+                            + _EXAMPLES)
+    if not shown.isprintable():
+        raise QuestionError(f"the question {shown[:200]!r} holds control characters. " + _EXAMPLES)
+    words, found_runtime, found_action = _take_options(_words(text))
+    src_words, dest_words = _split(words, shown)
+    src = _one_source(src_words, shown)
+    dest_token, port, leftover = _destination_words(dest_words, shown)
+    if leftover:
+        reading = f"{src} -> {dest_token}" + (f" port {port}" if port else "")
         raise QuestionError(
-            f"cannot tell source from destination in {raw!r}. Ask like: "
-            "'why can i-0abc123 not reach bucket app-data', 'web-tokyo-a -> s3://app-data/key', "
-            "or 'can 10.30.1.31 reach ssm.ap-northeast-1.amazonaws.com'."
+            f"did not understand {mask_secrets(' '.join(leftover))[:200]!r} after the destination "
+            f"{mask_secrets(dest_token)[:200]!r}. Did you mean: {mask_secrets(reading)[:300]}? Options after the "
+            "destination: 'port N', 'as RUNTIME', 's3:Action'."
         )
-    source = find_instance(topo, _strip_noise(parts[0]))
-    destination = find_destination(topo, _strip_noise(parts[1]))
+    source = find_instance(topo, src)
+    destination = find_destination(topo, dest_token)
+    if port is not None:
+        destination = _with_port(destination, port)
     chosen_action = action or found_action or DEFAULT_ACTION
-    if not re.fullmatch(r"[a-z0-9-]+:[A-Za-z*?]+", chosen_action):
-        raise QuestionError(f"action {chosen_action!r} is not an IAM action; use the form s3:GetObject.")
-    return Question(raw, source, destination, _canonical_action(chosen_action),
+    if not _IAM_ACTION.fullmatch(chosen_action):
+        raise QuestionError(
+            f"action {mask_secrets(chosen_action)[:100]!r} is not one IAM action; use the form s3:GetObject "
+            "(a request is for one action, so no wildcards)."
+        )
+    return Question(shown, source, destination, _canonical_action(chosen_action),
                     normalize_runtime(runtime or found_runtime or DEFAULT_RUNTIME))
 
 
-def _take(pattern: re.Pattern[str], text: str) -> tuple[str, str | None]:
-    match = pattern.search(text)
-    if not match:
-        return text, None
-    return (text[: match.start()] + " " + text[match.end():]).strip(), match.group(1)
+def _words(text: str) -> list[str]:
+    """Whitespace-separated words, with an arrow glued to its neighbours (``a->b``) made a word of its own."""
+    words: list[str] = []
+    for word in text.split():
+        arrow = next((a for a in _ARROWS if a in word and "://" not in word), None)
+        if arrow is None or word == arrow:
+            words.append(word)
+            continue
+        before, _, after = word.partition(arrow)
+        words.extend(w for w in (before, arrow, after) if w)
+    return words
 
 
-def _strip_noise(part: str) -> str:
-    words = [w for w in part.strip().strip("`'\"").split() if w.lower() not in _NOISE]
-    return words[0].strip("`'\",") if len(words) == 1 else " ".join(words).strip("`'\",")
+def _bare(word: str) -> str:
+    """A word without the quotes, brackets and punctuation people put around options and names."""
+    return word.strip("`'\"()[],?")
+
+
+def _take_options(words: list[str]) -> tuple[list[str], str | None, str | None]:
+    """Take ``as/using/with/via/runtime [runtime] NAME`` and ``[for] s3:Action`` / ``(svc:Action)`` out."""
+    rest: list[str] = []
+    runtime: str | None = None
+    action: str | None = None
+    i = 0
+    while i < len(words):
+        word, low = words[i], _bare(words[i]).lower()
+        nxt = [_bare(w) for w in words[i + 1:i + 3]]
+        if low in _RUNTIME_WORDS and nxt and _RUNTIME_NAME.fullmatch(nxt[0]) and runtime is None:
+            skip = 2 if nxt[0].lower() == "runtime" and len(nxt) > 1 and _RUNTIME_NAME.fullmatch(nxt[1]) else 1
+            runtime = nxt[skip - 1]
+            i += 1 + skip
+            continue
+        if low == "for" and nxt and _ACTION_WORD.fullmatch(nxt[0]) and action is None:
+            action = nxt[0]
+            i += 2
+            continue
+        if action is None and _ACTION_WORD.fullmatch(_bare(word)) and (
+                low.startswith("s3:") or word.startswith("(")):
+            action = _bare(word)
+            i += 1
+            continue
+        rest.append(word)
+        i += 1
+    return rest, runtime, action
+
+
+def _split(words: list[str], shown: str) -> tuple[list[str], list[str]]:
+    """(source words, destination words) around the first arrow or verb; the lead-in words are dropped."""
+    lowered = [_bare(w).lower() if w not in _ARROWS else w for w in words]
+    start = 0
+    while start < len(words) and (lowered[start] in _LEAD or (lowered[start] == "how" and start + 1 < len(words)
+                                                              and lowered[start + 1] == "come")):
+        start += 2 if lowered[start] == "how" else 1
+    for i in range(start, len(words)):
+        low = lowered[i]
+        width = 0
+        if low in _ARROWS or low in _VERBS:
+            width = 1
+        elif low in _TWO_WORD_VERBS and i + 1 < len(words) and lowered[i + 1] == "to":
+            width = 2
+        if width:
+            end = i - 1 if i > start and lowered[i - 1] == "not" else i
+            return words[start:end], words[i + width:]
+    raise QuestionError(f"cannot tell source from destination in {shown[:200]!r}. " + _EXAMPLES)
+
+
+def _one_source(words: list[str], shown: str) -> str:
+    names = [_bare(w) for w in words if _bare(w).lower() not in _NOISE and _bare(w)]
+    if not names:
+        raise QuestionError(f"no source in {shown[:200]!r}. " + _EXAMPLES)
+    if len(names) > 1:
+        raise QuestionError(
+            f"the source {mask_secrets(' '.join(names))[:200]!r} is more than one name. Name one instance (id, Name "
+            f"tag or private IP); did you mean: {mask_secrets(names[0])[:100]}?"
+        )
+    return names[0]
+
+
+def _destination_words(words: list[str], shown: str) -> tuple[str, int | None, list[str]]:
+    """(the destination word, a ``port N`` option, the words left over that are no option)."""
+    names = [w for w in words if _bare(w).lower() not in _NOISE and _bare(w)]
+    if not names:
+        raise QuestionError(f"no destination in {shown[:200]!r}. " + _EXAMPLES)
+    dest = names[0].strip("`'\",").rstrip("?")
+    if dest.startswith("(") or dest.endswith(")"):
+        dest = dest.strip("()")
+    rest = [_bare(w) for w in names[1:] if _bare(w)]
+    port: int | None = None
+    if len(rest) >= 2 and rest[-2].lower() == "port" or (len(rest) >= 3 and rest[-3].lower() in _PORT_WORDS
+                                                        and rest[-2].lower() == "port"):
+        problem = port_problem(rest[-1])
+        if problem:
+            raise QuestionError(f"{problem}; a port is a number from 1 to 65535.")
+        port = int(rest[-1])
+        rest = rest[:-3] if len(rest) >= 3 and rest[-3].lower() in _PORT_WORDS else rest[:-2]
+    return dest, port, rest
+
+
+def _with_port(dest: Destination, port: int) -> Destination:
+    if dest.kind == "s3-bucket":
+        raise QuestionError(f"a port is not an option for bucket {dest.id}: S3 is reached on 443.")
+    return Destination(dest.kind, dest.id, dest.host, dest.region, port, dest.key, dest.scheme, dest.tcp)
 
 
 def _canonical_action(action: str) -> str:
@@ -116,17 +230,28 @@ def find_instance(topo: Topology, token: str) -> m.Instance:
     if len(matches) > 1:
         ids = [f"{i.instance_id} ({i.region}, {i.private_ip_address})" for i in matches]
         raise QuestionError(
-            f"{token!r} names {len(matches)} instances: {', '.join(ids)}. Ask again with the instance id.", ids,
-            kind="ambiguous",
+            f"{mask_secrets(token)!r} names {len(matches)} instances: {', '.join(ids)}. "
+            "Ask again with the instance id.", ids, kind="ambiguous",
         )
     known = list(topo.instances) + [i.name for i in topo.snap.instances if i.name]
-    close = difflib.get_close_matches(token, known, n=5, cutoff=0.5)
+    close = difflib.get_close_matches(token, known, n=5, cutoff=0.5) if len(token) <= 255 else []
     hint = f" Closest: {', '.join(close)}." if close else " Use an instance id, Name tag or private IP."
-    raise QuestionError(f"no instance {token!r} in the snapshot.{hint}", close, kind="unknown")
+    raise QuestionError(f"no instance {mask_secrets(token)[:200]!r} in the snapshot.{hint}", close, kind="unknown")
 
 
 def find_destination(topo: Topology, token: str) -> Destination:
-    if token.startswith("s3://"):
+    """A bucket, ``s3://`` URL, http(s) URL, IP, ``IP:port``, instance or host name; anything else is refused.
+
+    Only a name the grammar in ``engine.names`` allows becomes a ``host``: a CIDR, ``a..b`` or ``$(id).x`` is
+    bad input, never a name that public DNS is assumed to resolve.
+    """
+    shown = mask_secrets(token)[:200]
+    if "@" in token and "://" not in token:
+        raise QuestionError(f"{shown!r} is not a destination: a host name holds no '@'. Name the host alone "
+                            "(credentials change nothing about reachability).")
+    if "/" in token and "://" not in token:
+        _not_a_url_or_range(token, shown)
+    if token.lower().startswith("s3://"):
         bucket, _, key = token[5:].partition("/")
         return _bucket(topo, bucket, key or None)
     if "://" in token:
@@ -135,27 +260,77 @@ def find_destination(topo: Topology, token: str) -> Destination:
     if host in topo.buckets:
         return _bucket(topo, host, None)
     if _is_ip(host):
-        return Destination("ip", host, host, None, port or 443, tcp=True)
+        return Destination("ip", host.strip("[]"), host.strip("[]"), None, port or 443, tcp=True)
     if host in topo.instances or host.lower() in topo.instances_by_name:
         inst = find_instance(topo, host)
         return Destination("instance", inst.instance_id, inst.private_ip_address, inst.region, port or 443, tcp=True)
-    if "." in host:
-        return _from_host(topo, host, port, None)
+    if "." in host.rstrip(".") or reserved_name(host):
+        return _from_host(topo, _checked_host(host, shown), port, None)
+    return _unknown(topo, host.rstrip("."))
+
+
+def _not_a_url_or_range(token: str, shown: str) -> None:
+    try:
+        ip_network(token, strict=False)
+    except ValueError:
+        pass
+    else:
+        raise QuestionError(f"{shown!r} is an address range (CIDR), not a destination: name one address in it, "
+                            "a host name, a bucket or an instance.")
+    host = token.partition("/")[0]
+    raise QuestionError(f"{shown!r} is not a destination: a path needs a URL (https://{mask_secrets(host)[:100]}/…"
+                        " or s3://bucket/key).")
+
+
+def _checked_host(host: str, shown: str) -> str:
+    problem = host_name_problem(host)
+    if problem:
+        raise QuestionError(f"{shown!r} is not a host name: {problem}. Name a host (RFC 1123: letters, digits and"
+                            " hyphens between dots), an IP, a bucket, an s3:// or https:// URL, or an instance.")
+    return host.rstrip(".")
+
+
+def _unknown(topo: Topology, host: str) -> Destination:
     known = list(topo.buckets) + [i.name for i in topo.snap.instances if i.name]
-    close = difflib.get_close_matches(host, known, n=5, cutoff=0.5)
+    close = difflib.get_close_matches(host, known, n=5, cutoff=0.5) if len(host) <= 255 else []
     hint = f" Closest: {', '.join(close)}." if close else " Name a bucket, an s3:// URL, a host name or an IP."
-    raise QuestionError(f"no bucket or instance {host!r} in the snapshot.{hint}", close, kind="unknown")
+    what = "bucket or instance" if host_name_problem(host) is None else "bucket, instance or host name"
+    raise QuestionError(f"no {what} {mask_secrets(host)[:200]!r} in the snapshot.{hint}", close, kind="unknown")
 
 
 def _from_url(topo: Topology, url: str) -> Destination:
-    parts = urlsplit(url)
+    """An http(s) URL (RFC 3986): brackets around an IPv6 host, a port from 1 to 65535, a real host name."""
+    shown = mask_secrets(url)[:200]
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise QuestionError(f"{shown!r} is not a URL: {_url_problem(exc)}. Write it like "
+                            "https://host[:port]/path, with [brackets] around an IPv6 address.") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise QuestionError(f"{shown!r}: reachbot follows http and https requests (and s3:// URLs), "
+                            f"not {parts.scheme[:20]!r}.")
     if not parts.hostname:
-        raise QuestionError(f"{url!r} has no host name.")
-    port = parts.port
-    if parts.scheme == "http" and port is None:
+        raise QuestionError(f"{shown!r} has no host name.")
+    if port == 0:
+        raise QuestionError(f"{shown!r}: port 0 is not a port; use 1-65535.")
+    host = parts.hostname
+    if not _is_ip(host):
+        host = _checked_host(host, shown)
+    scheme = parts.scheme.lower()
+    if scheme == "http" and port is None:
         port = 80
-    dest = _from_host(topo, parts.hostname, port, parts.path.lstrip("/") or None)
-    return Destination(dest.kind, dest.id, dest.host, dest.region, dest.port, dest.key, parts.scheme or "https")
+    dest = _from_host(topo, host, port, parts.path.lstrip("/") or None)
+    return Destination(dest.kind, dest.id, dest.host, dest.region, dest.port, dest.key, scheme)
+
+
+def _url_problem(exc: ValueError) -> str:
+    text = str(exc)
+    if "Port" in text or "port" in text:
+        return "its port is not a number from 1 to 65535"
+    if "IPv6" in text:
+        return "an IPv6 address is missing its closing ]"
+    return "it cannot be split into scheme, host and path"
 
 
 def _from_host(topo: Topology, host: str, port: int | None, path: str | None) -> Destination:
@@ -177,19 +352,29 @@ def _from_host(topo: Topology, host: str, port: int | None, path: str | None) ->
 def _bucket(topo: Topology, name: str, key: str | None) -> Destination:
     bucket = topo.buckets.get(name)
     if bucket is None:
+        shown = mask_secrets(name)[:200]
+        if not is_bucket_name(name):
+            raise QuestionError(f"{shown!r} is not an S3 bucket name: 3-63 lowercase letters, digits, dots and "
+                                "hyphens, starting and ending with a letter or digit.")
         close = difflib.get_close_matches(name, list(topo.buckets), n=5, cutoff=0.5)
         hint = f" Closest: {', '.join(close)}." if close else f" Known buckets: {', '.join(sorted(topo.buckets)[:8])}."
-        raise QuestionError(f"no bucket {name!r} in the snapshot.{hint}", close, kind="unknown")
+        raise QuestionError(f"no bucket {shown!r} in the snapshot.{hint}", close, kind="unknown")
     # botocore follows S3's region redirect, so the request ends at the bucket's own regional name.
     return Destination("s3-bucket", name, s3_host(name, bucket.region), bucket.region, 443, key)
 
 
 def _split_port(token: str) -> tuple[str, int | None]:
-    if token.count(":") == 1:
-        host, _, port = token.partition(":")
-        if port.isdigit():
-            return host, int(port)
-    return token, None
+    """``host:port`` and ``[v6]:port`` (a bare IPv6 address has several colons and no port)."""
+    if token.startswith("[") and "]:" in token:
+        host, _, port_text = token.rpartition(":")
+    elif token.count(":") == 1:
+        host, _, port_text = token.partition(":")
+    else:
+        return token, None
+    problem = port_problem(port_text)
+    if problem:
+        raise QuestionError(mask_secrets(f"{token[:200]!r}: {problem}; a port is a number from 1 to 65535."))
+    return host, int(port_text)
 
 
 def _is_ip(text: str) -> bool:

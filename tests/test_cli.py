@@ -55,6 +55,21 @@ def test_batch_json_one_line_per_question_and_bad_lines_do_not_stop_the_run(
     assert lines[0]["verdict"] == "blocked" and "error" in lines[1] and lines[2]["verdict"] == "reachable"
 
 
+def test_batch_line_that_is_not_utf8_is_that_lines_error_and_the_run_goes_on(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """interfaces.md: a bad line gives {"question": …, "error": …} and the run goes on; no traceback."""
+    f = tmp_path / "q.txt"
+    f.write_bytes(b"web-osaka-a -> app-data\nweb-osaka-a -> \xff\xfeapp\nhttps://u:pw-s3cret@x -> y\n"
+                  b"batch-tokyo-b -> app-data-tokyo\n")
+    code, out, err = run(capsys, "ask", "--batch", str(f), "--json")
+    lines = [json.loads(x) for x in out.splitlines()]
+    assert code == 0 and len(lines) == 4 and "Traceback" not in err
+    assert "not UTF-8" in lines[1]["error"] and "offset 15" in lines[1]["error"] and "\\xff" in lines[1]["question"]
+    assert "pw-s3cret" not in out and lines[3]["verdict"] == "reachable"
+    code, out, err = run(capsys, "ask", "--batch", str(f))
+    assert code == 0 and "line 2: the line is not UTF-8" in out and "pw-s3cret" not in out + err
+
+
 @pytest.mark.parametrize("argv, fragment", [
     (["ask", "why can web-osaka-x not reach bucket app-data"], "web-osaka-a"),
     (["ask", "why can web-osaka-a not reach bucket app-dat"], "app-data"),

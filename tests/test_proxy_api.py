@@ -210,10 +210,17 @@ def test_env_line_for_node_adds_NODE_USE_ENV_PROXY_only_when_needed() -> None:
         ("http://user:p@ss@proxy:3128/", "http://****@proxy:3128/"),
         ("user:pass@proxy:3128", "****@proxy:3128"),
         ("http://proxy:3128", "http://proxy:3128"),
-        ("http://proxy:3128/path@x", "http://proxy:3128/path@x"),
+        # RFC 3986 wants /, ?, # and @ percent-encoded in a password; typed raw, they must still be masked.
+        ("http://user:pa/ss@proxy:3128", "http://****@proxy:3128"),
+        ("http://user:pa#ss@proxy:3128", "http://****@proxy:3128"),
+        ("http://user:p?s:s@proxy:3128/", "http://****@proxy:3128/"),
+        ("http://us@er:p@ss/w#rd@proxy:3128", "http://****@proxy:3128"),
+        # ambiguous with the line above, so over-masked rather than risk a leak
+        ("http://proxy:3128/path@x", "http://****@x"),
     ],
 )
 def test_mask_credentials(url: str, masked: str) -> None:
+    """RFC 3986 section 3.2.1 (userinfo): whatever the password holds, nothing of it survives the mask."""
     assert mask_credentials(url) == masked
 
 

@@ -10,6 +10,7 @@ import functools
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from engine.codes import Code
 
@@ -80,18 +81,38 @@ class ProxyChoice:
 
 
 def mask_credentials(url: str) -> str:
-    """``http://user:pass@host:3128`` -> ``http://****@host:3128``; anything without userinfo is unchanged."""
+    """``http://user:pass@host:3128`` -> ``http://****@host:3128``; anything without an ``@`` is unchanged.
+
+    RFC 3986 section 3.2.1 ends the userinfo at the authority's ``@``, and a password should percent-encode
+    ``/``, ``?``, ``#`` and ``@``; people type them raw anyway (``http://u:pa/ss#1@proxy:3128``), and a mask
+    that stops at the first ``/`` would print such a password in clear. So everything between the scheme and
+    the *last* ``@`` of the value is masked: a URL with an ``@`` in its path is over-masked, never leaked.
+    """
     start = url.find("://")
     start = 0 if start < 0 else start + 3
-    end = len(url)
-    for stop in "/?#":
-        i = url.find(stop, start)
-        if 0 <= i < end:
-            end = i
-    at = url.rfind("@", start, end)  # the password itself may contain '@': the last one ends the userinfo
+    at = url.rfind("@", start)
     if at < 0:
         return url
     return f"{url[:start]}****{url[at:]}"
+
+
+def proxy_endpoint(url: str) -> tuple[str, int] | None:
+    """(host, port) a client connects to for proxy ``url``; None when no client could (no host, bad port).
+
+    A port outside 1-65535 or not a number fails every runtime before anything is sent: urllib3's
+    ``parse_url`` raises ``LocationParseError`` (botocore, requests), curl reports "Port number out of range"
+    (CURLE_URL_MALFORMAT), Go's ``url.Parse`` rejects a non-numeric port and its dialer an out-of-range one,
+    and Node's ``new URL`` throws ``ERR_INVALID_URL``. The userinfo is masked first, so a password holding raw
+    ``/``, ``#`` or ``@`` does not move where the host seems to start.
+    """
+    parts = urlsplit(with_default_scheme(mask_credentials(url.strip())))
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.hostname or port == 0:
+        return None
+    return parts.hostname, port or DEFAULT_PORTS.get(parts.scheme.lower(), 80)
 
 
 def with_default_scheme(value: str) -> str:

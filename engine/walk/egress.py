@@ -31,10 +31,16 @@ def to_destination(walk: Walk, egress: Side) -> None:
         t.zones.add(res.resource)
     t.hop("dns", dest.host, egress.subnet.region, host=dest.host, vpc=egress.subnet.vpc_id,
           side="proxy" if t.proxy_instance else "client", answered_by=res.answered_by, answer=res.address)
+    if res.address is None and res.answered_by == "reserved":
+        t.refuse(Code.DNS_NO_ANSWER, dest.host, host=dest.host, vpc=egress.subnet.vpc_id, why=Reason.RESERVED_NAME,
+                 rfc=res.resource)
+        return
     if res.address is None:
         t.refuse(Code.DNS_NO_ANSWER, res.resource or dest.host, host=dest.host, vpc=egress.subnet.vpc_id,
                  why=Reason.ZONE_HAS_NO_RECORD, zone=res.resource)
         return
+    if res.answered_by == "public" and res.address.service is None:
+        t.caveat(Code.PUBLIC_DNS_ASSUMED, host=dest.host)
     if res.answered_by == "interface-endpoint" and res.eni_id:
         _through_interface_endpoint(walk, egress, res.resource or "", res.eni_id)
     elif res.address.is_private:

@@ -20,7 +20,6 @@ plain functions over it, each importing only what comes before it (walker ← ta
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from engine import model as m
 from engine.codes import Code, Layer, Reason
@@ -37,6 +36,7 @@ from engine.policy import (
 from engine.policy.model import RequestContext
 from engine.policybook import PolicyBook
 from engine.proxy import ProxyChoice, choose_proxy
+from engine.proxy.model import proxy_endpoint
 from engine.question import Question
 from engine.routing import lookup
 from engine.topology import Topology
@@ -139,8 +139,13 @@ class Walk:
 
     def _reach_proxy(self, client: Side, choice: ProxyChoice) -> Side | None:
         t = self.t
-        url = urlsplit(choice.proxy or "")
-        host, port = url.hostname or "", url.port or (443 if url.scheme == "https" else 80)
+        endpoint = proxy_endpoint(choice.proxy or "")
+        if endpoint is None:  # every runtime's URL parser or connect() rejects it: the request fails at once
+            t.refuse(Code.CLIENT_PROXY_ERROR, client.eni.network_interface_id if client.instance is None
+                     else client.instance.instance_id, runtime=self.question.runtime, why=Reason.PROXY_URL_INVALID,
+                     proxy=choice.display_proxy, variable=choice.variable)
+            return None
+        host, port = endpoint
         res = resolve(self.topo, client.subnet.vpc_id, host, client.subnet.availability_zone)
         if res.answered_by == "private-hosted-zone" and res.resource:
             t.zones.add(res.resource)
@@ -148,7 +153,10 @@ class Walk:
               answered_by=res.answered_by, answer=res.address)
         if res.address is None or res.address.ip is None:
             why = Reason.ZONE_HAS_NO_RECORD if res.address is None else Reason.NOT_A_PRIVATE_NAME
-            t.refuse(Code.DNS_NO_ANSWER, host, host=host, vpc=client.subnet.vpc_id, why=why, zone=None)
+            if res.answered_by == "reserved":
+                why = Reason.RESERVED_NAME
+            t.refuse(Code.DNS_NO_ANSWER, host, host=host, vpc=client.subnet.vpc_id, why=why, zone=None,
+                     rfc=res.resource)
             return None
         proxy_eni = self._find_proxy_eni(client, res.address.ip)
         if proxy_eni is None:

@@ -37,6 +37,7 @@ LABELS = {
     "instance-dns": "instance DNS name",
     "literal": "literal address",
     "public": "public DNS",
+    "reserved": "nothing (a reserved name)",
     "vpc-peering": "peering connection",
     "tgw-attachment": "transit gateway attachment",
     "not-in-snapshot": "route target",
@@ -257,6 +258,8 @@ CODES: dict[Code, Template] = {
     Code.NO_INSTANCE_ROLE: "{instance} has no instance profile role in the snapshot, so the request's credentials"
                            " (and the identity policy) are unknown",
     Code.POLICY_UNREAD: _policy_unread,
+    Code.PUBLIC_DNS_ASSUMED: "{host} is not in the snapshot's private zones, endpoints or instances: public DNS is"
+                             " assumed to resolve it to a public internet address (not checked)",
     Code.POLICY_NOT_EVALUATED: "the endpoint policy of {vpce} is not evaluated for {host}: reachbot evaluates"
                                " policies for S3 requests only",
 }
@@ -277,6 +280,10 @@ REASONS: dict[Reason, Template] = {
     Reason.ATTACHMENT_NOT_ASSOCIATED: " (the attachment has no associated route table)",
     Reason.ZONE_HAS_NO_RECORD: _zone_has_no_record,
     Reason.NOT_A_PRIVATE_NAME: "not a private name",
+    Reason.RESERVED_NAME: "the name is reserved ({rfc}) and no private hosted zone holds it: public DNS never"
+                          " answers for it (a localhost name would only mean the asking machine itself)",
+    Reason.PROXY_URL_INVALID: "the proxy URL {proxy} from {variable} has no usable host and port (a port is"
+                              " 1-65535), so the client fails to connect to the proxy",
     Reason.PRIVATE_NAT_GATEWAY: "it is a private NAT gateway",
     Reason.NAT_SUBNET_NO_IGW_ROUTE: "its subnet's route table {rtb} has no internet gateway route for {destination}",
     Reason.PROXY_PORT_CLOSED: "{instance} listens on {ports}, not {port}",

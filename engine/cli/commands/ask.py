@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterator
 
 from engine.cli.common import add_snapshot_flag, print_json
 from engine.cli.render import render
 from engine.engine import Engine
 from engine.errors import QuestionError, ReachbotError
+from engine.names import mask_secrets
 from engine.snapshot import choose_snapshot
 
 HELP = "answer a question about the snapshot"
@@ -43,29 +44,41 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _batch(eng: Engine, args: argparse.Namespace) -> int:
-    for line in _lines(args.batch):
+    for number, line, problem in _lines(args.batch):
         try:
+            if problem:
+                raise QuestionError(problem)
             answer = eng.ask(line, runtime=args.runtime, action=args.action, fixes=not args.no_fixes)
         except QuestionError as exc:
+            shown = mask_secrets(line)
             if args.json:
-                print(json.dumps({"question": line, "error": str(exc)}, ensure_ascii=False), flush=True)
+                print(json.dumps({"question": shown, "error": str(exc)}, ensure_ascii=False), flush=True)
             else:
-                print(f"? {line}\nreachbot: {exc}\n", flush=True)
+                print(f"? {shown}\nreachbot: line {number}: {exc}\n", flush=True)
             continue
         if args.json:
             print(json.dumps(answer.to_json_dict(), ensure_ascii=False), flush=True)
         else:
-            print(f"? {line}\n{render(answer, compact=True)}\n", flush=True)
+            print(f"? {answer.question}\n{render(answer, compact=True)}\n", flush=True)
     return 0
 
 
-def _lines(path: str) -> Iterable[str]:
+def _lines(path: str) -> Iterator[tuple[int, str, str | None]]:
+    """(line number, question, why the line cannot be a question or None) for each non-blank, non-# line.
+
+    The file is read as bytes and each line decoded on its own, so one line that is not UTF-8 is that line's
+    error (with the byte offset) and the run goes on.
+    """
     try:
-        fh = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+        fh = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
     except OSError as exc:
         raise ReachbotError(f"cannot read batch file {path}: {exc.strerror}") from exc
     with fh:
-        for raw in fh:
-            line = raw.strip()
+        for number, raw in enumerate(fh, start=1):
+            try:
+                line, problem = raw.decode("utf-8").strip(), None
+            except UnicodeDecodeError as exc:
+                line = raw.decode("utf-8", "backslashreplace").strip()
+                problem = f"the line is not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start})."
             if line and not line.startswith("#"):
-                yield line
+                yield number, line, problem

@@ -1,0 +1,94 @@
+"""What a destination may be, written down once: host names, ports, S3 bucket names, reserved names.
+
+The question parser (``engine.question``) answers only for text that fits one of these forms, and the
+resolver (``engine.dns``) refuses the names public DNS never answers. Each rule names its source:
+
+- Host names: RFC 1123 section 2.1 over RFC 1035 section 2.3.4: labels of 1 to 63 letters, digits and
+  hyphens that neither start nor end with a hyphen, at most 253 characters in all (without the trailing dot
+  of a fully qualified name). A last label made only of digits is not a name (RFC 1123 2.1: a name must not
+  look like a dotted-decimal address), so ``10.0.0.256`` is refused instead of being looked up.
+- Ports: a TCP port is 1 to 65535 (RFC 793; 0 is reserved and no client connects to it).
+- Bucket names: S3 user guide, "General purpose bucket naming rules": 3 to 63 lowercase letters, digits,
+  dots and hyphens, beginning and ending with a letter or digit, no two adjacent dots, not shaped like an IP
+  address.
+- Reserved names: RFC 6761 section 6 and RFC 2606: ``.test``, ``.example`` and ``.invalid`` are never
+  delegated in public DNS (a recursive resolver answers NXDOMAIN), and ``localhost`` names only ever mean the
+  asking machine's own loopback (6.3), never something across the network.
+"""
+
+from __future__ import annotations
+
+import re
+from ipaddress import ip_address
+
+from engine.proxy.model import mask_credentials
+
+MAX_HOST_CHARS = 253
+_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+# top-level name -> the RFC (and section) that reserves it
+RESERVED_TLDS: dict[str, str] = {
+    "test": "RFC 6761 section 6.2",
+    "localhost": "RFC 6761 section 6.3",
+    "invalid": "RFC 6761 section 6.4",
+    "example": "RFC 2606 section 2",
+}
+
+
+def host_name_problem(host: str) -> str | None:
+    """Why ``host`` is not an RFC 1123 host name, or None when it is one (a trailing dot is allowed)."""
+    name = host[:-1] if host.endswith(".") else host
+    if not name:
+        return "it is empty"
+    if len(name) > MAX_HOST_CHARS:
+        return f"it is {len(name)} characters long (at most {MAX_HOST_CHARS})"
+    labels = name.lower().split(".")
+    for label in labels:
+        if not label:
+            return "it has an empty label (two dots in a row, or a leading dot)"
+        if len(label) > 63:
+            return f"its label {label[:20]}… is longer than 63 characters"
+        if not _LABEL.fullmatch(label):
+            return (f"its label {label!r} is not letters, digits and inner hyphens"
+                    if len(label) <= 40 else "a label holds characters a host name cannot")
+    if labels[-1].isdigit():
+        return "its last label is a number (not an IP address, not a name)"
+    return None
+
+
+def is_bucket_name(name: str) -> bool:
+    """An S3 general purpose bucket name by the naming rules (see the module docstring)."""
+    if not _BUCKET.fullmatch(name) or ".." in name:
+        return False
+    try:
+        ip_address(name)
+    except ValueError:
+        return True
+    return False
+
+
+def reserved_name(host: str) -> str | None:
+    """The RFC reserving ``host`` from public DNS, or None (``localhost`` itself included)."""
+    labels = host.lower().rstrip(".").rsplit(".", 1)
+    return RESERVED_TLDS.get(labels[-1])
+
+
+def port_problem(text: str) -> str | None:
+    """Why ``text`` is not a TCP port (1..65535), or None."""
+    if not text.isascii() or not text.isdigit():
+        return f"port {text[:20]!r} is not a number"
+    if not 1 <= int(text) <= 65535:
+        return f"port {text} is outside 1-65535"
+    return None
+
+
+def mask_secrets(text: str) -> str:
+    """Free text with the userinfo of every URL-like word masked (``https://u:p@h`` -> ``https://****@h``).
+
+    Used on every question the engine repeats back (the answer's ``question``, error messages), so a password
+    typed into a question never leaves it. A word with an ``@`` is treated as carrying userinfo up to its last
+    ``@`` (see ``mask_credentials``): an e-mail address is masked too, which is the safe way to be wrong.
+    """
+    if "@" not in text:
+        return text
+    return " ".join(mask_credentials(word) if "@" in word else word for word in text.split(" "))

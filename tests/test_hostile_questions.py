@@ -1,0 +1,173 @@
+"""Hostile and careless questions (issue #12): nothing guessed, nothing crashes, nothing leaks.
+
+The destination grammar lives in engine/names.py: RFC 1123 host names, RFC 3986 URLs, S3 bucket naming rules,
+and the names RFC 6761 / RFC 2606 reserve from public DNS.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from engine import Engine, QuestionError
+from engine.names import host_name_problem, is_bucket_name, mask_secrets, reserved_name
+from engine.question import MAX_QUESTION_CHARS
+from tests.scenarios import ACCOUNT, Small
+
+SECRET = "hunter2-s3cr3t"
+
+
+@pytest.mark.parametrize("text, leftover", [
+    ("web-osaka-a -> 10.30.1.31 now", "now"),
+    ("why can web-osaka-a not reach bucket app-data please", "please"),
+    ("web-osaka-a -> ssm.ap-northeast-1.amazonaws.com and also app-data", "and also app-data"),
+])
+def test_text_after_the_destination_is_refused_with_the_closest_reading(
+        article_engine: Engine, text: str, leftover: str) -> None:
+    """Garbage after the destination is never folded into a name: exit 2 naming it and the closest reading."""
+    with pytest.raises(QuestionError) as err:
+        article_engine.parse(text)
+    message = str(err.value)
+    assert repr(leftover) in message and "Did you mean: web-osaka-a -> " in message
+
+
+@pytest.mark.parametrize("text, runtime, action, port", [
+    ("web-osaka-a -> app-data as curl", "curl", "s3:GetObject", None),
+    ("web-osaka-a -> app-data using go for s3:PutObject", "go", "s3:PutObject", None),
+    ("why can web-osaka-a not reach app-data.s3.ap-northeast-3.amazonaws.com (s3:PutObject)", "python",
+     "s3:PutObject", None),
+    ("(as java) web-osaka-a -> app-data (s3:ListBucket)", "java", "s3:ListBucket", None),
+    ("can web-tokyo-a reach squid-proxy-osaka port 22", "python", "s3:GetObject", 22),
+    ("can web-tokyo-a reach squid-proxy-osaka on port 3128?", "python", "s3:GetObject", 3128),
+])
+def test_options_after_the_destination_are_recognised(article_engine: Engine, text: str, runtime: str,
+                                                       action: str, port: int | None) -> None:
+    """The documented options (runtime, S3 action, a parenthesised action, ``port N``) are not leftovers."""
+    q = article_engine.parse(text)
+    assert (q.runtime, q.action) == (runtime, action)
+    if port is not None:
+        assert q.destination.port == port
+
+
+def test_a_wildcard_action_is_refused_because_a_request_is_for_one_action(article_engine: Engine) -> None:
+    """IAM evaluates a request for one action; ``s3:*`` is a policy pattern (IAM user guide, "Action")."""
+    with pytest.raises(QuestionError, match="one IAM action"):
+        article_engine.parse("why can web-osaka-a not reach app-data.s3.amazonaws.com (s3:*)")
+
+
+@pytest.mark.parametrize("dest, says", [
+    ("10.30.0.0/16", "address range"),
+    ("a..b", "empty label"),
+    ("$(id).x", "not letters, digits"),
+    ("-bad.example.com", "not letters, digits"),
+    ("10.0.0.256", "last label is a number"),
+    ("x" * 64 + ".com", "longer than 63"),
+    (".".join(["abcdefgh"] * 32), "at most 253"),
+    ("https://x.com:abc/", "port is not a number"),
+    ("https://x.com:99999/", "port is not a number"),
+    ("https://x.com:0/", "port 0"),
+    ("http://[::1/x", "closing ]"),
+    ("ftp://files.example.com/x", "http and https"),
+    ("squid-proxy-osaka:99999", "outside 1-65535"),
+    ("squid-proxy-osaka:ssh", "not a number"),
+    ("s3://Not_A_Bucket/key", "not an S3 bucket name"),
+    ("app-data/key", "needs a URL"),
+])
+def test_destinations_outside_the_grammar_are_bad_input(article_engine: Engine, dest: str, says: str) -> None:
+    """RFC 1123 host names, RFC 3986 URLs (port 1-65535, IPv6 in brackets), S3 bucket naming rules."""
+    with pytest.raises(QuestionError, match=says.replace("[", r"\[").replace("]", r"\]")):
+        article_engine.parse(f"web-osaka-a -> {dest}")
+
+
+@pytest.mark.parametrize("host", ["nonexistent.invalid", "db.test", "www.example", "localhost",
+                                  "app.localhost"])
+def test_reserved_names_get_no_answer_from_the_resolver(article_engine: Engine, host: str) -> None:
+    """RFC 6761 section 6 / RFC 2606: never delegated in public DNS, so the walk records DNS_NO_ANSWER."""
+    answer = article_engine.ask(f"why can web-tokyo-a not reach {host}", fixes=False)
+    assert answer.verdict == "blocked" and answer.blocked_by is not None
+    assert answer.blocked_by.code == "DNS_NO_ANSWER" and "reserved (RFC" in answer.blocked_by.detail
+    assert any(h.kind == "dns" and h.id == host for h in answer.hops)
+
+
+def test_a_private_zone_still_answers_for_a_reserved_name() -> None:
+    """Route 53: a private hosted zone associated with the VPC answers before public DNS, .test included."""
+    s = Small()
+    s.client()
+    s.b.private_zone("corp.test", [s.vpc], {"db.corp.test": "10.0.1.10"}, ACCOUNT)
+    answer = s.engine().ask("client -> db.corp.test", fixes=False)
+    assert answer.blocked_by is None or answer.blocked_by.code != "DNS_NO_ANSWER"
+
+
+def test_a_valid_public_name_is_answered_with_the_public_dns_caveat(article_engine: Engine) -> None:
+    """A name no private zone, endpoint or instance holds is assumed to resolve publicly; the answer says so."""
+    answer = article_engine.ask("why can web-tokyo-a not reach www.example.com", fixes=False)
+    assert any("public DNS is assumed to resolve it" in c for c in answer.caveats)
+    service = article_engine.ask("why can batch-tokyo-b not reach ssm.ap-northeast-1.amazonaws.com", fixes=False)
+    assert not any("public DNS is assumed" in c for c in service.caveats)
+
+
+def test_a_question_of_spaces_answers_at_once_and_a_long_one_is_bounded(article_engine: Engine) -> None:
+    """The splitter works on words, so no input makes it backtrack; the length bound is stated."""
+    start = time.perf_counter()
+    for text in ("web-osaka-a" + " " * 1990 + "x", " " * 1999, "reach " * 330, "->" * 999, "a" + "-" * 1998):
+        with pytest.raises(QuestionError):
+            article_engine.parse(text)
+    assert time.perf_counter() - start < 2.0
+    with pytest.raises(QuestionError, match=f"at most {MAX_QUESTION_CHARS}"):
+        article_engine.parse("web-osaka-a -> app-data " + " " * MAX_QUESTION_CHARS)
+
+
+def test_a_password_typed_in_a_question_is_never_repeated(article_engine: Engine) -> None:
+    """RFC 3986 userinfo in a URL is masked in the answer's question and in every error message."""
+    answer = article_engine.ask(f"web-tokyo-a -> https://bob:{SECRET}@www.example.com/x", fixes=False)
+    assert SECRET not in json.dumps(answer.to_json_dict()) and "****@www.example.com" in answer.question
+    for text in (f"web-tokyo-a -> https://bob:{SECRET}@www.example.com/x now",
+                 f"web-tokyo-a -> https://bob:{SECRET}@www.example.com:99999/",
+                 f"web-tokyo-a -> bob:{SECRET}@host.example.com",
+                 f"web-tokyo-a -> https://bob:pa/{SECRET}#@bad..host/"):
+        with pytest.raises(QuestionError) as err:
+            article_engine.parse(text)
+        assert SECRET not in str(err.value)
+
+
+@pytest.mark.parametrize("name, ok", [
+    ("app-data.s3.ap-northeast-3.amazonaws.com", True), ("a.b", True), ("xn--bcher-kva.example", True),
+    ("a..b", False), ("a_b.com", False), ("1.2.3.4", False), ("a.-b", False), ("", False),
+])
+def test_rfc_1123_host_names(name: str, ok: bool) -> None:
+    """RFC 1123 section 2.1: letters, digits, inner hyphens; 63 per label; the last label is not a number."""
+    assert (host_name_problem(name) is None) is ok
+
+
+@pytest.mark.parametrize("name, ok", [
+    ("app-data", True), ("my.bucket.1", True), ("ab", False), ("Upper", False), ("a..b", False),
+    ("192.168.1.1", False), ("-start", False), ("x" * 64, False),
+])
+def test_s3_bucket_naming_rules(name: str, ok: bool) -> None:
+    """S3 user guide, "General purpose bucket naming rules"."""
+    assert is_bucket_name(name) is ok
+
+
+def test_reserved_names_and_masking_helpers() -> None:
+    """RFC 6761 section 6; a masked question keeps its words."""
+    assert reserved_name("x.INVALID.") == "RFC 6761 section 6.4" and reserved_name("example.com") is None
+    assert mask_secrets("a -> https://u:p/w#d@h.com/x b") == "a -> https://****@h.com/x b"
+
+
+@pytest.mark.parametrize("proxy", ["http://10.9.0.10:99999", "http://10.9.0.10:abc", "http://:3128",
+                                   f"http://ops:pa/{SECRET}#x@10.9.0.10:70000"])
+@pytest.mark.parametrize("runtime", ["python", "curl", "go", "requests"])
+def test_a_proxy_url_with_a_bad_port_fails_the_client_before_sending(proxy: str, runtime: str) -> None:
+    """urllib3 ``parse_url`` (botocore, requests) raises LocationParseError, curl exits with "Port number out
+    of range", Go's ``url.Parse`` refuses a non-numeric port and its dialer an out-of-range one: the request
+    fails at the client, so the answer is CLIENT_PROXY_ERROR, never a traceback, and no password is shown."""
+    s = Small()
+    edge, subnet, _ = s.edge_vpc()
+    s.proxy(edge, subnet)
+    s.client(proxy_env={"https_proxy": proxy, "HTTPS_PROXY": proxy})
+    answer = s.engine().ask(f"client -> https://data-here.s3.eu-west-1.amazonaws.com/x as {runtime}")
+    assert answer.verdict == "blocked" and answer.blocked_by is not None
+    assert answer.blocked_by.code == "CLIENT_PROXY_ERROR", answer.blocked_by
+    assert SECRET not in json.dumps(answer.to_json_dict())
