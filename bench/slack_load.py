@@ -134,15 +134,16 @@ def spawn() -> tuple[str, str, object]:
     sys.path[:0] = [str(root), str(root / "tests" / "bot")]
     from fake_slack import FakeSlack  # tests/bot/fake_slack.py
 
-    from bot.app import create_app, drain
+    from bot.app import create_app, drain, gate_for
     from bot.server import make_server
     from bot.settings import Settings
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # a burst of 50 queues by design; no warnings
     fake = FakeSlack().__enter__()
     secret = "load-test-signing-secret"
-    app = create_app(Settings(bot_token="xoxb-load", signing_secret=secret, api_url=fake.api_url, snapshot="bundled"))
-    server = make_server(app, host="127.0.0.1", port=0)
+    settings = Settings(bot_token="xoxb-load", signing_secret=secret, api_url=fake.api_url, snapshot="bundled")
+    app = create_app(settings)
+    server = make_server(app, gate_for(settings), host="127.0.0.1", port=0)
     threading.Thread(target=server.run, daemon=True).start()
 
     def stop() -> None:

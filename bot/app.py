@@ -9,7 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot import logs
 from bot.dedupe import SeenEvents
+from bot.gate import Gate
 from bot.listeners import register_listeners
 from bot.listeners._shared import CONTEXT_KEY, Services
 from bot.reach import Reach
@@ -22,6 +24,7 @@ def create_app(settings: Settings, client: WebClient | None = None) -> App:
     """A bolt App over the snapshot ``settings`` names; ``client`` overrides the Web API client (tests)."""
     if settings.signing_secret is None and settings.app_token is None:
         raise ReachbotError("SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it.")
+    logs.install()  # before App(): bolt copies the filter of its base logger to every logger it makes
     client = client or web_client(settings)
     snapshots = SnapshotHolder(settings.snapshot, settings.snapshot_check_seconds,
                                eager=not settings.on_lambda)
@@ -46,7 +49,15 @@ def create_app(settings: Settings, client: WebClient | None = None) -> App:
     )
     app.use(_provide(Services(reach, SeenEvents(settings.dedupe_size))))
     register_listeners(app)
+    logs.install()
     return app
+
+
+def gate_for(settings: Settings) -> Gate:
+    """What checks HTTP requests before bolt (HTTP mode and Lambda; Socket Mode needs none)."""
+    if settings.signing_secret is None:
+        raise ReachbotError("SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it.")
+    return Gate(settings.signing_secret, max_body=settings.max_body_bytes)
 
 
 def drain(app: App) -> None:

@@ -13,7 +13,8 @@ import threading
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.app import create_app, drain, web_client
+from bot import logs
+from bot.app import create_app, drain, gate_for, web_client
 from bot.server import EVENTS_PATH, make_server
 from bot.settings import Settings
 from engine import ReachbotError
@@ -36,7 +37,7 @@ def serve(*, socket: bool = False, host: str = "0.0.0.0", port: int = 3000, snap
         log.info("reachbot: Socket Mode, Web API at %s", settings.api_url)
         handler.start()
         return 0
-    server = make_server(app, host=host, port=port)
+    server = make_server(app, gate_for(settings), host=host, port=port)
     _stop_on_sigterm()
     log.info("reachbot: listening on http://%s:%s%s, Web API at %s", host, server.effective_port, EVENTS_PATH,
              settings.api_url)
@@ -81,3 +82,4 @@ def _configure_logging() -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=os.environ.get("REACHBOT_LOG_LEVEL", "INFO"),
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.install(*logging.getLogger().handlers)  # every line formatted by our handler: engine's too

@@ -29,3 +29,39 @@ class SeenEvents:
             if len(self._ids) > self.maxsize:
                 self._ids.popitem(last=False)
             return True
+
+
+class Replays:
+    """Signed requests already admitted, remembered for as long as their signature stays valid.
+
+    Slack signs ``v0:{timestamp}:{body}`` and a signature is accepted for five minutes either side of now
+    (https://api.slack.com/authentication/verifying-requests-from-slack#validating-a-request), so the same
+    signature seen again inside that window is a replay (a captured /reach or shortcut sent again): it is
+    acknowledged and not answered a second time. Entries leave once their window has closed, so memory holds
+    at most five minutes of genuine traffic; ``maxsize`` bounds it beyond that.
+    """
+
+    def __init__(self, window: float = 300.0, maxsize: int = 100_000) -> None:
+        self.window = window
+        self.maxsize = maxsize
+        self._until: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def first_time(self, signature: str, timestamp: int, now: float) -> bool:
+        with self._lock:
+            self._forget(now)
+            if signature in self._until:
+                return False
+            self._until[signature] = timestamp + self.window
+            if len(self._until) > self.maxsize:
+                self._until.popitem(last=False)
+            return True
+
+    def _forget(self, now: float) -> None:
+        # Insertion order is arrival order; timestamps differ by Slack's clock skew at most, so expired
+        # entries are (nearly) all at the front: stop at the first live one.
+        while self._until:
+            key, until = next(iter(self._until.items()))
+            if until >= now:
+                return
+            del self._until[key]

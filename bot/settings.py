@@ -14,6 +14,7 @@ from bot.access import AccessMap
 from engine import ReachbotError
 
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
+MAX_BODY_BYTES = 256 * 1024  # Slack's own request bodies are a few kilobytes
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -29,6 +30,7 @@ class Settings:
     dedupe_size: int = 4096  # event ids remembered to drop Slack's retries
     workers: int = 8  # threads answering after the ack (tracing is fast; Web API calls are the wait)
     on_lambda: bool = False  # AWS Lambda: the snapshot loads on first use, not at start-up
+    max_body_bytes: int = MAX_BODY_BYTES  # larger request bodies get 413 unread: Slack's own are a few kilobytes
 
     @classmethod
     def from_env(
@@ -59,6 +61,7 @@ class Settings:
             access_map=AccessMap.load(access_path) if access_path else None,
             snapshot_check_seconds=_number(env, "REACHBOT_SNAPSHOT_CHECK_SECONDS", 60.0),
             on_lambda=on_lambda,
+            max_body_bytes=_bytes(env, "REACHBOT_MAX_BODY_BYTES", MAX_BODY_BYTES),
         )
 
 
@@ -85,3 +88,12 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     if value < 0:
         raise ReachbotError(f"{name}={raw!r} must not be negative.")
     return value
+
+
+def _bytes(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.strip().isdigit() or int(raw) < 1024:
+        raise ReachbotError(f"{name}={raw!r} must be a whole number of bytes, at least 1024.")
+    return int(raw)

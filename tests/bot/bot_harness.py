@@ -7,6 +7,8 @@ directory uses.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
 import json
 import threading
@@ -20,7 +22,7 @@ from urllib.parse import urlencode
 from fake_slack import FakeSlack
 from slack_sdk.signature import SignatureVerifier
 
-from bot.app import create_app, drain
+from bot.app import create_app, drain, gate_for
 from bot.server import make_server
 from bot.settings import Settings
 
@@ -38,21 +40,25 @@ class Reply:
         return json.loads(self.body) if self.body else None
 
 
-def sign(body: str, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
+def sign(body: str | bytes, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
     ts = str(int(time.time()) if timestamp is None else timestamp)
+    if isinstance(body, bytes):  # SignatureVerifier decodes bytes as UTF-8 first; Slack's scheme signs bytes
+        digest = hmac.new(secret.encode(), b"v0:" + ts.encode() + b":" + body, hashlib.sha256).hexdigest()
+        return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
     signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
 
 
-def post(url: str, body: str, content_type: str, headers: dict[str, str] | None = None,
+def post(url: str, body: str | bytes, content_type: str, headers: dict[str, str] | None = None,
          timeout: float = 10.0) -> Reply:
-    req = urllib.request.Request(url, data=body.encode(), method="POST",
+    data = body.encode() if isinstance(body, str) else body
+    req = urllib.request.Request(url, data=data, method="POST",
                                  headers={"Content-Type": content_type, **(headers or {})})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return Reply(resp.status, resp.read().decode())
+            return Reply(resp.status, resp.read().decode("utf-8", "replace"))
     except urllib.error.HTTPError as exc:
-        return Reply(exc.code, exc.read().decode())
+        return Reply(exc.code, exc.read().decode("utf-8", "replace"))
 
 
 def unique(prefix: str) -> str:
@@ -72,6 +78,11 @@ class Bot:
         body = urlencode(fields)
         return post(self.url, body, "application/x-www-form-urlencoded",
                     {**sign(body, secret or self.secret, timestamp), **(headers or {})})
+
+    def send_signed(self, body: str | bytes, content_type: str = "application/x-www-form-urlencoded",
+                    headers: dict[str, str] | None = None) -> Reply:
+        """Any body, correctly signed: what someone holding the signing secret (or Slack) could send."""
+        return post(self.url, body, content_type, {**sign(body, self.secret), **(headers or {})})
 
     def send_json(self, payload: dict[str, Any], headers: dict[str, str] | None = None) -> Reply:
         body = json.dumps(payload)
@@ -142,7 +153,7 @@ class Served:
 
     def __init__(self, settings: Settings) -> None:
         self.app = create_app(settings)
-        self.server = make_server(self.app, host="127.0.0.1", port=0, threads=8)
+        self.server = make_server(self.app, gate_for(settings), host="127.0.0.1", port=0, threads=8)
         self.url = f"http://127.0.0.1:{self.server.effective_port}/slack/events"
         threading.Thread(target=self.server.run, name="reachbot-waitress", daemon=True).start()
 

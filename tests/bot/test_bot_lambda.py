@@ -74,7 +74,7 @@ def test_lambda_acks_in_the_response_and_answers_from_the_lazy_self_invocation(f
     invoke = fake.wait_for("lambda.invoke", where=lambda c: url in unquote(event_body(c.params)))[0]
     assert invoke.params["_function"] == ARN
     assert invoke.params["headers"]["x-slack-bolt-lazy-only"] == "1"
-    answer = fake.wait_for("response_url", where=lambda c: c.path in url)[0].params
+    answer = fake.wait_for("response_url", where=lambda c: fake.base + c.path == url)[0].params
     assert proxy_side_endpoint() in texts(answer["blocks"])
 
 
@@ -85,7 +85,7 @@ def test_lambda_cold_start_acks_without_loading_the_snapshot(fake, lambda_env, m
     url = fake.response_url()
     response = lambda_handler.handler(http_api_event(urlencode(slash_command(CASE_3, channel, "U1", url))), CONTEXT)
     assert response["statusCode"] == 200
-    answer = fake.wait_for("response_url", where=lambda c: c.path in url)[0].params
+    answer = fake.wait_for("response_url", where=lambda c: fake.base + c.path == url)[0].params
     assert "snapshot of the network could not be loaded" in answer["text"] and "rb-" in answer["text"]
     assert "not-collected-yet" not in answer["text"]
 
@@ -94,3 +94,33 @@ def test_lambda_rejects_a_forged_request(fake, lambda_env, channel):
     event = http_api_event(urlencode(slash_command(CASE_3, channel, "U0ASKER", fake.response_url())))
     event["headers"]["x-slack-signature"] = "v0=" + "0" * 64
     assert lambda_handler.handler(event, CONTEXT)["statusCode"] == 401
+
+
+def _signed_event(raw: bytes, **changes: object) -> dict:
+    event = http_api_event("")
+    event["headers"].update({k.lower(): v for k, v in sign(raw).items()})
+    event["body"] = base64.b64encode(raw).decode()
+    event.update(changes)
+    return event
+
+
+@pytest.mark.parametrize(("event", "status"), [
+    (_signed_event(b"[]"), 400),
+    (_signed_event(b"payload=not-json"), 400),
+    (_signed_event(b"command=%2Freach&text=\xff&response_url=x"), 400),  # not UTF-8
+    (_signed_event(b"x", body="%%% not base64"), 400),
+    (_signed_event(b"x", isBase64Encoded=None), 401),  # then the body is the text "eA==", whose signature differs
+    ({**http_api_event("command=%2Freach&text=x"), "headers": {"x-slack-request-timestamp": "abc",
+                                                               "x-slack-signature": "v0=1"}}, 401),
+    (_signed_event(b"command=%2Freach&text=x&response_url=y", headers=None), 401),
+])
+def test_lambda_answers_malformed_events_with_4xx_not_an_exception(fake, lambda_env, event, status, caplog):
+    assert lambda_handler.handler(event, CONTEXT)["statusCode"] == status
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+def test_lambda_refuses_bolts_lazy_header_unless_it_is_bolts_own_self_invocation(fake, lambda_env, channel):
+    """bolt's self-invocation sets a top-level ``"method": "NONE"``, which no API Gateway event has."""
+    event = http_api_event(urlencode(slash_command(CASE_3, channel, "U0ASKER", fake.response_url())))
+    event["headers"]["x-slack-bolt-lazy-only"] = "1"
+    assert lambda_handler.handler(event, CONTEXT)["statusCode"] == 400
