@@ -254,6 +254,8 @@ def _patterns(
     regexes: list[re.Pattern[str]] = []
     deferred: list[tuple[Part, ...]] = []
     for value in values:
+        if element in ("Action", "NotAction") and _wildcard_vendor(value):
+            continue  # matches no action: see _wildcard_vendor
         parts = parse_template(value, variables=variables)
         if has_variables(parts):
             deferred.append(parts)
@@ -262,6 +264,15 @@ def _patterns(
     return CompiledPatterns(
         element, element == negative, values, tuple(regexes), tuple(deferred), ignore_case
     )
+
+
+def _wildcard_vendor(action: str) -> bool:
+    """An action whose service prefix holds a wildcard (``*:GetObject``, ``s3*:Get*``) names no action: the
+    prefix is a service namespace and wildcards go in the action name (IAM UG, "IAM JSON policy elements:
+    Action"); IAM refuses such documents ("Action vendors ... must not contain wildcards"), so one can only
+    come from a hand-made snapshot, and it is read as matching nothing."""
+    vendor, sep, _ = action.partition(":")
+    return bool(sep) and ("*" in vendor or "?" in vendor)
 
 
 def _string_list(value: Any, element: str) -> tuple[str, ...]:

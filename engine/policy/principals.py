@@ -24,6 +24,16 @@ from engine.policy.model import (
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _ROOT_ARN = re.compile(r"^arn:[^:]+:iam::(\d{12}):root$")
 _PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
+_ROLE_ARN = re.compile(r"^arn:[^:]+:iam::(\d{12}):role/(?:.*/)?([^/]+)$")
+
+
+def role_key(arn: str | None) -> tuple[str, str] | None:
+    """(account, role name folded) of a role ARN. A session ARN drops the role's path, and role names are
+    unique in an account whatever their path or case (IAM UG, "IAM identifiers": "names are not
+    distinguished by case"), so a Principal naming ``role/team/Admin`` names the role of session
+    ``assumed-role/admin/...``."""
+    m = _ROLE_ARN.match(arn or "")
+    return (m[1], m[2].casefold()) if m else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +50,7 @@ class CompiledPrincipal:
     accounts: frozenset[str]
     arns: frozenset[str]  # role, user and session ARNs (exact: no partial wildcards in principals)
     raw_values: tuple[str, ...]
+    roles: frozenset[tuple[str, str]] = frozenset()  # role_key of each role ARN listed
 
     def check(self, ctx: RequestContext, *, deny: bool) -> tuple[Check, bool]:
         found = self._match(ctx, deny=deny)
@@ -53,7 +64,7 @@ class CompiledPrincipal:
             if (
                 self.everyone
                 or ctx.principal_arn in self.arns
-                or (ctx.role_arn and ctx.role_arn in self.arns)
+                or (ctx.role_arn and (ctx.role_arn in self.arns or role_key(ctx.role_arn) in self.roles))
             ):
                 return PrincipalMatch(True)
             if ctx.principal_account not in self.accounts:
@@ -66,7 +77,9 @@ class CompiledPrincipal:
 
     def _not_principal(self, ctx: RequestContext, *, deny: bool) -> PrincipalMatch:
         forms = self._caller_forms(ctx)
-        listed = [self.everyone or f in self.arns or f in self.accounts for f in forms]
+        listed = [
+            self.everyone or f in self.arns or f in self.accounts or role_key(f) in self.roles for f in forms
+        ]
         if all(listed):
             return PrincipalMatch(False)  # the caller is the exception: the statement does not apply
         if not any(listed):
@@ -112,7 +125,8 @@ def compile_principal(element: str, value: Any) -> CompiledPrincipal:
                 continue  # services, federated providers and canonical users are never a role session
             everyone = everyone or entry == "*"
             _add_aws(entry, accounts, arns)
-    return CompiledPrincipal(element, everyone, frozenset(accounts), frozenset(arns), tuple(raw))
+    roles = frozenset(k for a in arns if (k := role_key(a)) is not None)
+    return CompiledPrincipal(element, everyone, frozenset(accounts), frozenset(arns), tuple(raw), roles)
 
 
 def _add_aws(entry: str, accounts: set[str], arns: set[str]) -> None:
