@@ -18,7 +18,7 @@ from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
 from typing import Any
 
 from engine.codes import Code
-from engine.policy.model import POLICY_VARIABLE_UNRESOLVED, Check
+from engine.policy.model import POLICY_VARIABLE_UNRESOLVED, Check, Unknowable
 from engine.policy.patterns import (
     Part,
     Segment,
@@ -228,9 +228,13 @@ class CompiledCondition:
     values: tuple[Any, ...]  # prepared, variable-free values
     deferred: tuple[tuple[Part, ...], ...]  # values with variables, resolved per request
 
-    def evaluate(self, keys: Mapping[str, Any]) -> Check:
+    def evaluate(self, keys: Mapping[str, Any], assume: bool = False) -> Check:
+        """``assume`` is the outcome taken when the key's value is Unknowable (see model.Unknowable)."""
         present = self.key_lower in keys
         request = keys.get(self.key_lower)
+        if isinstance(request, Unknowable):
+            return Check("Condition", assume, self.operator, self.key, None, list(self.raw_values), True, None,
+                         unknown=True)
         ok, note = self._outcome(request, keys) if present else (self._absent_outcome(), None)
         return Check("Condition", ok, self.operator, self.key, request, list(self.raw_values), present, note)
 

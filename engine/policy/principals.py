@@ -17,6 +17,7 @@ from engine.codes import Code
 from engine.policy.model import (
     NOTPRINCIPAL_ACCOUNT_MISSING,
     NOTPRINCIPAL_ROLE_SESSION,
+    NOTPRINCIPAL_WITH_BOUNDARY,
     Check,
     RequestContext,
 )
@@ -41,6 +42,7 @@ class PrincipalMatch:
     ok: bool  # the element lets the statement apply to this caller
     via_account: bool = False  # matched only through the caller's account
     note: Code | None = None
+    names_caller: bool = False  # the caller's own ARN is listed
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,15 +54,18 @@ class CompiledPrincipal:
     raw_values: tuple[str, ...]
     roles: frozenset[tuple[str, str]] = frozenset()  # role_key of each role ARN listed
 
-    def check(self, ctx: RequestContext, *, deny: bool) -> tuple[Check, bool]:
+    def check(self, ctx: RequestContext, *, deny: bool) -> tuple[Check, bool, bool]:
+        """(the check, matched only through the account, the caller's own ARN is listed)."""
         found = self._match(ctx, deny=deny)
         check = Check(
             self.element, found.ok, None, None, ctx.principal_arn, list(self.raw_values), True, found.note
         )
-        return check, found.via_account
+        return check, found.via_account, found.names_caller
 
     def _match(self, ctx: RequestContext, *, deny: bool) -> PrincipalMatch:
         if self.element == "Principal":
+            if ctx.principal_arn in self.arns:
+                return PrincipalMatch(True, names_caller=True)
             if (
                 self.everyone
                 or ctx.principal_arn in self.arns
@@ -76,6 +81,11 @@ class CompiledPrincipal:
         return self._not_principal(ctx, deny=deny)
 
     def _not_principal(self, ctx: RequestContext, *, deny: bool) -> PrincipalMatch:
+        if deny and ctx.has_boundary:
+            # "The NotPrincipal element with a Deny effect will always deny any IAM principal that has a
+            # permissions boundary policy attached, regardless of the values specified" (IAM UG,
+            # "Permissions boundaries for IAM entities", Important).
+            return PrincipalMatch(True, note=NOTPRINCIPAL_WITH_BOUNDARY)
         forms = self._caller_forms(ctx)
         listed = [
             self.everyone or f in self.arns or f in self.accounts or role_key(f) in self.roles for f in forms
