@@ -65,6 +65,10 @@ class Code(StrEnum):
     ENDPOINT_POLICY_DENY = ("ENDPOINT_POLICY_DENY", Kind.REFUSAL, Layer.ENDPOINT)
     BUCKET_POLICY_DENY = ("BUCKET_POLICY_DENY", Kind.REFUSAL, Layer.BUCKET)
     IDENTITY_POLICY_DENY = ("IDENTITY_POLICY_DENY", Kind.REFUSAL, Layer.IDENTITY)
+    PERMISSIONS_BOUNDARY_DENY = ("PERMISSIONS_BOUNDARY_DENY", Kind.REFUSAL, Layer.BOUNDARY)
+    SCP_DENY = ("SCP_DENY", Kind.REFUSAL, Layer.SCP)
+    RCP_DENY = ("RCP_DENY", Kind.REFUSAL, Layer.RCP)
+    SESSION_POLICY_DENY = ("SESSION_POLICY_DENY", Kind.REFUSAL, Layer.SESSION)
 
     # --- notes of the walk ---------------------------------------------------------------------------------
     PROXY_CHOSEN = ("PROXY_CHOSEN", Kind.NOTE,)
@@ -93,6 +97,7 @@ class Code(StrEnum):
     ACCOUNT_PRINCIPAL_DELEGATES = ("ACCOUNT_PRINCIPAL_DELEGATES", Kind.NOTE, Layer.BUCKET)
     ACCOUNT_PRINCIPAL_ROOT_ONLY = ("ACCOUNT_PRINCIPAL_ROOT_ONLY", Kind.NOTE, Layer.ENDPOINT)
     POLICY_VARIABLE_UNRESOLVED = ("POLICY_VARIABLE_UNRESOLVED", Kind.NOTE,)
+    NOTPRINCIPAL_WITH_BOUNDARY = ("NOTPRINCIPAL_WITH_BOUNDARY", Kind.NOTE,)
 
     # --- caveats: the answer rests on something the snapshot does not show ---------------------------------
     COLLECTION_GAP = ("COLLECTION_GAP", Kind.CAVEAT,)
@@ -111,6 +116,8 @@ class Code(StrEnum):
     POLICY_UNREAD = ("POLICY_UNREAD", Kind.CAVEAT,)
     POLICY_NOT_EVALUATED = ("POLICY_NOT_EVALUATED", Kind.CAVEAT,)
     PUBLIC_DNS_ASSUMED = ("PUBLIC_DNS_ASSUMED", Kind.CAVEAT,)  # a public name: assumed to resolve, not checked
+    POLICY_KEY_UNKNOWN = ("POLICY_KEY_UNKNOWN", Kind.CAVEAT,)  # the decision rests on a key not read
+    ORGANIZATION_UNREAD = ("ORGANIZATION_UNREAD", Kind.CAVEAT,)  # SCPs/RCPs may apply but were not read
 
 
 class Reason(StrEnum):

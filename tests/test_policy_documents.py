@@ -136,20 +136,6 @@ INVALID = [
         id="null-ifexists",
     ),
     pytest.param(
-        _doc(_statement(Condition={"NumericLessThan": {"s3:max-keys": "ten"}})),
-        "endpoint",
-        "'ten' is not a valid value",
-        OPS,
-        id="numeric-not-a-number",
-    ),
-    pytest.param(
-        _doc(_statement(Condition={"IpAddress": {"aws:SourceIp": "10.0.0.300/8"}})),
-        "endpoint",
-        "Condition IpAddress aws:SourceIp",
-        OPS,
-        id="bad-cidr",
-    ),
-    pytest.param(
         _doc(_statement(NotAction="s3:Put*")),
         "endpoint",
         "Action and NotAction cannot both be present",

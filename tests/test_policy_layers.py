@@ -1,9 +1,7 @@
 """Named policy layers (issue #16): decide_access(ctx, PolicyLayers) and the positional adapter decide_s3_access.
 
 The adapter must decide exactly as the named form for every combination of endpoint, bucket and identity
-policy; a layer that is declared but not evaluated yet (permissions boundary, SCPs, RCPs, session policy) can
-only take permissions away in AWS (IAM User Guide, "Policy evaluation logic"), so it must never be silently
-ignored: the decision is refused with UnsupportedPolicyLayer instead.
+policy. Boundaries, SCPs, RCPs and session policies are evaluated: see test_policy_org_layers.py.
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ from engine.policy import (
     PolicyLayers,
     RequestContext,
     ResourceLayer,
-    UnsupportedPolicyLayer,
     compile_policy,
     decide_access,
     decide_s3_access,
@@ -66,18 +63,6 @@ def test_positional_adapter_decides_exactly_as_the_named_layers(owner: str) -> N
         assert old == new
         decisions.add((new.allowed, new.code))
     assert len(decisions) >= 3  # the grid really exercises allows and several refusals
-
-
-@pytest.mark.parametrize("layer, value", [("boundary", ALLOW_ALL), ("scps", (ALLOW_ALL,)), ("rcps", ()),
-                                          ("session", ALLOW_ALL)])
-def test_a_layer_not_evaluated_yet_is_refused_never_ignored(layer: str, value: Any) -> None:
-    """Even an allow-everything boundary or SCP is refused: the evaluator would otherwise decide without it,
-    and for a denying one that would be an allow AWS does not give."""
-    layers = _layers((VPCE, None), _policy("bucket", "Allow", True), [], ACCT, **{layer: value})
-    assert layers.unsupported() == [layer]
-    with pytest.raises(UnsupportedPolicyLayer, match=layer):
-        decide_access(CTX, layers)
-    assert isinstance(UnsupportedPolicyLayer(), NotImplementedError)
 
 
 def test_unset_future_layers_decide_as_before() -> None:

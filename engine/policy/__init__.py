@@ -1,5 +1,6 @@
-"""IAM policy evaluation for S3 requests: endpoint, bucket and identity policies, with the evidence of
-which statement decided and why. Compile once with ``compile_policy``; evaluate per request.
+"""IAM policy evaluation for S3 requests: endpoint, organisation (SCP, RCP), bucket, permissions boundary,
+session and identity policies, with the evidence of which statement decided and why. Compile once with
+``compile_policy``; evaluate per request; decide one request with ``decide_access``.
 """
 
 from engine.policy.access import DEFAULT_ENDPOINT_POLICY, decide_access, decide_s3_access
@@ -13,18 +14,25 @@ from engine.policy.model import (
     IDENTITY_POLICY_DENY,
     NOTPRINCIPAL_ACCOUNT_MISSING,
     NOTPRINCIPAL_ROLE_SESSION,
+    NOTPRINCIPAL_WITH_BOUNDARY,
+    PERMISSIONS_BOUNDARY_DENY,
     POLICY_VARIABLE_UNRESOLVED,
+    RCP_DENY,
+    SCP_DENY,
+    SESSION_POLICY_DENY,
     AccessDecision,
     Check,
     Decision,
     EndpointLayer,
     IdentityLayer,
+    OrgLevel,
     PolicyKind,
     PolicyLayers,
     PolicyResult,
     RequestContext,
     ResourceLayer,
     StatementEvaluation,
+    Unknowable,
     UnsupportedPolicyLayer,
 )
 
@@ -37,19 +45,26 @@ __all__ = [
     "IDENTITY_POLICY_DENY",
     "NOTPRINCIPAL_ACCOUNT_MISSING",
     "NOTPRINCIPAL_ROLE_SESSION",
+    "NOTPRINCIPAL_WITH_BOUNDARY",
+    "PERMISSIONS_BOUNDARY_DENY",
     "POLICY_VARIABLE_UNRESOLVED",
+    "RCP_DENY",
+    "SCP_DENY",
+    "SESSION_POLICY_DENY",
     "AccessDecision",
     "Check",
     "CompiledPolicy",
     "Decision",
     "EndpointLayer",
     "IdentityLayer",
+    "OrgLevel",
     "PolicyKind",
     "PolicyLayers",
     "PolicyResult",
     "RequestContext",
     "ResourceLayer",
     "StatementEvaluation",
+    "Unknowable",
     "UnsupportedPolicyLayer",
     "compile_policy",
     "decide_access",

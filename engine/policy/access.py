@@ -1,21 +1,28 @@
-"""Combine the endpoint, bucket and identity policies of one S3 request into one decision.
+"""Combine every policy of one request into one decision: endpoint, organisation (RCPs, SCPs), resource,
+permissions boundary, session and identity policies.
 
 The layers arrive named (:class:`~engine.policy.model.PolicyLayers`, :func:`decide_access`); the positional
 :func:`decide_s3_access` is a thin adapter to it.
 
-Rules (IAM User Guide, "Policy evaluation logic" and "Cross-account policy evaluation logic"; PrivateLink
-guide, "Control access to VPC endpoints using endpoint policies"; domain-rules.md and interfaces.md):
+Rules (IAM User Guide, "Policy evaluation logic" and its flow chart, "Cross-account policy evaluation logic",
+"Permissions boundaries for IAM entities", "Session policies"; Organizations User Guide, "Service control
+policies" and "Resource control policies"; PrivateLink guide, endpoint policies):
 - an explicit Deny in any of them refuses;
 - the endpoint policy is a gate met first on the route: it must allow too, and never grants by itself;
-- same account: the identity policy OR the bucket policy must allow; cross-account: both must.
-Refusals are ordered as the request meets them: the endpoint, then at the bucket an explicit deny before an
-implicit one; an implicit deny where the identity policy fails to allow is IDENTITY_POLICY_DENY on the role.
+- RCPs on the resource owner's path and SCPs on the principal's path must allow, at every level;
+- same account: the identity policy OR the bucket policy must allow; cross-account: both must;
+- the identity side is identity ∩ boundary ∩ session policy. A same-account resource policy that names the
+  caller's own ARN (the role *session*, an IAM user) is not limited by an implicit deny in the boundary or
+  session policy; one that names the role ARN (or anything broader) is.
+Refusals are ordered as the request meets them: the endpoint, then at the bucket explicit denies before
+implicit ones, organisation first as in the flow chart; an implicit deny where the identity policy fails to
+allow is IDENTITY_POLICY_DENY on the role.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from engine.codes import Code
 from engine.policy.compiler import CompiledPolicy, compile_policy
@@ -24,17 +31,21 @@ from engine.policy.model import (
     BUCKET_POLICY_DENY,
     ENDPOINT_POLICY_DENY,
     IDENTITY_POLICY_DENY,
+    PERMISSIONS_BOUNDARY_DENY,
+    RCP_DENY,
+    SCP_DENY,
+    SESSION_POLICY_DENY,
     AccessDecision,
     Decision,
     EndpointLayer,
     IdentityLayer,
+    OrgLevel,
     PolicyKind,
     PolicyLayers,
     PolicyResult,
     RequestContext,
     ResourceLayer,
     StatementEvaluation,
-    UnsupportedPolicyLayer,
 )
 
 Refusal = tuple[Code, str, StatementEvaluation | None]
@@ -50,35 +61,18 @@ DEFAULT_ENDPOINT_POLICY = compile_policy(
 def decide_access(ctx: RequestContext, layers: PolicyLayers) -> AccessDecision:
     """Whether the policies of ``layers`` let the request ``ctx`` through, with the evidence.
 
-    Raises :class:`UnsupportedPolicyLayer` when a layer that is not evaluated yet (permissions boundary, SCPs,
-    RCPs, session policy) is set: deciding without it could allow what AWS refuses.
-    """
-    unsupported = layers.unsupported()
-    if unsupported:
-        raise UnsupportedPolicyLayer(
-            f"policy layers not evaluated yet: {', '.join(unsupported)}; no decision was made (leaving them "
-            "out could allow a request AWS refuses)")
-    results: list[PolicyResult] = []
-    refusals: list[Refusal] = []
-    if layers.endpoint is not None:
-        vpce = layers.endpoint.vpce
-        result = _endpoint_result(ctx, vpce, layers.endpoint.policy)
-        results.append(result)
-        if result.decision is not Decision.ALLOW:
-            refusals.append((ENDPOINT_POLICY_DENY, vpce, result.deciding))
-    resource, identity = layers.resource, layers.identity
-    bucket_result = resource.policy.evaluate(ctx, kind=PolicyKind.BUCKET) if resource.policy is not None else None
-    identity_results = [p.evaluate(ctx, kind=PolicyKind.IDENTITY) for p in identity.policies]
-    results.extend([bucket_result] if bucket_result is not None else [])
-    results.extend(identity_results)
-    hop_refusals, hop_notes = _bucket_hop(ctx, resource.name, resource.owner, bucket_result, identity.principal,
-                                          identity_results)
-    refusals.extend(hop_refusals)
-    notes = _check_notes(results) + hop_notes
-    if not refusals:
-        return AccessDecision(True, None, None, None, results, [], notes)
-    code, where, deciding = refusals[0]
-    return AccessDecision(False, code, where, deciding, results, refusals[1:], notes)
+    When ``ctx`` holds Unknowable keys, the request is decided with their conditions resolved against it
+    and for it; the answer stands when both agree, else ``undetermined`` names the keys (never a guess)."""
+    if layers.boundary is not None and not ctx.has_boundary:
+        ctx = replace(ctx, has_boundary=True)
+    unknowable = ctx.unknowable
+    worst = _decide(ctx, layers, optimistic=False)
+    if not unknowable or worst.allowed:
+        return worst
+    best = _decide(ctx, layers, optimistic=True)
+    if not best.allowed:
+        return worst
+    return replace(worst, undetermined=unknowable)
 
 
 def decide_s3_access(
@@ -101,47 +95,131 @@ def decide_s3_access(
     ))
 
 
-def _endpoint_result(ctx: RequestContext, vpce: str, policy: CompiledPolicy | None) -> PolicyResult:
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """One layer's evaluated policies and the refusals they make."""
+
+    results: list[PolicyResult]
+    explicit: list[Refusal]
+    implicit: list[Refusal]
+
+
+def _decide(ctx: RequestContext, layers: PolicyLayers, *, optimistic: bool) -> AccessDecision:
+    results: list[PolicyResult] = []
+    refusals: list[Refusal] = []
+    if layers.endpoint is not None:
+        vpce = layers.endpoint.vpce
+        result = _endpoint_result(ctx, vpce, layers.endpoint.policy, optimistic)
+        results.append(result)
+        if result.decision is not Decision.ALLOW:
+            refusals.append((ENDPOINT_POLICY_DENY, vpce, result.deciding))
+    rcp = _org_side(ctx, layers.rcps, RCP_DENY, PolicyKind.RCP, optimistic)
+    scp = _org_side(ctx, layers.scps, SCP_DENY, PolicyKind.SCP, optimistic)
+    hop = _bucket_hop(ctx, layers, optimistic)
+    for side in (rcp, scp, hop):
+        results.extend(side.results)
+    refusals.extend(rcp.explicit + scp.explicit + hop.explicit + rcp.implicit + scp.implicit + hop.implicit)
+    notes = _check_notes(results) + _delegation_note(ctx, layers, hop)
+    if not refusals:
+        return AccessDecision(True, None, None, None, results, [], notes)
+    code, where, deciding = refusals[0]
+    return AccessDecision(False, code, where, deciding, results, refusals[1:], notes)
+
+
+def _endpoint_result(
+    ctx: RequestContext, vpce: str, policy: CompiledPolicy | None, optimistic: bool
+) -> PolicyResult:
     if policy is not None:
-        return policy.evaluate(ctx, kind=PolicyKind.ENDPOINT)
+        return policy.evaluate(ctx, kind=PolicyKind.ENDPOINT, optimistic=optimistic)
     result = DEFAULT_ENDPOINT_POLICY.evaluate(ctx)
     return replace(result, name=f"{vpce} (default endpoint policy)")
 
 
-def _bucket_hop(
+def _org_side(
+    ctx: RequestContext, levels: Sequence[OrgLevel] | None, code: Code, kind: PolicyKind, optimistic: bool
+) -> _Side:
+    """SCPs or RCPs: "If there is no SCP, or if the SCP allows the requested action, the code continues";
+    every level of the path (root, each OU, the account) must have an applicable Allow (Organizations UG,
+    "SCP evaluation"). An explicit Deny names its policy; a level without an Allow names the level."""
+    side = _Side([], [], [])
+    for level in levels or ():
+        level_results = [p.evaluate(ctx, kind=kind, optimistic=optimistic) for p in level.policies]
+        side.results.extend(level_results)
+        side.explicit.extend((code, r.name, r.deciding) for r in level_results
+                             if r.decision is Decision.EXPLICIT_DENY)
+        if not any(r.decision is Decision.ALLOW for r in level_results):
+            side.implicit.append((code, level.target, None))
+    return side
+
+
+def _evaluate(policy: CompiledPolicy | None, ctx: RequestContext, kind: PolicyKind, optimistic: bool
+              ) -> PolicyResult | None:
+    return policy.evaluate(ctx, kind=kind, optimistic=optimistic) if policy is not None else None
+
+
+def _bucket_hop(ctx: RequestContext, layers: PolicyLayers, optimistic: bool) -> _Side:
+    resource, identity = layers.resource, layers.identity
+    bucket = _evaluate(resource.policy, ctx, PolicyKind.BUCKET, optimistic)
+    boundary = _evaluate(layers.boundary, ctx, PolicyKind.BOUNDARY, optimistic)
+    session = _evaluate(layers.session, ctx, PolicyKind.SESSION, optimistic)
+    identities = [p.evaluate(ctx, kind=PolicyKind.IDENTITY, optimistic=optimistic) for p in identity.policies]
+    role = identity.principal
+    named = [(BUCKET_POLICY_DENY, resource.name, bucket),
+             (PERMISSIONS_BOUNDARY_DENY, _name(layers.boundary), boundary),
+             (SESSION_POLICY_DENY, _name(layers.session), session)]
+    explicit = [(code, where, r.deciding) for code, where, r in named
+                if r is not None and r.decision is Decision.EXPLICIT_DENY]
+    explicit.extend((IDENTITY_POLICY_DENY, role, r.deciding) for r in identities
+                    if r.decision is Decision.EXPLICIT_DENY)
+    limits = [(PERMISSIONS_BOUNDARY_DENY, _name(layers.boundary), boundary),
+              (SESSION_POLICY_DENY, _name(layers.session), session)]
+    limited: list[Refusal] = [(code, where, None) for code, where, r in limits
+                              if r is not None and r.decision is not Decision.ALLOW]
+    identity_allows = any(r.decision is Decision.ALLOW for r in identities)
+    implicit = _implicit(ctx, resource, bucket, role, identity_allows, limited)
+    results = [r for r in (bucket, boundary, session) if r is not None] + identities
+    return _Side(results, explicit, implicit)
+
+
+def _implicit(
     ctx: RequestContext,
-    bucket: str,
-    owner: str,
-    bucket_result: PolicyResult | None,
+    resource: ResourceLayer,
+    bucket: PolicyResult | None,
     role: str,
-    identity_results: list[PolicyResult],
-) -> tuple[list[Refusal], list[Code]]:
-    explicit: list[Refusal] = []
-    if bucket_result is not None and bucket_result.decision is Decision.EXPLICIT_DENY:
-        explicit.append((BUCKET_POLICY_DENY, bucket, bucket_result.deciding))
-    explicit.extend(
-        (IDENTITY_POLICY_DENY, role, r.deciding)
-        for r in identity_results
-        if r.decision is Decision.EXPLICIT_DENY
-    )
-    identity_allows = any(r.decision is Decision.ALLOW for r in identity_results)
-    implicit: list[Refusal] = []
-    notes: list[Code] = []
-    if ctx.principal_account == owner:
-        # Same account: either policy may grant. An Allow that names only the account delegates to the
-        # account's identity policies (Principal page), so it does not grant the role by itself.
-        bucket_grants = bucket_result is not None and bucket_result.grants_directly
-        if not identity_allows and not bucket_grants:
-            implicit.append((IDENTITY_POLICY_DENY, role, None))
-            if bucket_result is not None and bucket_result.decision is Decision.ALLOW:
-                notes.append(ACCOUNT_PRINCIPAL_DELEGATES)  # the bucket's Allow names only the account
-    else:
-        # Cross-account: the role's own account must allow AND the bucket owner must allow.
-        if not identity_allows:
-            implicit.append((IDENTITY_POLICY_DENY, role, None))
-        if bucket_result is None or bucket_result.decision is not Decision.ALLOW:
-            implicit.append((BUCKET_POLICY_DENY, bucket, None))
-    return explicit + implicit, notes
+    identity_allows: bool,
+    limited: list[Refusal],
+) -> list[Refusal]:
+    """The implicit denies at the bucket: which side fails to allow, boundary and session policy included."""
+    identity_side: list[Refusal] = [] if identity_allows else [(IDENTITY_POLICY_DENY, role, None)]
+    identity_side = identity_side or limited  # what limits an identity Allow
+    if ctx.principal_account == resource.owner:
+        # Same account: either side may grant. A grant naming only the account delegates to the identity
+        # side (Principal page); one naming the caller's own ARN escapes boundary and session policy.
+        if bucket is not None and bucket.grants_caller_by_name:
+            return []
+        if not identity_side or (bucket is not None and bucket.grants_directly and not limited):
+            return []
+        if identity_allows or (bucket is not None and bucket.grants_directly):
+            return limited
+        return [(IDENTITY_POLICY_DENY, role, None), *limited]
+    # Cross-account: the principal's account must allow (identity ∩ boundary ∩ session) AND the owner must.
+    owner_side: list[Refusal] = [] if bucket is not None and bucket.decision is Decision.ALLOW else [
+        (BUCKET_POLICY_DENY, resource.name, None)]
+    return identity_side + owner_side
+
+
+def _name(policy: CompiledPolicy | None) -> str:
+    return policy.name if policy is not None else ""
+
+
+def _delegation_note(ctx: RequestContext, layers: PolicyLayers, hop: _Side) -> list[Code]:
+    """The bucket's Allow names only the account, and nothing else grants: say why it did not count."""
+    bucket = next((r for r in hop.results if r.kind == PolicyKind.BUCKET), None)
+    refused_by_identity = any(code is IDENTITY_POLICY_DENY for code, _, _ in hop.implicit)
+    if (ctx.principal_account == layers.resource.owner and refused_by_identity and bucket is not None
+            and bucket.decision is Decision.ALLOW and not bucket.grants_directly):
+        return [ACCOUNT_PRINCIPAL_DELEGATES]
+    return []
 
 
 def _check_notes(results: list[PolicyResult]) -> list[Code]:

@@ -43,7 +43,9 @@ _ELEMENTS = {
     "NotResource",
     "Condition",
 }
-_RESOURCE_POLICIES = (PolicyKind.BUCKET, PolicyKind.ENDPOINT)
+_RESOURCE_POLICIES = (PolicyKind.BUCKET, PolicyKind.ENDPOINT, PolicyKind.RCP)
+# Policies written in the identity grammar: no Principal (IAM UG, Principal page; Organizations UG, SCP syntax).
+_NO_PRINCIPAL = (PolicyKind.IDENTITY, PolicyKind.BOUNDARY, PolicyKind.SESSION, PolicyKind.SCP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,19 +86,24 @@ class CompiledStatement:
     resources: CompiledPatterns
     conditions: tuple[CompiledCondition, ...]
 
-    def evaluate(self, ctx: RequestContext, kind: str) -> StatementEvaluation:
+    def evaluate(self, ctx: RequestContext, kind: str, optimistic: bool = False) -> StatementEvaluation:
+        """``optimistic``: a condition on an Unknowable key is taken to let an Allow apply and a Deny not
+        (True), or the reverse (False, the default: the request's worst case)."""
         checks: list[Check] = []
-        via_account = False
+        via_account = names_caller = False
         if self.principal is not None:
-            check, via_account = self.principal.check(ctx, deny=self.effect == "Deny")
+            check, via_account, names_caller = self.principal.check(ctx, deny=self.effect == "Deny")
             if check.ok and via_account and self.effect == "Allow":
                 check = _account_grant(check, kind)
             checks.append(check)
         checks.append(self.actions.check(ctx.action, ctx.keys))
         checks.append(self.resources.check(ctx.resource, ctx.keys))
-        checks.extend(c.evaluate(ctx.keys) for c in self.conditions)
+        assume = (self.effect == "Allow") == optimistic
+        checks.extend(c.evaluate(ctx.keys, assume) for c in self.conditions)
         matched = all(c.ok for c in checks)
-        return StatementEvaluation(self.index, self.sid, self.effect, matched, self.raw, checks, via_account)
+        return StatementEvaluation(
+            self.index, self.sid, self.effect, matched, self.raw, checks, via_account, names_caller
+        )
 
 
 def _account_grant(check: Check, kind: str) -> Check:
@@ -117,10 +124,11 @@ class CompiledPolicy:
     statements: tuple[CompiledStatement, ...]
     document: Mapping[str, Any]
 
-    def evaluate(self, ctx: RequestContext, *, kind: str | None = None) -> PolicyResult:
-        """Every statement in order; an applicable Deny wins, else the first applicable Allow."""
+    def evaluate(self, ctx: RequestContext, *, kind: str | None = None, optimistic: bool = False) -> PolicyResult:
+        """Every statement in order; an applicable Deny wins, else the first applicable Allow. ``optimistic``
+        resolves conditions on Unknowable keys (see CompiledStatement.evaluate)."""
         as_kind = kind or self.kind
-        evaluations = [s.evaluate(ctx, as_kind) for s in self.statements]
+        evaluations = [s.evaluate(ctx, as_kind, optimistic) for s in self.statements]
         deny = next((e for e in evaluations if e.matched and e.effect == "Deny"), None)
         if deny is not None:
             return PolicyResult(self.name, as_kind, Decision.EXPLICIT_DENY, deny, evaluations)
@@ -236,7 +244,7 @@ def _principal(raw: Mapping[str, Any], kind: str) -> CompiledPrincipal | None:
                 "Principal", f"a {kind} policy statement must have Principal or NotPrincipal"
             )
         return None
-    if kind == PolicyKind.IDENTITY:
+    if kind in _NO_PRINCIPAL:
         raise _StatementError(element, f"{element} is not allowed in an identity-based policy")
     try:
         return compile_principal(element, raw[element])
@@ -254,6 +262,8 @@ def _patterns(
     regexes: list[re.Pattern[str]] = []
     deferred: list[tuple[Part, ...]] = []
     for value in values:
+        if element in ("Action", "NotAction") and _wildcard_vendor(value):
+            continue  # matches no action: see _wildcard_vendor
         parts = parse_template(value, variables=variables)
         if has_variables(parts):
             deferred.append(parts)
@@ -262,6 +272,15 @@ def _patterns(
     return CompiledPatterns(
         element, element == negative, values, tuple(regexes), tuple(deferred), ignore_case
     )
+
+
+def _wildcard_vendor(action: str) -> bool:
+    """An action whose service prefix holds a wildcard (``*:GetObject``, ``s3*:Get*``) names no action: the
+    prefix is a service namespace and wildcards go in the action name (IAM UG, "IAM JSON policy elements:
+    Action"); IAM refuses such documents ("Action vendors ... must not contain wildcards"), so one can only
+    come from a hand-made snapshot, and it is read as matching nothing."""
+    vendor, sep, _ = action.partition(":")
+    return bool(sep) and ("*" in vendor or "?" in vendor)
 
 
 def _string_list(value: Any, element: str) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
 from typing import Any
 
 from engine.codes import Code
-from engine.policy.model import POLICY_VARIABLE_UNRESOLVED, Check
+from engine.policy.model import POLICY_VARIABLE_UNRESOLVED, Check, Unknowable
 from engine.policy.patterns import (
     Part,
     Segment,
@@ -32,9 +33,11 @@ from engine.policy.patterns import (
 )
 
 # --- value conversions ------------------------------------------------------------------------------------
-# ``prepare`` turns a policy value (as segments) into something comparable, once, at compile time; it raises
-# ValueError for a value the operator cannot take. ``convert`` turns a request value into the same kind of
-# thing, per request; None means "cannot be compared", which matches nothing.
+# ``prepare`` turns a policy value (as segments) into something comparable, once, at compile time;
+# ``convert`` turns a request value into the same kind of thing, per request. Either gives None for a value
+# the operator cannot read ("a", "not a date", "123456789012" for an IP range): AWS stores such policies (a
+# typo in one bucket policy must not stop the answer) and the comparison is then not satisfied, whether the
+# operator is plain or negated (see ``CompiledCondition._satisfies``).
 
 
 def _text(segments: tuple[Segment, ...]) -> str:
@@ -54,15 +57,19 @@ def _number(value: Any) -> float | None:
         return None
 
 
+_EPOCH = re.compile(r"^-?\d+(\.\d+)?$")
+
+
 def _epoch(value: Any) -> float | None:
-    # Date operators take ISO 8601 or epoch (POSIX) seconds (condition operators page, "Date condition
-    # operators"); a naive time is taken as UTC, as AWS's own keys (aws:CurrentTime) are.
+    # Date operators take ISO 8601 or epoch (POSIX) time in seconds, "1533859200" or "1533859200.0"
+    # (condition operators page, "Date condition operators"; global keys page, aws:EpochTime); a naive time
+    # is taken as UTC, as AWS's own keys (aws:CurrentTime) are.
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         return float(value)
     text = str(value).strip()
-    if text.lstrip("-").isdigit():
+    if _EPOCH.match(text):
         return float(text)
     try:
         moment = datetime.fromisoformat(text)
@@ -87,38 +94,40 @@ def _address(value: Any) -> IPv4Address | IPv6Address | None:
         return None
 
 
-def _required(convert: Callable[[Any], Any]) -> Callable[[tuple[Segment, ...]], Any]:
+def _policy_side(convert: Callable[[Any], Any]) -> Callable[[tuple[Segment, ...]], Any]:
     def prepare(segments: tuple[Segment, ...]) -> Any:
-        value = convert(_text(segments))
-        if value is None:
-            raise ValueError(f"{_text(segments)!r} is not a valid value for this operator")
-        return value
+        return convert(_text(segments))
 
     return prepare
 
 
 def _network(segments: tuple[Segment, ...]) -> Any:
     # A single address is accepted as a /32 (or /128) (condition operators page, "IP address").
-    return ip_network(_text(segments).strip(), strict=False)
-
-
-def _binary(segments: tuple[Segment, ...]) -> bytes:
-    value = _bytes(_text(segments))
-    if value is None:
-        raise ValueError(f"{_text(segments)!r} is not base64")
-    return value
+    try:
+        return ip_network(_text(segments).strip(), strict=False)
+    except ValueError:
+        return None
 
 
 def _arn_pattern(segments: tuple[Segment, ...]) -> Any:
     return arn_regex(segments)
 
 
+def _request_arn(value: Any) -> str | None:
+    # "Each of the six colon-delimited components of the ARN is checked separately" (ARN condition
+    # operators): a request value that is not a six-part ARN cannot be compared.
+    text = scalar_text(value)
+    return text if text.startswith("arn:") and text.count(":") >= 5 else None
+
+
 def _like(segments: tuple[Segment, ...]) -> Any:
     return glob_regex(segments)
 
 
-def _bool_text(value: Any) -> str:
-    return scalar_text(value).lower()
+def _boolean(value: Any) -> bool:
+    # "true" in any case is true and every other text false, on both sides: AWS's simulator (as recorded by
+    # PMapper's tests, "Validated against the Simulator API") matches Bool "false" against "asdf".
+    return scalar_text(value).strip().lower() == "true"
 
 
 def _request_text(value: Any) -> str:
@@ -149,12 +158,13 @@ class Operator:
 _STRING = Family(_text, _request_text, True)
 _FOLDED = Family(_folded, _request_folded, True)
 _GLOB = Family(_like, _request_text, True)
-_NUMBER = Family(_required(_number), _number, False)
-_DATE = Family(_required(_epoch), _epoch, False)
-_BOOL = Family(lambda s: _text(s).lower(), _bool_text, False)
-_BINARY = Family(_binary, _bytes, False)
+_NUMBER = Family(_policy_side(_number), _number, False)
+_DATE = Family(_policy_side(_epoch), _epoch, False)
+# "You can use a policy variable with the Boolean condition operator" (condition operators page, Boolean).
+_BOOL = Family(_policy_side(_boolean), _boolean, True)
+_BINARY = Family(_policy_side(_bytes), _bytes, False)
 _IP = Family(_network, _address, False)
-_ARN = Family(_arn_pattern, _request_text, True)
+_ARN = Family(_arn_pattern, _request_arn, True)
 
 
 def _eq(a: Any, b: Any) -> bool:
@@ -218,48 +228,62 @@ class CompiledCondition:
     values: tuple[Any, ...]  # prepared, variable-free values
     deferred: tuple[tuple[Part, ...], ...]  # values with variables, resolved per request
 
-    def evaluate(self, keys: Mapping[str, Any]) -> Check:
+    def evaluate(self, keys: Mapping[str, Any], assume: bool = False) -> Check:
+        """``assume`` is the outcome taken when the key's value is Unknowable (see model.Unknowable)."""
         present = self.key_lower in keys
         request = keys.get(self.key_lower)
+        if isinstance(request, Unknowable):
+            return Check("Condition", assume, self.operator, self.key, None, list(self.raw_values), True, None,
+                         unknown=True)
         ok, note = self._outcome(request, keys) if present else (self._absent_outcome(), None)
         return Check("Condition", ok, self.operator, self.key, request, list(self.raw_values), present, note)
 
     def _absent_outcome(self) -> bool:
-        if self.spec is None:  # Null: "true" asks for the key to be absent
-            return True in self.values
-        if self.if_exists:  # ...IfExists: a missing key makes the condition true
-            return True
         if self.set_op == "all":  # ForAllValues over an empty set is true (multivalued keys page)
             return True
         if self.set_op == "any":  # ForAnyValue with the key absent is false (same page)
             return False
+        if self.spec is None:  # Null: "true" asks for the key to be absent
+            return True in self.values
+        if self.if_exists:  # ...IfExists: a missing key makes the condition true
+            return True
         # Plain operators are false on a missing key; negated ones (StringNotEquals, StringNotLike,
         # ArnNotLike, NotIpAddress, ...) are true: "the right key is not present, the condition is true".
         return self.spec.negated
 
     def _outcome(self, request: Any, keys: Mapping[str, Any]) -> tuple[bool, Code | None]:
         if self.spec is None:
+            # Null with or without a set operator: a present key is "not null", for each of its values.
             return False in self.values, None
         values, unresolved = self._values_for(keys)
         if unresolved and self.spec.negated:
             # "not present ... any attempt to match it fails and causes the statement to be invalid"
             # (variables page): a negated test must not turn an unresolvable value into a match.
             return False, POLICY_VARIABLE_UNRESOLVED
-        items = list(request) if isinstance(request, list | tuple) else [request]
-        spec = self.spec
-
-        def hits(item: Any) -> bool:
-            converted = spec.family.convert(item)
-            return converted is not None and any(spec.test(converted, v) for v in values)
-
         note = POLICY_VARIABLE_UNRESOLVED if unresolved else None
+        items = list(request) if isinstance(request, list | tuple) else [request]
         if self.set_op == "all":  # every request value must satisfy the operator
-            return all(hits(i) != spec.negated for i in items), note
+            return all(self._satisfies(i, values) for i in items), note
         if self.set_op == "any":  # at least one request value must satisfy the operator
-            return any(hits(i) != spec.negated for i in items), note
-        # Without a set operator, several policy values are OR; a negated operator holds when the request
-        # value matches none of them (condition operators page, "negated matching condition operator").
-        return any(hits(i) for i in items) != spec.negated, note
+            return any(self._satisfies(i, values) for i in items), note
+        if len(items) != 1:
+            # "Multivalued context keys require a condition set operator" (multivalued keys page): a plain
+            # operator, negated or not, is not satisfied by a key that holds several values.
+            return False, note
+        return self._satisfies(items[0], values), note
+
+    def _satisfies(self, item: Any, values: tuple[Any, ...]) -> bool:
+        """One request value against the policy values: several policy values are OR; a negated operator
+        holds when the value matches none of them (condition operators page). A value either side cannot
+        read satisfies neither form: it is not equal, and not provably different either."""
+        spec = self.spec
+        assert spec is not None
+        converted = spec.family.convert(item)
+        if converted is None:
+            return False
+        if spec.negated:
+            return all(v is not None and not spec.test(converted, v) for v in values)
+        return any(v is not None and spec.test(converted, v) for v in values)
 
     def _values_for(self, keys: Mapping[str, Any]) -> tuple[tuple[Any, ...], bool]:
         if not self.deferred:
@@ -284,10 +308,12 @@ def compile_condition(
     if_exists = base.lower().endswith("ifexists")
     name = base[: -len("ifexists")] if if_exists else base
     if name.lower() == "null":
-        if if_exists or set_op:
-            raise ValueError(f"unknown condition operator {operator!r} (Null takes no prefix or IfExists)")
+        if if_exists:
+            raise ValueError(f"unknown condition operator {operator!r} (Null takes no IfExists)")
+        # ForAllValues:Null / ForAnyValue:Null are stored by AWS and follow the set operators' rule for an
+        # absent key (true / false; multivalued keys page), as AWS's simulator answers (PMapper's tests).
         flags = tuple(_null_flag(v) for v in raw_values)
-        return CompiledCondition(operator, key, key.lower(), None, None, False, raw_values, flags, ())
+        return CompiledCondition(operator, key, key.lower(), None, set_op, False, raw_values, flags, ())
     spec = OPERATORS.get(name.lower())
     if spec is None:
         raise ValueError(f"unknown condition operator {operator!r}")

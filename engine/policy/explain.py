@@ -13,6 +13,7 @@ from engine.policy.model import (
     ACCOUNT_PRINCIPAL_ROOT_ONLY,
     NOTPRINCIPAL_ACCOUNT_MISSING,
     NOTPRINCIPAL_ROLE_SESSION,
+    NOTPRINCIPAL_WITH_BOUNDARY,
     POLICY_VARIABLE_UNRESOLVED,
     AccessDecision,
     Check,
@@ -32,6 +33,8 @@ NOTE_TEXT = {
     "the account's roles",
     POLICY_VARIABLE_UNRESOLVED: "a policy variable could not be resolved from the request, so its value "
     "matches nothing",
+    NOTPRINCIPAL_WITH_BOUNDARY: "a Deny with NotPrincipal always applies to a principal that has a "
+    "permissions boundary, whatever NotPrincipal lists",
 }
 
 _DECISION_TEXT = {
@@ -63,6 +66,8 @@ def _absent_reason(check: Check) -> str:
 
 def _condition(check: Check) -> str:
     head = f"condition {check.operator} {check.key}"
+    if check.unknown:
+        return f"{head}: the key's value is not in the snapshot (taken to {'hold' if check.ok else 'fail'})"
     if not check.present:
         return f"{head}: key absent from the request ({_absent_reason(check)})"
     if (check.operator or "").lower() == "null":
@@ -144,4 +149,7 @@ def describe_decision(decision: AccessDecision) -> str:
         detail = f" ({statement_label(ev)})" if ev is not None else " (implicit deny)"
         parts.append(f"Also refused: {code} by {resource}{detail}.")
     parts.extend(f"Note {n}: {NOTE_TEXT.get(n, n)}." for n in decision.notes)
+    if decision.undetermined:
+        parts.append("Undetermined: the decision turns on " + ", ".join(decision.undetermined)
+                     + ", whose value the snapshot does not hold.")
     return " ".join(parts)

@@ -26,12 +26,31 @@ class Decision(StrEnum):
 
 
 class PolicyKind(StrEnum):
-    """Where a policy sits; it changes how an account principal counts (see ``compiler.py``)."""
+    """Where a policy sits; it changes how an account principal counts (see ``compiler.py``). The values of
+    the layers met on a request are those of :class:`engine.codes.Layer`."""
 
     ENDPOINT = "endpoint"
     BUCKET = "bucket"
     IDENTITY = "identity"
     GENERIC = "generic"
+    BOUNDARY = "boundary"  # a permissions boundary: identity grammar (no Principal)
+    SCP = "scp"  # a service control policy: no Principal
+    RCP = "rcp"  # a resource control policy: Principal required ("*")
+    SESSION = "session"  # a session policy: identity grammar
+
+
+class Unknowable:
+    """The value of a context key the snapshot could not read (the organisation was not read, say). A
+    condition on it is undetermined: ``decide_access`` decides with it resolved each way and answers only
+    when both agree (:attr:`AccessDecision.undetermined` otherwise)."""
+
+    __slots__ = ("why",)
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+    def __repr__(self) -> str:
+        return f"Unknowable({self.why!r})"
 
 
 # Refusal codes (interfaces.md, ``blocked_by.code``) and note codes: members of the one enum, engine.codes.Code.
@@ -44,6 +63,11 @@ class PolicyKind(StrEnum):
 ENDPOINT_POLICY_DENY = Code.ENDPOINT_POLICY_DENY
 BUCKET_POLICY_DENY = Code.BUCKET_POLICY_DENY
 IDENTITY_POLICY_DENY = Code.IDENTITY_POLICY_DENY
+PERMISSIONS_BOUNDARY_DENY = Code.PERMISSIONS_BOUNDARY_DENY
+SCP_DENY = Code.SCP_DENY
+RCP_DENY = Code.RCP_DENY
+SESSION_POLICY_DENY = Code.SESSION_POLICY_DENY
+NOTPRINCIPAL_WITH_BOUNDARY = Code.NOTPRINCIPAL_WITH_BOUNDARY
 NOTPRINCIPAL_ROLE_SESSION = Code.NOTPRINCIPAL_ROLE_SESSION
 NOTPRINCIPAL_ACCOUNT_MISSING = Code.NOTPRINCIPAL_ACCOUNT_MISSING
 ACCOUNT_PRINCIPAL_DELEGATES = Code.ACCOUNT_PRINCIPAL_DELEGATES
@@ -63,6 +87,7 @@ class Check:
     policy_values: list[Any] = field(default_factory=list)
     present: bool = True  # the key was in the request (always True for non-condition elements)
     note: Code | None = None  # one of the note codes above, when the outcome rests on a documented caveat
+    unknown: bool = False  # the key's value is Unknowable: ``ok`` is an assumption (see Unknowable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +99,7 @@ class StatementEvaluation:
     statement: Mapping[str, Any]  # the statement as written, for quoting (shared; do not mutate)
     checks: list[Check]
     via_account: bool = False  # Principal matched the caller only through its account (delegation)
+    names_caller: bool = False  # Principal lists the caller's own ARN (the session ARN for a role session)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +117,14 @@ class PolicyResult:
             ev.matched and ev.effect == "Allow" and not ev.via_account for ev in self.statements
         )
 
+    @property
+    def grants_caller_by_name(self) -> bool:
+        """An Allow matched that lists the caller's own ARN (a role session's ARN, an IAM user's ARN): a grant
+        that a permissions boundary or session policy does not limit (IAM UG, "Policy evaluation logic")."""
+        return self.decision is Decision.ALLOW and any(
+            ev.matched and ev.effect == "Allow" and ev.names_caller for ev in self.statements
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class AccessDecision:
@@ -101,6 +135,9 @@ class AccessDecision:
     results: list[PolicyResult]
     others: list[tuple[Code, str, StatementEvaluation | None]]
     notes: list[Code]
+    # Context keys whose Unknowable value decides: resolved one way the request is allowed, the other way
+    # refused. ``allowed`` is then False and the answer must be "unknown", never a guess.
+    undetermined: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,35 +165,42 @@ class IdentityLayer:
     policies: Sequence[CompiledPolicy] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class OrgLevel:
+    """One level of an account's path in its organisation (the root ``r-…``, an OU ``ou-…``, the account
+    itself) with the SCPs or RCPs attached there. Every level must allow (AWS Organizations UG, "SCP
+    evaluation": a permission blocked at any level above the account is not available below it)."""
+
+    target: str
+    policies: Sequence[CompiledPolicy] = ()
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PolicyLayers:
     """Every policy that can decide one request, by name (IAM User Guide, "Policy evaluation logic").
 
-    ``endpoint``, ``resource`` and ``identity`` are evaluated. ``boundary`` (the role's permissions boundary),
-    ``scps`` and ``rcps`` (the organisation's service and resource control policies, None when the account is
-    not governed by any) and ``session`` (a session policy) are declared for the evaluation still to come:
-    until then a decision with one of them set raises :class:`UnsupportedPolicyLayer` rather than decide as
-    if the layer were absent (each can only take permissions away, so ignoring it could allow wrongly).
+    ``boundary`` is the principal's permissions boundary, ``session`` a session policy, ``scps`` the levels
+    of the *principal's* account path with their SCPs, ``rcps`` those of the *resource owner's* account path
+    with their RCPs. None means the layer is not in play: no boundary; an account outside any organisation,
+    the management account (SCPs and RCPs do not affect it) or a service-linked role (SCPs do not affect
+    it). Deciding which of those holds is the caller's job (``engine.policybook``): it knows the snapshot.
     """
 
     resource: ResourceLayer
     identity: IdentityLayer
     endpoint: EndpointLayer | None = None
     boundary: CompiledPolicy | None = None
-    scps: Sequence[CompiledPolicy] | None = None
-    rcps: Sequence[CompiledPolicy] | None = None
+    scps: Sequence[OrgLevel] | None = None
+    rcps: Sequence[OrgLevel] | None = None
     session: CompiledPolicy | None = None
 
     def unsupported(self) -> list[str]:
-        """The layers that are set but not evaluated yet."""
-        return [name for name in UNSUPPORTED_LAYERS if getattr(self, name) is not None]
-
-
-UNSUPPORTED_LAYERS = ("boundary", "scps", "rcps", "session")
+        """The layers set but not evaluated: none since every layer is (kept for callers of issue #16)."""
+        return []
 
 
 class UnsupportedPolicyLayer(NotImplementedError):
-    """A policy layer was given that the evaluator does not evaluate yet; no decision is made."""
+    """Kept for callers written before every layer was evaluated; no longer raised."""
 
 
 _SESSION_ARN = re.compile(r"^arn:(?P<part>[^:]+):sts::(?P<acct>\d{12}):assumed-role/(?P<role>[^/]+)/[^/]+$")
@@ -179,9 +223,17 @@ class RequestContext:
     action: str
     resource: str
     keys: Mapping[str, Any]
+    # The principal has a permissions boundary: a Deny with NotPrincipal then always applies to it (IAM UG,
+    # "Permissions boundaries for IAM entities", Important). Set by decide_access from PolicyLayers.boundary.
+    has_boundary: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "keys", _normalise_keys(self.keys))
+
+    @property
+    def unknowable(self) -> tuple[str, ...]:
+        """Names of the keys whose value is :class:`Unknowable`."""
+        return tuple(k for k, v in self.keys.items() if isinstance(v, Unknowable))
 
     @classmethod
     def build(

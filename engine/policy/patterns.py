@@ -81,7 +81,7 @@ def resolve(parts: tuple[Part, ...], keys: Mapping[str, Any]) -> tuple[Segment, 
             out.append((p[0], False))
         else:
             value = keys.get(p.key)
-            if value is None or isinstance(value, list | tuple):
+            if value is None or isinstance(value, list | tuple) or not isinstance(value, str | int | float):
                 if p.default is None:
                     return None
                 value = p.default

@@ -17,6 +17,7 @@ from engine.codes import Code
 from engine.policy.model import (
     NOTPRINCIPAL_ACCOUNT_MISSING,
     NOTPRINCIPAL_ROLE_SESSION,
+    NOTPRINCIPAL_WITH_BOUNDARY,
     Check,
     RequestContext,
 )
@@ -24,6 +25,16 @@ from engine.policy.model import (
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _ROOT_ARN = re.compile(r"^arn:[^:]+:iam::(\d{12}):root$")
 _PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
+_ROLE_ARN = re.compile(r"^arn:[^:]+:iam::(\d{12}):role/(?:.*/)?([^/]+)$")
+
+
+def role_key(arn: str | None) -> tuple[str, str] | None:
+    """(account, role name folded) of a role ARN. A session ARN drops the role's path, and role names are
+    unique in an account whatever their path or case (IAM UG, "IAM identifiers": "names are not
+    distinguished by case"), so a Principal naming ``role/team/Admin`` names the role of session
+    ``assumed-role/admin/...``."""
+    m = _ROLE_ARN.match(arn or "")
+    return (m[1], m[2].casefold()) if m else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +42,7 @@ class PrincipalMatch:
     ok: bool  # the element lets the statement apply to this caller
     via_account: bool = False  # matched only through the caller's account
     note: Code | None = None
+    names_caller: bool = False  # the caller's own ARN is listed
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,20 +52,24 @@ class CompiledPrincipal:
     accounts: frozenset[str]
     arns: frozenset[str]  # role, user and session ARNs (exact: no partial wildcards in principals)
     raw_values: tuple[str, ...]
+    roles: frozenset[tuple[str, str]] = frozenset()  # role_key of each role ARN listed
 
-    def check(self, ctx: RequestContext, *, deny: bool) -> tuple[Check, bool]:
+    def check(self, ctx: RequestContext, *, deny: bool) -> tuple[Check, bool, bool]:
+        """(the check, matched only through the account, the caller's own ARN is listed)."""
         found = self._match(ctx, deny=deny)
         check = Check(
             self.element, found.ok, None, None, ctx.principal_arn, list(self.raw_values), True, found.note
         )
-        return check, found.via_account
+        return check, found.via_account, found.names_caller
 
     def _match(self, ctx: RequestContext, *, deny: bool) -> PrincipalMatch:
         if self.element == "Principal":
+            if ctx.principal_arn in self.arns:
+                return PrincipalMatch(True, names_caller=True)
             if (
                 self.everyone
                 or ctx.principal_arn in self.arns
-                or (ctx.role_arn and ctx.role_arn in self.arns)
+                or (ctx.role_arn and (ctx.role_arn in self.arns or role_key(ctx.role_arn) in self.roles))
             ):
                 return PrincipalMatch(True)
             if ctx.principal_account not in self.accounts:
@@ -65,8 +81,15 @@ class CompiledPrincipal:
         return self._not_principal(ctx, deny=deny)
 
     def _not_principal(self, ctx: RequestContext, *, deny: bool) -> PrincipalMatch:
+        if deny and ctx.has_boundary:
+            # "The NotPrincipal element with a Deny effect will always deny any IAM principal that has a
+            # permissions boundary policy attached, regardless of the values specified" (IAM UG,
+            # "Permissions boundaries for IAM entities", Important).
+            return PrincipalMatch(True, note=NOTPRINCIPAL_WITH_BOUNDARY)
         forms = self._caller_forms(ctx)
-        listed = [self.everyone or f in self.arns or f in self.accounts for f in forms]
+        listed = [
+            self.everyone or f in self.arns or f in self.accounts or role_key(f) in self.roles for f in forms
+        ]
         if all(listed):
             return PrincipalMatch(False)  # the caller is the exception: the statement does not apply
         if not any(listed):
@@ -112,7 +135,8 @@ def compile_principal(element: str, value: Any) -> CompiledPrincipal:
                 continue  # services, federated providers and canonical users are never a role session
             everyone = everyone or entry == "*"
             _add_aws(entry, accounts, arns)
-    return CompiledPrincipal(element, everyone, frozenset(accounts), frozenset(arns), tuple(raw))
+    roles = frozenset(k for a in arns if (k := role_key(a)) is not None)
+    return CompiledPrincipal(element, everyone, frozenset(accounts), frozenset(arns), tuple(raw), roles)
 
 
 def _add_aws(entry: str, accounts: set[str], arns: set[str]) -> None:

@@ -152,9 +152,29 @@ def _policy_refusal(code: Code) -> Template:
             resource = next((res for c, res, _ in [(decision.code, decision.resource, None), *decision.others]
                              if c is code), "?")
             parts.append(f"bucket {resource} has no bucket policy, so nothing there allows the cross-account request")
-        return " | ".join(parts)
+        return " | ".join(_layer_lead(code, decision) + parts)
 
     return render
+
+
+_LAYER_LEAD = {
+    # What an implicit deny of that layer means, naming where it sits (IAM UG, "Policy evaluation logic").
+    Layer.BOUNDARY: "permissions boundary {where} does not allow this request, and a boundary caps what the"
+                    " identity policies (and a bucket policy naming the role) can grant",
+    Layer.SESSION: "session policy {where} does not allow this request",
+    Layer.SCP: "no service control policy attached at {where} allows this request; every level of the"
+               " account's path to the organisation root must allow",
+    Layer.RCP: "no resource control policy attached at {where} allows this request; every level of the"
+               " bucket owner's path to the organisation root must allow",
+}
+
+
+def _layer_lead(code: Code, decision: AccessDecision) -> list[str]:
+    lead = _LAYER_LEAD.get(code.layer) if code.layer is not None else None
+    if lead is None:
+        return []
+    refusals = [(decision.code, decision.resource, decision.deciding), *decision.others]
+    return [lead.format(where=where) for c, where, ev in refusals if c is code and ev is None]
 
 
 def _policy_allows(w: Wording, f: Facts) -> str:
@@ -216,6 +236,10 @@ CODES: dict[Code, Template] = {
     Code.ENDPOINT_POLICY_DENY: _policy_refusal(Code.ENDPOINT_POLICY_DENY),
     Code.BUCKET_POLICY_DENY: _policy_refusal(Code.BUCKET_POLICY_DENY),
     Code.IDENTITY_POLICY_DENY: _policy_refusal(Code.IDENTITY_POLICY_DENY),
+    Code.PERMISSIONS_BOUNDARY_DENY: _policy_refusal(Code.PERMISSIONS_BOUNDARY_DENY),
+    Code.SCP_DENY: _policy_refusal(Code.SCP_DENY),
+    Code.RCP_DENY: _policy_refusal(Code.RCP_DENY),
+    Code.SESSION_POLICY_DENY: _policy_refusal(Code.SESSION_POLICY_DENY),
     # notes
     Code.PROXY_CHOSEN: "{runtime} sends {url} to proxy {proxy} (from {variable}; {no_proxy_variable}={no_proxy})",
     Code.NO_PROXY_MATCH: _no_proxy_match,
@@ -239,7 +263,7 @@ CODES: dict[Code, Template] = {
     # policy notes (the policy evaluator's own English, engine.policy.explain)
     **{code: NOTE_TEXT[code] for code in (
         Code.NOTPRINCIPAL_ROLE_SESSION, Code.NOTPRINCIPAL_ACCOUNT_MISSING, Code.ACCOUNT_PRINCIPAL_DELEGATES,
-        Code.ACCOUNT_PRINCIPAL_ROOT_ONLY, Code.POLICY_VARIABLE_UNRESOLVED)},
+        Code.ACCOUNT_PRINCIPAL_ROOT_ONLY, Code.POLICY_VARIABLE_UNRESOLVED, Code.NOTPRINCIPAL_WITH_BOUNDARY)},
     # caveats
     Code.COLLECTION_GAP: "{operation} failed ({error}) for {scope}: the answer depends on data that was not"
                          " collected; grant {permission} to the collector and re-collect",
@@ -260,6 +284,10 @@ CODES: dict[Code, Template] = {
     Code.POLICY_UNREAD: _policy_unread,
     Code.PUBLIC_DNS_ASSUMED: "{host} is not in the snapshot's private zones, endpoints or instances: public DNS is"
                              " assumed to resolve it to a public internet address (not checked)",
+    Code.POLICY_KEY_UNKNOWN: "the policies' decision turns on {keys}, whose value the snapshot does not hold"
+                             " ({why}); allowed one way, refused the other",
+    Code.ORGANIZATION_UNREAD: "the organisation of account {account} was not read ({error}): service and"
+                              " resource control policies may refuse this request; read them with --org-role",
     Code.POLICY_NOT_EVALUATED: "the endpoint policy of {vpce} is not evaluated for {host}: reachbot evaluates"
                                " policies for S3 requests only",
 }
