@@ -334,3 +334,77 @@ def test_tgw_prefix_list_reference_route_matches_by_its_entries() -> None:
     s.client()
     a = s.engine().ask("client -> tcp://52.94.10.10:443", fixes=False)
     assert a.blocked_by is not None and (a.blocked_by.code, a.blocked_by.resource) == ("BLACKHOLE_ROUTE", s.spoke_rt)
+
+
+# --- fixes, proven by re-trace ----------------------------------------------------------------------------------
+
+
+def test_fix_for_a_missing_zone_adds_the_subnet_to_the_attachment_and_is_verified() -> None:
+    """modify-transit-gateway-vpc-attachment --add-subnet-ids gives the attachment the zone it lacks; the fix
+    is verified by re-tracing the question over the patched estate."""
+    s = Hub()
+    zone_b = s.b.subnet(s.vpc, "private-b", "10.0.2.0/24", az_suffix="b")
+    s.b._rtbs[s.private_rtb]["subnets"].append(zone_b)
+    s.client(subnet=zone_b, ip="10.0.2.10")
+    a = s.engine().ask("client -> data-there")
+    fix = next(f for f in a.fixes if f.kind == "tgw_attachment")
+    assert fix.verified and fix.change == {"attachment": s.spoke_att, "subnet": zone_b}
+    assert "modify-transit-gateway-vpc-attachment" in fix.command and f"--add-subnet-ids {zone_b}" in fix.command
+
+
+def test_fix_for_an_attachment_subnet_acl_adds_an_allow_entry_before_the_deny() -> None:
+    """create-network-acl-entry with a rule number below the denying entry: first match wins (VPC guide,
+    "Network ACL rules")."""
+    s = Hub()
+    acl = s.b.network_acl(s.vpc, "tgw-acl", [s.spoke_tgw_subnet],
+                          [_deny(100, False, "10.0.1.0/24"), _allow_all(False), _allow_all(True)])
+    s.client()
+    a = s.engine().ask("client -> data-there")
+    fix = next(f for f in a.fixes if f.kind == "network_acl")
+    assert fix.verified
+    assert fix.change["network_acl"] == acl and fix.change["rule_number"] == 99 and not fix.change["egress"]
+    assert fix.change["cidr"] == "10.0.1.10/32" and "create-network-acl-entry" in fix.command
+
+
+def test_fix_for_a_missing_tgw_return_route_adds_the_spoke_cidr_to_the_egress_table() -> None:
+    """create-transit-gateway-route in the table associated with the egress attachment, towards the spoke's
+    attachment; verified by re-trace."""
+    s = Hub()
+    s.b.items["transit_gateway_route_tables"] = [
+        t.model_copy(update={"routes": []}) if t.transit_gateway_route_table_id == s.egress_rt else t
+        for t in s.b.items["transit_gateway_route_tables"]]
+    s.client()
+    a = s.engine().ask("client -> data-there")
+    fix = next(f for f in a.fixes if f.change.get("action") == "add_tgw_route")
+    assert fix.verified and fix.change["destination"] == "10.0.0.0/16" and fix.change["attachment"] == s.spoke_att
+
+
+def test_fix_for_a_missing_egress_vpc_return_route_points_the_spoke_cidr_at_the_tgw() -> None:
+    """The egress VPC's NAT subnet table needs the spoke's CIDR → transit gateway (TGW guide, centralized
+    egress); verified by re-trace."""
+    s = Hub()
+    routes = s.b._rtbs[s.egress_public_rtb]["routes"]
+    routes[:] = [r for r in routes if r.destination_cidr_block != "10.0.0.0/16"]
+    s.client()
+    a = s.engine().ask("client -> data-there")
+    fix = next(f for f in a.fixes if f.change.get("transit_gateway"))
+    assert fix.verified and fix.change["route_table"] == s.egress_public_rtb
+    assert fix.change["destination"] == "10.0.0.0/16" and fix.change["transit_gateway"] == s.tgw
+
+
+def test_new_fix_kinds_are_read_back_from_their_json() -> None:
+    """A fixes[] entry of the JSON answer names its change completely: reading it back gives the same change."""
+    from engine.patch import change_from_json
+
+    s = Hub()
+    zone_b = s.b.subnet(s.vpc, "private-b", "10.0.2.0/24", az_suffix="b")
+    s.b._rtbs[s.private_rtb]["subnets"].append(zone_b)
+    s.b.network_acl(s.egress, "egress-tgw-acl", [s.egress_tgw_a, s.egress_tgw_b],
+                    [_deny(100, True, "0.0.0.0/0", (443, 443)), _allow_all(False), _allow_all(True)])
+    s.client(subnet=zone_b, ip="10.0.2.10")
+    eng = s.engine()
+    fixes = eng.ask("client -> data-there").fixes
+    assert {f.kind for f in fixes} >= {"tgw_attachment"}
+    for fix in fixes:
+        if fix.kind in ("tgw_attachment", "network_acl") or fix.change.get("action") == "add_tgw_route":
+            assert change_from_json(fix.kind, fix.change).change == fix.change
