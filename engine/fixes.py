@@ -17,9 +17,13 @@ from typing import TYPE_CHECKING, Any
 from engine import model as m
 from engine.answer import Code, Fix
 from engine.derived import EVERYTHING
-from engine.dns import parse_aws_host
+from engine.dns import Address, parse_aws_host
+from engine.filters import FilterResult
 from engine.patch import (
+    AclEntryChange,
+    AddAttachmentSubnet,
     AddRoute,
+    AddTgwRoute,
     AssociateEndpoint,
     BucketPolicyChange,
     Change,
@@ -34,6 +38,7 @@ from engine.proxy import choose_proxy, entry_matches, env_line, exclusion_settin
 from engine.question import Destination, Question, find_destination
 from engine.topology import service_of
 from engine.walk import Trace
+from engine.walk.record import Finding
 
 if TYPE_CHECKING:
     from engine.engine import Engine
@@ -97,7 +102,103 @@ def candidates_for(eng: Engine, q: Question, trace: Trace) -> list[Change]:
         out += _bucket_policy_change(eng, q, trace, refusal)
     if refusal.code == Code.IDENTITY_POLICY_DENY and refusal.statement is None:
         out += _identity_policy_change(eng, q)
+    out += network_changes(eng, q, refusal)
     return out
+
+
+# --- transit gateways and network ACLs (engine/walk/tgw.py) ------------------------------------------------------
+
+
+def network_changes(eng: Engine, q: Question, refusal: Finding) -> list[Change]:
+    if refusal.code == Code.TGW_NO_ATTACHMENT_IN_AZ:
+        return _attachment_subnet(eng, refusal)
+    if refusal.code == Code.NACL_DENY:
+        return _acl_entry(eng, refusal)
+    if refusal.code in (Code.NO_ROUTE, Code.NO_RETURN_ROUTE):
+        return _tgw_routes(eng, q, refusal)
+    return []
+
+
+def _attachment_subnet(eng: Engine, refusal: Finding) -> list[Change]:
+    """Give the attachment the sending subnet, in the zone it lacks ("Amazon VPC attachments": one subnet per
+    zone; a dedicated small subnet is the usual choice, the sender's own subnet works as well)."""
+    att = eng.topology.tgw_attachments.get(refusal.resource)
+    subnet = str(refusal.facts.get("subnet", ""))
+    if att is None or subnet not in eng.topology.subnets:
+        return []
+    return [AddAttachmentSubnet(
+        attachment=att.transit_gateway_attachment_id, subnet=subnet,
+        command=f"aws ec2 modify-transit-gateway-vpc-attachment --region {att.region} --transit-gateway-attachment-id "
+                f"{att.transit_gateway_attachment_id} --add-subnet-ids {subnet}",
+        summary=f"add {subnet} ({refusal.facts.get('az')}) to transit gateway attachment "
+                f"{att.transit_gateway_attachment_id}")]
+
+
+def _acl_entry(eng: Engine, refusal: Finding) -> list[Change]:
+    """An allow entry for exactly the refused flow, numbered just before the entry that denied it."""
+    result = refusal.facts.get("filter")
+    if not isinstance(result, FilterResult) or result.peer is None or not result.resource.startswith("acl-"):
+        return []
+    acl = eng.topology.network_acl(result.resource)
+    taken = {e.rule_number for e in acl.entries if e.egress == result.egress}
+    below = result.rule.rule_number if isinstance(result.rule, m.NetworkAclEntry) else 32767
+    number = next((n for n in range(below - 1, 0, -1) if n not in taken), None)
+    if number is None:
+        return []
+    cidr = f"{result.peer.ip}/32" if result.peer.ip else "0.0.0.0/0"
+    lo, hi = result.ports
+    direction = "--egress" if result.egress else "--ingress"
+    return [AclEntryChange(
+        network_acl=acl.network_acl_id, rule_number=number, egress=result.egress, cidr=cidr, from_port=lo,
+        to_port=hi,
+        command=f"aws ec2 create-network-acl-entry --region {acl.region} --network-acl-id {acl.network_acl_id} "
+                f"{direction} --rule-number {number} --protocol tcp --port-range From={lo},To={hi} "
+                f"--cidr-block {cidr} --rule-action allow",
+        summary=f"allow tcp {lo}-{hi} {'to' if result.egress else 'from'} {cidr} in {acl.network_acl_id} "
+                f"(rule {number}, {'outbound' if result.egress else 'inbound'})")]
+
+
+def _tgw_routes(eng: Engine, q: Question, refusal: Finding) -> list[Change]:
+    """A route table of a transit gateway, or a VPC table that must send the spoke's replies back to it."""
+    topo = eng.topology
+    dest = refusal.facts.get("destination")
+    if not isinstance(dest, Address):
+        return []
+    if refusal.resource in topo.tgw_route_tables:
+        return _tgw_route(eng, refusal.resource, dest)
+    table = topo.route_tables.get(refusal.resource)
+    src_vpc = topo.vpcs.get(q.source.vpc_id)
+    if refusal.code != Code.NO_RETURN_ROUTE or table is None or src_vpc is None \
+            or not dest.ip or not topo.vpc_contains(src_vpc.vpc_id, dest.ip):
+        return []
+    shared = {a.transit_gateway_id for a in topo.tgw_attachment_by_vpc.get(table.vpc_id, [])} & \
+        {a.transit_gateway_id for a in topo.tgw_attachment_by_vpc.get(src_vpc.vpc_id, [])}
+    return [AddRoute(route_table=table.route_table_id, destination=src_vpc.cidr_block, transit_gateway=tgw,
+                     command=f"aws ec2 create-route --region {table.region} --route-table-id {table.route_table_id}"
+                             f" --destination-cidr-block {src_vpc.cidr_block} --transit-gateway-id {tgw}",
+                     summary=f"add {src_vpc.cidr_block} → {tgw} to {table.route_table_id}")
+            for tgw in sorted(shared)]
+
+
+def _tgw_route(eng: Engine, table_id: str, dest: Address) -> list[Change]:
+    """To a private address: the attachment of the VPC that holds it; to a public one: an attachment whose VPC
+    has a public NAT gateway (the egress VPC)."""
+    topo = eng.topology
+    table = topo.tgw_route_tables[table_id]
+    atts = [a for a in topo.tgw_attachments.values()
+            if a.transit_gateway_id == table.transit_gateway_id and a.resource_type == "vpc" and a.resource_id]
+    if dest.ip and dest.is_private:
+        found = [(a, topo.vpcs[a.resource_id or ""].cidr_block) for a in atts
+                 if a.resource_id in topo.vpcs and topo.vpc_contains(a.resource_id or "", dest.ip)]
+    else:
+        found = [(a, "0.0.0.0/0") for a in atts if any(
+            topo.nats[n].connectivity_type == "public" for n in topo.in_vpc(a.resource_id or "", "nat-gateway"))]
+    return [AddTgwRoute(route_table=table_id, destination=cidr, attachment=a.transit_gateway_attachment_id,
+                        command=f"aws ec2 create-transit-gateway-route --region {table.region} "
+                                f"--transit-gateway-route-table-id {table_id} --destination-cidr-block {cidr} "
+                                f"--transit-gateway-attachment-id {a.transit_gateway_attachment_id}",
+                        summary=f"add {cidr} → {a.transit_gateway_attachment_id} to {table_id}")
+            for a, cidr in found[:2]]
 
 
 # --- NO_PROXY ------------------------------------------------------------------------------------------------

@@ -152,12 +152,16 @@ class RouteTable(Tagged):
 
 
 class PrefixList(AwsModel):
-    """An AWS-managed prefix list (``describe_prefix_lists``): ``com.amazonaws.<region>.s3`` and friends."""
+    """A prefix list: AWS-managed (``describe_prefix_lists``: ``com.amazonaws.<region>.s3`` and friends) or
+    customer-managed (``describe_managed_prefix_lists`` + ``get_managed_prefix_list_entries``), possibly owned by
+    another account and shared through RAM."""
 
     prefix_list_id: str
     prefix_list_name: str
     region: str
     cidrs: list[str] = []
+    owner_id: str | None = None
+    entries_collected: bool = True  # False: the list is known but its entries could not be read
 
 
 class InternetGatewayAttachment(AwsModel):
@@ -228,8 +232,10 @@ class TransitGatewayAttachment(Tagged):
     resource_type: Literal["vpc", "peering", "vpn", "direct-connect-gateway", "connect"] = "vpc"
     resource_id: str | None = None  # the VPC id; for a peering attachment, the peer transit gateway id
     subnet_ids: list[str] = []  # VPC attachments: the subnets whose AZs the attachment serves
-    state: str = "available"
+    state: str = "available"  # pendingAcceptance, pending, rejected, failed, … carry no traffic
     association: TgwAssociation | None = None
+    # VPC attachments (DescribeTransitGatewayVpcAttachments Options.ApplianceModeSupport); None: not collected.
+    appliance_mode_support: Literal["enable", "disable"] | None = None
 
 
 class TgwRouteAttachment(AwsModel):

@@ -130,21 +130,90 @@ class AddRoute(RouteTableChange):
     destination: str
     nat_gateway: str | None = None
     gateway: str | None = None
+    transit_gateway: str | None = None
 
     @property
     def change(self) -> dict[str, Any]:
         out: dict[str, Any] = {"action": self.action, "route_table": self.route_table, "destination": self.destination}
-        if self.nat_gateway is not None:
-            out["nat_gateway"] = self.nat_gateway
-        if self.gateway is not None:
-            out["gateway"] = self.gateway
+        for key in ("nat_gateway", "gateway", "transit_gateway"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
         return out
 
     def apply(self, topo: Topology) -> None:
         route = m.Route(destination_cidr_block=self.destination, nat_gateway_id=self.nat_gateway,
-                        gateway_id=self.gateway)
+                        gateway_id=self.gateway, transit_gateway_id=self.transit_gateway)
         routes = [*topo.rtb_routes.get(self.route_table, []), (route, ip_network(self.destination))]
         topo.put_routes(self.route_table, routes)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddTgwRoute(RouteTableChange):
+    """Add a static route to a transit gateway route table (``create-transit-gateway-route``)."""
+
+    action = "add_tgw_route"
+    destination: str
+    attachment: str
+
+    @property
+    def change(self) -> dict[str, Any]:
+        return {"action": self.action, "route_table": self.route_table, "destination": self.destination,
+                "attachment": self.attachment}
+
+    def apply(self, topo: Topology) -> None:
+        table = topo.tgw_route_tables[self.route_table]
+        route = m.TransitGatewayRoute(
+            destination_cidr_block=self.destination, type="static",
+            transit_gateway_attachments=[m.TgwRouteAttachment(transit_gateway_attachment_id=self.attachment)])
+        topo.put_tgw_route_table(table.model_copy(update={"routes": [*table.routes, route]}))
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddAttachmentSubnet(Change):
+    """Give a transit gateway VPC attachment a subnet in a zone it lacks
+    (``modify-transit-gateway-vpc-attachment --add-subnet-ids``)."""
+
+    kind = "tgw_attachment"
+    blast = _ROUTES
+    owner = "the network team (transit gateway attachment)"
+    attachment: str
+    subnet: str
+
+    @property
+    def change(self) -> dict[str, Any]:
+        return {"attachment": self.attachment, "subnet": self.subnet}
+
+    def apply(self, topo: Topology) -> None:
+        att = topo.tgw_attachments[self.attachment]
+        topo.put_tgw_attachment(att.model_copy(update={"subnet_ids": [*att.subnet_ids, self.subnet]}))
+
+
+@dataclass(frozen=True, kw_only=True)
+class AclEntryChange(Change):
+    """Add an allow entry to a network ACL, numbered before the entry that denies (``create-network-acl-entry``)."""
+
+    kind = "network_acl"
+    blast = _ROUTES
+    owner = "the network team (network ACL)"
+    network_acl: str
+    rule_number: int
+    egress: bool
+    cidr: str
+    from_port: int
+    to_port: int
+    protocol: str = "6"
+
+    @property
+    def change(self) -> dict[str, Any]:
+        return {"network_acl": self.network_acl, "rule_number": self.rule_number, "egress": self.egress,
+                "cidr": self.cidr, "from_port": self.from_port, "to_port": self.to_port, "protocol": self.protocol}
+
+    def apply(self, topo: Topology) -> None:
+        acl = topo.network_acl(self.network_acl)
+        entry = m.NetworkAclEntry(rule_number=self.rule_number, protocol=self.protocol, rule_action="allow",
+                                  egress=self.egress, cidr_block=self.cidr,
+                                  port_range=m.PortRange(**{"From": self.from_port, "To": self.to_port}))
+        topo.put_network_acl(acl.model_copy(update={"entries": [*acl.entries, entry]}))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -215,10 +284,11 @@ class IdentityPolicyChange(Change):
 
 
 _ROUTE_ACTIONS: dict[str, type[RouteTableChange]] = {
-    c.action: c for c in (DisassociateEndpoint, AssociateEndpoint, AddRoute)
+    c.action: c for c in (DisassociateEndpoint, AssociateEndpoint, AddRoute, AddTgwRoute)
 }
 _KINDS: dict[str, type[Change]] = {
-    c.kind: c for c in (NoProxyChange, EndpointPolicyChange, BucketPolicyChange, IdentityPolicyChange)
+    c.kind: c for c in (NoProxyChange, EndpointPolicyChange, BucketPolicyChange, IdentityPolicyChange,
+                        AddAttachmentSubnet, AclEntryChange)
 }
 
 

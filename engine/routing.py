@@ -34,6 +34,17 @@ def lookup(topo: Topology, rtb_id: str, addr: Address) -> RouteChoice | None:
     return _service_lookup(topo, rtb_id, addr)
 
 
+def unresolved_prefix_lists(topo: Topology, rtb_id: str) -> list[str]:
+    """Prefix lists the table's routes name whose entries the snapshot lacks: such a route may match anything."""
+    return [r.destination_prefix_list_id for r, _ in topo.rtb_routes.get(rtb_id, [])
+            if r.destination_prefix_list_id and not prefix_list_known(topo, r.destination_prefix_list_id)]
+
+
+def prefix_list_known(topo: Topology, pl_id: str) -> bool:
+    pl = topo.prefix_lists.get(pl_id)
+    return pl is not None and pl.entries_collected
+
+
 def _service_lookup(topo: Topology, rtb_id: str, addr: Address) -> RouteChoice | None:
     """Performance (issue #7): a public service address (S3 or SSM of a region) is the same few values for
     every question, yet matching it means a subnet-of test against each managed prefix-list CIDR for every

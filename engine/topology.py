@@ -296,6 +296,33 @@ class Topology:
             region, service = service_of(ep.service_name)
             self._put("private_dns_endpoint", (ep.vpc_id, f"{service}.{region}.amazonaws.com"), ep)
 
+    def put_tgw_attachment(self, att: m.TransitGatewayAttachment) -> None:
+        """Replace a transit gateway attachment (same id and VPC) in its indexes."""
+        self._put("tgw_attachments", att.transit_gateway_attachment_id, att)
+        if att.resource_type == "vpc" and att.resource_id:
+            others = [a for a in self.tgw_attachment_by_vpc.get(att.resource_id, [])
+                      if a.transit_gateway_attachment_id != att.transit_gateway_attachment_id]
+            self._put("tgw_attachment_by_vpc", att.resource_id, [*others, att])
+
+    def put_tgw_route_table(self, table: m.TransitGatewayRouteTable) -> None:
+        self._put("tgw_route_tables", table.transit_gateway_route_table_id, table)
+
+    def network_acl(self, acl_id: str) -> m.NetworkAcl:
+        """The ACL with this id, as this (possibly what-if) topology holds it."""
+        found = next((a for a in self.subnet_acl.values() if a.network_acl_id == acl_id), None) or \
+            next((a for a in self.default_acl.values() if a.network_acl_id == acl_id), None)
+        if found is None:
+            raise KeyError(acl_id)
+        return found
+
+    def put_network_acl(self, acl: m.NetworkAcl) -> None:
+        """Replace a network ACL for every subnet associated with it (and as its VPC's default)."""
+        for assoc in acl.associations:
+            if assoc.subnet_id in self.subnet_acl:
+                self._put("subnet_acl", assoc.subnet_id, acl)
+        if acl.is_default and self.default_acl.get(acl.vpc_id) is not None:
+            self._put("default_acl", acl.vpc_id, acl)
+
     def put_bucket(self, bucket: m.Bucket) -> None:
         old = self._put("buckets", bucket.name, bucket)
         if old.policy != bucket.policy:

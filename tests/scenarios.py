@@ -54,3 +54,37 @@ class Small:
 
     def engine(self) -> Engine:
         return Engine(self.b.build(), "test")
+
+
+class Hub(Small):
+    """Centralised egress (Transit Gateway guide, "Example: Centralized egress to the internet"): the main VPC is
+    a spoke (client subnet in zone a, its attachment subnet 10.0.9.0/24 in zone a), whose default route is the
+    transit gateway; the egress VPC 10.100.0.0/16 has attachment subnets in zones a and b, a NAT gateway in a
+    public subnet of zone a and an internet gateway. Spokes associate with ``spoke_rt`` (0.0.0.0/0 → egress),
+    the egress VPC with ``egress_rt`` (10.0.0.0/16 → spoke)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        b = self.b
+        self.spoke_tgw_subnet = b.subnet(self.vpc, "tgw-a", "10.0.9.0/24")
+        b.route_table(self.vpc, "tgw-rt", [self.spoke_tgw_subnet])
+        self.egress = b.vpc("egress", REGION, "10.100.0.0/16", ACCOUNT)
+        self.egress_tgw_a = b.subnet(self.egress, "egress-tgw-a", "10.100.0.0/28")
+        self.egress_tgw_b = b.subnet(self.egress, "egress-tgw-b", "10.100.0.16/28", az_suffix="b")
+        self.egress_public = b.subnet(self.egress, "egress-public-a", "10.100.1.0/24", public=True)
+        self.egress_tgw_rtb = b.route_table(self.egress, "egress-tgw-rt", [self.egress_tgw_a, self.egress_tgw_b])
+        self.egress_public_rtb = b.route_table(self.egress, "egress-public-rt", [self.egress_public])
+        self.egress_igw = b.internet_gateway(self.egress)
+        self.nat = b.nat_gateway(self.egress_public, "198.51.100.7", "10.100.1.5")
+        b.route(self.egress_tgw_rtb, "0.0.0.0/0", self.nat)
+        b.route(self.egress_public_rtb, "0.0.0.0/0", self.egress_igw)
+        self.tgw, _ = b.transit_gateway(REGION, ACCOUNT, "hub")
+        self.spoke_rt = b.tgw_route_table(self.tgw, "spokes")
+        self.egress_rt = b.tgw_route_table(self.tgw, "egress")
+        self.spoke_att = b.tgw_attachment(self.tgw, self.spoke_rt, self.vpc, [self.spoke_tgw_subnet])
+        self.egress_att = b.tgw_attachment(self.tgw, self.egress_rt, self.egress, [self.egress_tgw_a,
+                                                                                   self.egress_tgw_b])
+        b.tgw_route(self.spoke_rt, "0.0.0.0/0", self.egress_att)
+        b.tgw_route(self.egress_rt, "10.0.0.0/16", self.spoke_att, propagated=True)
+        b.route(self.private_rtb, "0.0.0.0/0", self.tgw)
+        b.route(self.egress_public_rtb, "10.0.0.0/16", self.tgw)  # the return route to the spoke

@@ -267,26 +267,50 @@ class EstateBuilder:
         )
         return tgw_id, tgw_rtb
 
-    def tgw_attachment(self, tgw_id: str, tgw_rtb: str, resource_id: str, subnets: Iterable[str] = (),
-                       resource_type: str = "vpc") -> str:
+    def tgw_route_table(self, tgw_id: str, name: str) -> str:
+        """Another route table of a transit gateway (spokes and the egress VPC associate with different ones)."""
+        region = next(t.region for t in self.items["transit_gateways"] if t.transit_gateway_id == tgw_id)
+        tgw_rtb = aws_id("tgw-rtb", tgw_id, name)
+        self.items["transit_gateway_route_tables"].append(
+            m.TransitGatewayRouteTable(transit_gateway_route_table_id=tgw_rtb, transit_gateway_id=tgw_id,
+                                       region=region, tags=tags(name)))
+        return tgw_rtb
+
+    def tgw_attachment(self, tgw_id: str, tgw_rtb: str | None, resource_id: str, subnets: Iterable[str] = (),
+                       resource_type: str = "vpc", appliance_mode: str | None = "disable",
+                       state: str = "available") -> str:
+        """A VPC (or peering) attachment associated with ``tgw_rtb`` (None: with no route table)."""
         region = next(t.region for t in self.items["transit_gateways"] if t.transit_gateway_id == tgw_id)
         att_id = aws_id("tgw-attach", tgw_id, resource_id)
         self.items["transit_gateway_attachments"].append(
             m.TransitGatewayAttachment.model_validate({
                 "transit_gateway_attachment_id": att_id, "transit_gateway_id": tgw_id, "region": region,
                 "resource_type": resource_type, "resource_id": resource_id, "subnet_ids": list(subnets),
-                "association": m.TgwAssociation(transit_gateway_route_table_id=tgw_rtb),
+                "association": m.TgwAssociation(transit_gateway_route_table_id=tgw_rtb) if tgw_rtb else None,
+                "appliance_mode_support": appliance_mode if resource_type == "vpc" else None, "state": state,
             })
         )
         return att_id
 
-    def tgw_route(self, tgw_rtb: str, cidr: str, attachment: str | None, state: str = "active") -> None:
+    def tgw_route(self, tgw_rtb: str, cidr: str, attachment: str | None, state: str = "active",
+                  propagated: bool = False) -> None:
+        """A static route, or a propagated one; a ``pl-`` destination is a prefix-list reference."""
         tables = self.items["transit_gateway_route_tables"]
         i = next(i for i, t in enumerate(tables) if t.transit_gateway_route_table_id == tgw_rtb)
         atts = [m.TgwRouteAttachment(transit_gateway_attachment_id=attachment)] if attachment else []
+        dest = {"prefix_list_id": cidr} if cidr.startswith("pl-") else {"destination_cidr_block": cidr}
         route = m.TransitGatewayRoute.model_validate(
-            {"destination_cidr_block": cidr, "transit_gateway_attachments": atts, "state": state})
+            {**dest, "transit_gateway_attachments": atts, "state": state,
+             "type": "propagated" if propagated else "static"})
         tables[i] = tables[i].model_copy(update={"routes": [*tables[i].routes, route]})
+
+    def prefix_list(self, name: str, region: str, cidrs: Iterable[str], owner: str, collected: bool = True) -> str:
+        """A customer-managed prefix list (``collected=False``: shared from an account whose entries were not read)."""
+        pl_id = aws_id("pl", region, name)
+        self.items["prefix_lists"].append(
+            m.PrefixList(prefix_list_id=pl_id, prefix_list_name=name, region=region, owner_id=owner,
+                         cidrs=list(cidrs) if collected else [], entries_collected=collected))
+        return pl_id
 
     # --- instances, security groups, DNS, S3, IAM --------------------------------------------------------
 

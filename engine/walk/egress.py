@@ -14,10 +14,10 @@ from engine.codes import Code, Reason
 from engine.dns import Address, resolve
 from engine.filters import EPHEMERAL
 from engine.policy import RequestContext
-from engine.routing import lookup
 from engine.topology import service_of
 from engine.walk.targets import APPLIANCES, Target, handed_to, target_of, through_peering
-from engine.walk.walker import Side, Walk
+from engine.walk.tgw import follow_transit_gateway
+from engine.walk.walker import Crossing, Side, Walk
 
 
 def to_destination(walk: Walk, egress: Side) -> None:
@@ -93,7 +93,7 @@ def _through_interface_endpoint(walk: Walk, egress: Side, vpce_id: str, eni_id: 
 
 
 def _out_of_vpc(walk: Walk, egress: Side, addr: Address) -> None:
-    t, topo = walk.t, walk.topo
+    t = walk.t
     port = t.question.destination.port
     if not walk.security_groups_out(egress, addr, port):
         return
@@ -103,7 +103,7 @@ def _out_of_vpc(walk: Walk, egress: Side, addr: Address) -> None:
     t.egress_route_table = rtb
     if rtb is None:
         return
-    choice = lookup(topo, rtb, addr)
+    choice = walk.lookup(rtb, addr)
     if choice is None:
         _no_route(walk, rtb, addr)
         return
@@ -148,24 +148,34 @@ def through_igw(walk: Walk, egress: Side, igw_id: str, public_ip: str | None, se
 
 
 def through_nat(walk: Walk, egress: Side, nat: m.NatGateway, addr: Address) -> None:
+    """The NAT gateway forwards from its own subnet: that subnet's network ACL judges the request and the reply,
+    its route table picks the internet gateway (or a gateway endpoint) and must route the reply back to the
+    client (VPC user guide, "NAT gateways" and "Control subnet traffic with network ACLs")."""
     t, topo = walk.t, walk.topo
     nat_id = nat.nat_gateway_id
     public_ip = next((a.public_ip for a in nat.nat_gateway_addresses if a.public_ip), None)
     t.hop("nat-gateway", nat_id, nat.region, nat=nat_id, subnet=nat.subnet_id, public_ip=public_ip)
+    subnet = topo.subnets.get(nat.subnet_id)
+    if subnet is None:
+        t.cannot_tell(Code.RESOURCE_NOT_IN_SNAPSHOT, resource=nat.subnet_id, kind="subnet", via=nat_id)
+        return
+    if not _nat_subnet_passes(walk, egress, subnet, addr):
+        return
     rtb = topo.route_table_of(nat.subnet_id)
-    choice = lookup(topo, rtb, addr) if rtb else None
+    choice = walk.lookup(rtb, addr) if rtb else None
     ep = topo.endpoints.get(choice.route.gateway_id or "") if choice else None
     if choice is not None and ep is not None and ep.vpc_endpoint_type == "Gateway":
         # The NAT gateway is inside the VPC, so its subnet's gateway-endpoint route applies to what it forwards;
         # S3 then sees the NAT's private address as aws:VpcSourceIp.
-        walk.route_hop(rtb or "", topo.subnets[nat.subnet_id], choice.route, addr, back=False)
+        walk.route_hop(rtb or "", subnet, choice.route, addr, back=False)
         nat_eni = next((topo.enis[a.network_interface_id] for a in nat.nat_gateway_addresses
                         if a.network_interface_id in topo.enis), None)
-        sender = Side(nat_eni, topo.subnets[nat.subnet_id], None) if nat_eni else egress
-        through_gateway_endpoint(walk, sender, ep)
+        sender = Side(nat_eni, subnet, None) if nat_eni else egress
+        if _reply_reaches_client(walk, egress, subnet, addr):
+            through_gateway_endpoint(walk, sender, ep)
         return
     if choice is not None and target_of(topo, choice.route) in APPLIANCES:
-        walk.route_hop(rtb or "", topo.subnets[nat.subnet_id], choice.route, addr, back=False)
+        walk.route_hop(rtb or "", subnet, choice.route, addr, back=False)
         handed_to(walk, choice.route, addr)
         return
     igw = choice.route.gateway_id if choice is not None and choice.route.gateway_id in topo.igws else None
@@ -174,8 +184,34 @@ def through_nat(walk: Walk, egress: Side, nat: m.NatGateway, addr: Address) -> N
         t.refuse(Code.NAT_NO_INTERNET_ROUTE, nat_id, nat=nat_id, why=why, rtb=rtb, destination=addr)
         return
     assert choice is not None
-    walk.route_hop(rtb or "", topo.subnets[nat.subnet_id], choice.route, addr, back=False)
-    through_igw(walk, egress, igw, public_ip, nat_id)
+    walk.route_hop(rtb or "", subnet, choice.route, addr, back=False)
+    if _reply_reaches_client(walk, egress, subnet, addr):
+        through_igw(walk, egress, igw, public_ip, nat_id)
+
+
+def _nat_subnet_passes(walk: Walk, egress: Side, subnet: m.Subnet, addr: Address) -> bool:
+    """The request enters the NAT's subnet from the client and leaves it towards the destination."""
+    port = walk.question.destination.port
+    client = Address(ip=egress.eni.private_ip_address)
+    return walk.acl(subnet, False, client, (port, port)) and walk.acl(subnet, True, addr, (port, port))
+
+
+def _reply_reaches_client(walk: Walk, egress: Side, subnet: m.Subnet, addr: Address) -> bool:
+    """The reply enters the NAT's subnet on the NAT's ephemeral port, is translated back to the client's address
+    and leaves towards it by the NAT subnet's route table (in a central egress VPC: back through the transit
+    gateway, whose return routes and the spoke's attachment decide)."""
+    client = Address(ip=egress.eni.private_ip_address)
+    if not walk.acl(subnet, False, addr, EPHEMERAL) or not walk.acl(subnet, True, client, EPHEMERAL):
+        return False
+    if subnet.vpc_id == egress.subnet.vpc_id and walk.topo.vpc_contains(subnet.vpc_id, client.ip or ""):
+        local = walk.lookup(walk.topo.route_table_of(subnet.subnet_id) or "", client)
+        if local is not None and local.route.gateway_id == "local":
+            return True  # the local route: nothing else to judge inside the VPC
+    crossing = walk.crossing
+    try:
+        return walk.route_to_ip(subnet, client, egress.subnet.vpc_id, True, addr, EPHEMERAL)
+    finally:
+        walk.crossing = crossing
 
 
 # --- where the route out leads, by the type of its target (engine.walk.targets) --------------------------------
@@ -207,10 +243,54 @@ def _exit_peering(walk: Walk, egress: Side, route: m.Route, addr: Address) -> No
 
 
 def _exit_tgw(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
-    target = route.target or ""
-    walk.t.hop("transit-gateway", target, egress.subnet.region, "transit-gateway-egress", destination=addr,
-               tgw=target)
-    walk.t.cannot_tell(Code.TGW_EGRESS_NOT_TRACED, destination=addr, tgw=target)
+    """Centralised egress: the transit gateway carries the request to an egress VPC, whose attachment subnet's
+    route table decides next (normally its NAT gateway, then that subnet's internet gateway). Transit Gateway
+    guide, "Example: Centralized egress to the internet" (the egress VPC's NAT subnets route the spokes'
+    CIDRs back through the transit gateway)."""
+    port = walk.question.destination.port
+    walk.crossing = Crossing(egress.subnet, Address(ip=egress.eni.private_ip_address), (port, port))
+    landing = follow_transit_gateway(walk, egress.subnet.vpc_id, route.target or "", addr, False)
+    if landing is None:
+        return
+    vpc, rtb = landing
+    if rtb is None or walk.crossing.subnet.vpc_id != vpc:
+        walk.t.hop("transit-gateway", route.target or "", egress.subnet.region, "transit-gateway-egress",
+                   destination=addr, tgw=route.target)
+        walk.t.cannot_tell(Code.TGW_EGRESS_NOT_TRACED, destination=addr, tgw=route.target)
+        return
+    _from_egress_vpc(walk, egress, walk.crossing.subnet, rtb, addr)
+
+
+def _from_egress_vpc(walk: Walk, egress: Side, subnet: m.Subnet, rtb: str, addr: Address) -> None:
+    """The egress VPC's attachment subnet table: a NAT gateway there carries the spoke's traffic; an internet
+    gateway or a gateway endpoint does not (each serves only its own VPC's interfaces: domain-rules.md)."""
+    t, topo = walk.t, walk.topo
+    choice = walk.lookup(rtb, addr)
+    if choice is None:
+        t.refuse(Code.NO_ROUTE, rtb, rtb=rtb, destination=addr, why=Reason.NONE)
+        return
+    walk.route_hop(rtb, subnet, choice.route, addr, back=False)
+    route, target = choice.route, target_of(topo, choice.route)
+    if route.state == "blackhole":
+        t.refuse(Code.BLACKHOLE_ROUTE, rtb, rtb=rtb, destination=addr, target=route.target)
+    elif target is Target.NAT_GATEWAY:
+        through_nat(walk, egress, topo.nats[route.nat_gateway_id or ""], addr)
+    elif target is Target.GATEWAY_ENDPOINT:
+        t.refuse(Code.NO_ROUTE, rtb, rtb=rtb, destination=addr, why=Reason.GATEWAY_ENDPOINT_NOT_TRANSITIVE,
+                 vpce=route.target, attachment=_attachment_of(walk, subnet))
+    elif target is Target.INTERNET_GATEWAY:
+        t.refuse(Code.NO_ROUTE, rtb, rtb=rtb, destination=addr, why=Reason.IGW_NEEDS_NAT, igw=route.target)
+    elif target in APPLIANCES:
+        handed_to(walk, route, addr)
+    else:
+        t.hop("transit-gateway", route.target or "", subnet.region, "transit-gateway-egress", destination=addr,
+              tgw=route.target)
+        t.cannot_tell(Code.TGW_EGRESS_NOT_TRACED, destination=addr, tgw=route.target)
+
+
+def _attachment_of(walk: Walk, subnet: m.Subnet) -> str:
+    return next((a.transit_gateway_attachment_id for a in walk.topo.tgw_attachment_by_vpc.get(subnet.vpc_id, [])
+                 if subnet.subnet_id in a.subnet_ids), "?")
 
 
 def _exit_appliance(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:

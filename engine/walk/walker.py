@@ -38,12 +38,28 @@ from engine.policybook import PolicyBook
 from engine.proxy import ProxyChoice, choose_proxy
 from engine.proxy.model import proxy_endpoint
 from engine.question import Question
-from engine.routing import lookup
+from engine.routing import RouteChoice, lookup, unresolved_prefix_lists
 from engine.topology import Topology
 from engine.walk.record import Trace
 from engine.walk.targets import transit
 
 MAX_TRANSITS = 6  # peering / transit-gateway hand-offs followed before giving up (loops in bad configs)
+
+
+@dataclass(frozen=True, slots=True)
+class Crossing:
+    """Where a packet is routed from (the subnet whose table decides) and what the filters on the way compare:
+    its source address and ports (a reply's destination ports are the client's ephemeral range)."""
+
+    subnet: m.Subnet
+    source: Address
+    ports: tuple[int, int]
+
+    def at(self, subnet: m.Subnet) -> Crossing:
+        return Crossing(subnet, self.source, self.ports)
+
+
+_NOWHERE = Crossing(m.Subnet(subnet_id="", vpc_id="", region="", cidr_block="0.0.0.0/32"), Address(), (0, 0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +86,9 @@ class Walk:
         self.topo = topo
         self.policies = policies
         self.t = Trace(question)
+        self.crossing = _NOWHERE  # set by each leg that routes (route_to_ip, the egress walk)
+        # (TGW attachment, zone, return leg?, delivered there?) for each VPC a transit gateway handed traffic to
+        self.tgw_landings: list[tuple[str, str | None, bool, bool]] = []
 
     @property
     def question(self) -> Question:
@@ -201,7 +220,8 @@ class Walk:
             return False
         if not self.acl(src.subnet, True, dst_addr, (port, port)):
             return False
-        if not self.route_to_ip(src.subnet, dst_addr, dst.subnet.vpc_id, back=False):
+        self.tgw_landings = []
+        if not self.route_to_ip(src.subnet, dst_addr, dst.subnet.vpc_id, False, src_addr, (port, port)):
             return False
         if not self.acl(dst.subnet, False, src_addr, (port, port)):
             return False
@@ -209,9 +229,25 @@ class Walk:
         if not sg.allowed:
             t.refuse(Code.SG_INGRESS_DENY, sg.resource, filter=sg)
             return False
-        if not self.route_to_ip(dst.subnet, src_addr, src.subnet.vpc_id, back=True):
+        if not self.route_to_ip(dst.subnet, src_addr, src.subnet.vpc_id, True, dst_addr, EPHEMERAL):
             return False
+        self.appliance_mode_check()
         return self.acl(dst.subnet, True, src_addr, EPHEMERAL) and self.acl(src.subnet, False, dst_addr, EPHEMERAL)
+
+    def appliance_mode_check(self) -> None:
+        """A flow that crosses a transit VPC (inspection, shared services) in one zone and returns in another
+        meets two appliances, each seeing half of it; stateful ones (Network Firewall) drop it. Appliance mode
+        keeps both directions in one zone (Transit Gateway guide, "Appliance in a shared services VPC";
+        Network Firewall guide, "Avoiding asymmetric routing")."""
+        forward = {att: az for att, az, back, deliver in self.tgw_landings if not back and not deliver}
+        for att_id, az, back, deliver in self.tgw_landings:
+            if not back or deliver or att_id not in forward or forward[att_id] == az:
+                continue
+            att = self.topo.tgw_attachments[att_id]
+            if att.appliance_mode_support != "enable":
+                self.t.cannot_tell(Code.TGW_APPLIANCE_MODE_OFF, attachment=att_id, vpc=att.resource_id,
+                                   forward_az=forward[att_id], return_az=az,
+                                   mode=att.appliance_mode_support or "not collected")
 
     def security_groups_out(self, side: Side, addr: Address, port: int) -> bool:
         """The sender's egress rules towards an address outside the VPC's interfaces."""
@@ -233,19 +269,22 @@ class Walk:
             self.t.cannot_tell(Code.NO_ROUTE_TABLE, subnet=subnet.subnet_id, vpc=subnet.vpc_id)
         return rtb
 
-    def route_to_ip(self, subnet: m.Subnet, addr: Address, target_vpc: str, back: bool) -> bool:
-        """Follow routes from ``subnet`` until ``addr`` is delivered inside ``target_vpc``."""
+    def route_to_ip(self, subnet: m.Subnet, addr: Address, target_vpc: str, back: bool, source: Address,
+                    ports: tuple[int, int]) -> bool:
+        """Follow routes from ``subnet`` until ``addr`` is delivered inside ``target_vpc``; ``source`` and
+        ``ports`` are the packet's, for the network ACLs of the subnets it crosses on the way."""
         vpc, rtb = subnet.vpc_id, self.topo.route_table_of(subnet.subnet_id)
+        self.crossing = Crossing(subnet, source, ports)
         code = Code.NO_RETURN_ROUTE if back else Code.NO_ROUTE
         for _ in range(MAX_TRANSITS):
             if rtb is None:
-                self.t.cannot_tell(Code.NO_ROUTE_TABLE, subnet=subnet.subnet_id, vpc=vpc)
+                self.t.cannot_tell(Code.NO_ROUTE_TABLE, subnet=self.crossing.subnet.subnet_id, vpc=vpc)
                 return False
-            choice = lookup(self.topo, rtb, addr)
+            choice = self.lookup(rtb, addr)
             if choice is None:
                 self.t.refuse(code, rtb, rtb=rtb, destination=addr, why=Reason.NONE)
                 return False
-            self.route_hop(rtb, subnet, choice.route, addr, back)
+            self.route_hop(rtb, self.crossing.subnet, choice.route, addr, back)
             nxt = transit(self, vpc, rtb, choice.route, addr, back)
             if nxt is None:
                 return False
@@ -254,6 +293,13 @@ class Walk:
                 return True
         self.t.cannot_tell(Code.ROUTING_LOOP, count=MAX_TRANSITS, destination=addr)
         return False
+
+    def lookup(self, rtb: str, addr: Address) -> RouteChoice | None:
+        """The route ``rtb`` uses for ``addr``. A route to a customer-managed prefix list whose entries were not
+        collected (another account's list shared through RAM) might match and win: the answer cannot be final."""
+        for pl_id in unresolved_prefix_lists(self.topo, rtb):
+            self.t.cannot_tell(Code.PREFIX_LIST_NOT_COLLECTED, resource=rtb, prefix_list=pl_id)
+        return lookup(self.topo, rtb, addr)
 
     def route_hop(self, rtb: str, subnet: m.Subnet, route: m.Route, addr: Address, back: bool) -> None:
         table = self.topo.route_tables[rtb]

@@ -89,6 +89,8 @@ HOPS: dict[str, Template] = {
     "vpc-peering": "{pcx} {requester} ({requester_region}) ⇄ {accepter} ({accepter_region}) ({status})",
     "transit-gateway": "{tgw} route table {tgw_rtb}: {destination} → {attachment}",
     "transit-gateway-egress": "{destination} handed to {tgw}",
+    "tgw-attachment-in": "enters {tgw} through {attachment} at {subnet} ({az}) of {vpc}",
+    "tgw-attachment-out": "{tgw} delivers through {attachment} at {subnet} ({az}) of {vpc}",
     "nat-gateway": "{nat} in {subnet}; egress address {public_ip}",
     "internet-gateway": "{igw}; egress address {public_ip}",
     "gateway-endpoint": _gateway_endpoint,
@@ -232,6 +234,11 @@ CODES: dict[Code, Template] = {
                                  " be used through it",
     Code.ENDPOINT_NOT_AVAILABLE: "{vpce} is in state {state}",
     Code.NAT_NO_INTERNET_ROUTE: "NAT gateway {nat} has no route to the internet: {why}",
+    Code.TGW_NO_ATTACHMENT_IN_AZ: "transit gateway attachment {attachment} has no subnet in {az}, the Availability"
+                                  " Zone of {subnet}: traffic from that zone cannot reach {tgw} (the attachment"
+                                  " serves {attachment_azs})",
+    Code.TGW_ATTACHMENT_NOT_AVAILABLE: "transit gateway attachment {attachment} ({vpc}) is {state}, not available:"
+                                       " it carries no traffic",
     Code.CLIENT_PROXY_ERROR: "{runtime} fails before sending anything: {why}",
     Code.ENDPOINT_POLICY_DENY: _policy_refusal(Code.ENDPOINT_POLICY_DENY),
     Code.BUCKET_POLICY_DENY: _policy_refusal(Code.BUCKET_POLICY_DENY),
@@ -279,6 +286,14 @@ CODES: dict[Code, Template] = {
     Code.TGW_CHAIN_TOO_LONG: "gave up after {count} transit gateways towards {destination}",
     Code.TGW_EGRESS_NOT_TRACED: "{destination} leaves through transit gateway {tgw}; centralised egress behind a"
                                 " transit gateway is not traced further yet",
+    Code.TGW_APPLIANCE_MODE_OFF: "the flow crosses {vpc} through {attachment} in {forward_az} and comes back"
+                                 " in {return_az}; without appliance mode (now {mode}) a stateful appliance there"
+                                 " sees only one direction and may drop it",
+    Code.TGW_AZ_UNDETERMINED: "{tgw} may hand the traffic to any of {subnets} of {attachment}; their network ACLs"
+                              " or route tables differ, so the outcome depends on the zone chosen",
+    Code.PREFIX_LIST_NOT_COLLECTED: "{resource} refers to prefix list {prefix_list}, whose entries were not collected"
+                                    " (another account's list shared through RAM?): collect that account or the"
+                                    " list's entries",
     Code.NO_INSTANCE_ROLE: "{instance} has no instance profile role in the snapshot, so the request's credentials"
                            " (and the identity policy) are unknown",
     Code.POLICY_UNREAD: _policy_unread,
@@ -315,6 +330,10 @@ REASONS: dict[Reason, Template] = {
     Reason.PRIVATE_NAT_GATEWAY: "it is a private NAT gateway",
     Reason.NAT_SUBNET_NO_IGW_ROUTE: "its subnet's route table {rtb} has no internet gateway route for {destination}",
     Reason.PROXY_PORT_CLOSED: "{instance} listens on {ports}, not {port}",
+    Reason.GATEWAY_ENDPOINT_NOT_TRANSITIVE: ": it arrived through transit gateway attachment {attachment}, and"
+                                            " gateway endpoint {vpce} only serves traffic from its own VPC",
+    Reason.IGW_NEEDS_NAT: ": internet gateway {igw} only translates addresses of its own VPC's interfaces, so a"
+                          " private source arriving through the transit gateway needs a NAT gateway",
     Reason.PLAIN_TCP: "a plain TCP connection; proxy settings apply only to HTTP(S) clients",
 }
 
