@@ -75,6 +75,7 @@ class Code(StrEnum):
     ENDPOINT_OTHER_REGION = ("ENDPOINT_OTHER_REGION", Kind.NOTE,)
     POLICY_ALLOWS = ("POLICY_ALLOWS", Kind.NOTE,)
     POLICY_NOTE = ("POLICY_NOTE", Kind.NOTE,)  # carries one of the policy notes below as evidence
+    PRIVATE_DNS_NEEDS_HOSTNAMES = ("PRIVATE_DNS_NEEDS_HOSTNAMES", Kind.NOTE,)  # enableDnsHostnames false
 
     # --- proxy-choice reasons (engine.proxy: ProxyChoice.reason) -------------------------------------------
     PROXY_ENV = ("PROXY_ENV", Kind.NOTE,)
@@ -110,6 +111,7 @@ class Code(StrEnum):
     NO_INSTANCE_ROLE = ("NO_INSTANCE_ROLE", Kind.CAVEAT,)
     POLICY_UNREAD = ("POLICY_UNREAD", Kind.CAVEAT,)
     POLICY_NOT_EVALUATED = ("POLICY_NOT_EVALUATED", Kind.CAVEAT,)
+    DNS_ATTRIBUTES_UNKNOWN = ("DNS_ATTRIBUTES_UNKNOWN", Kind.CAVEAT,)  # an older snapshot: no VPC DNS attributes
 
 
 class Reason(StrEnum):
@@ -122,6 +124,7 @@ class Reason(StrEnum):
     ATTACHMENT_NOT_ASSOCIATED = "ATTACHMENT_NOT_ASSOCIATED"  # NO_ROUTE: no TGW route table associated
     ZONE_HAS_NO_RECORD = "ZONE_HAS_NO_RECORD"  # DNS_NO_ANSWER: a private zone owns the name, no record
     NOT_A_PRIVATE_NAME = "NOT_A_PRIVATE_NAME"  # DNS_NO_ANSWER: the proxy's name resolves to no private IP
+    DNS_SUPPORT_DISABLED = "DNS_SUPPORT_DISABLED"  # DNS_NO_ANSWER: the VPC's enableDnsSupport is false
     PRIVATE_NAT_GATEWAY = "PRIVATE_NAT_GATEWAY"  # NAT_NO_INTERNET_ROUTE
     NAT_SUBNET_NO_IGW_ROUTE = "NAT_SUBNET_NO_IGW_ROUTE"  # NAT_NO_INTERNET_ROUTE
     PROXY_PORT_CLOSED = "PROXY_PORT_CLOSED"  # PROXY_UNREACHABLE: the instance listens on other ports

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from engine import model as m
 from engine.codes import Code, Reason
-from engine.dns import Address, resolve
+from engine.dns import Address
 from engine.filters import EPHEMERAL, Peer, acl_allows, security_groups_allow
 from engine.policy import (
     AccessDecision,
@@ -41,6 +41,7 @@ from engine.proxy import ProxyChoice, choose_proxy
 from engine.question import Question
 from engine.routing import lookup
 from engine.topology import Topology
+from engine.walk.names import resolve_for
 from engine.walk.record import Trace
 from engine.walk.targets import transit
 
@@ -142,11 +143,9 @@ class Walk:
         t = self.t
         url = urlsplit(choice.proxy or "")
         host, port = url.hostname or "", url.port or (443 if url.scheme == "https" else 80)
-        res = resolve(self.topo, client.subnet.vpc_id, host, client.subnet.availability_zone)
-        if res.answered_by == "private-hosted-zone" and res.resource:
-            t.zones.add(res.resource)
-        t.hop("dns", host, client.subnet.region, host=host, vpc=client.subnet.vpc_id, side="client",
-              answered_by=res.answered_by, answer=res.address)
+        res = resolve_for(self, client, host, "client")
+        if res is None:
+            return None
         if res.address is None or res.address.ip is None:
             why = Reason.ZONE_HAS_NO_RECORD if res.address is None else Reason.NOT_A_PRIVATE_NAME
             t.refuse(Code.DNS_NO_ANSWER, host, host=host, vpc=client.subnet.vpc_id, why=why, zone=None)

@@ -37,6 +37,7 @@ LABELS = {
     "instance-dns": "instance DNS name",
     "literal": "literal address",
     "public": "public DNS",
+    "resolver-disabled": "nobody (the VPC's Amazon-provided resolver is switched off)",
     "vpc-peering": "peering connection",
     "tgw-attachment": "transit gateway attachment",
     "not-in-snapshot": "route target",
@@ -225,6 +226,9 @@ CODES: dict[Code, Template] = {
     Code.ENDPOINT_OTHER_REGION: "{vpce} serves {service} only; {destination} is another region's, so it is not used",
     Code.POLICY_ALLOWS: _policy_allows,
     Code.POLICY_NOTE: "{note}",
+    Code.PRIVATE_DNS_NEEDS_HOSTNAMES: "{bypassed} would answer {host} in {vpc}, but private hosted zones and"
+                                      " endpoint private DNS need enableDnsHostnames, which is false there: the"
+                                      " name resolves as public DNS has it",
     # proxy-choice reasons
     Code.PROXY_ENV: "a proxy variable {runtime} reads applies and no exclusion entry matches",
     Code.NO_PROXY_ALL: "the exclusion list is the '*' wildcard, so {runtime} proxies nothing",
@@ -257,6 +261,8 @@ CODES: dict[Code, Template] = {
     Code.NO_INSTANCE_ROLE: "{instance} has no instance profile role in the snapshot, so the request's credentials"
                            " (and the identity policy) are unknown",
     Code.POLICY_UNREAD: _policy_unread,
+    Code.DNS_ATTRIBUTES_UNKNOWN: "the snapshot does not record {attributes} of {vpc}, and the answer for {host}"
+                                 " depends on it; re-collect (ec2:DescribeVpcAttribute) to settle it",
     Code.POLICY_NOT_EVALUATED: "the endpoint policy of {vpce} is not evaluated for {host}: reachbot evaluates"
                                " policies for S3 requests only",
 }
@@ -277,6 +283,8 @@ REASONS: dict[Reason, Template] = {
     Reason.ATTACHMENT_NOT_ASSOCIATED: " (the attachment has no associated route table)",
     Reason.ZONE_HAS_NO_RECORD: _zone_has_no_record,
     Reason.NOT_A_PRIVATE_NAME: "not a private name",
+    Reason.DNS_SUPPORT_DISABLED: "its enableDnsSupport attribute is false, so the Amazon-provided resolver does not"
+                                 " answer any name there",
     Reason.PRIVATE_NAT_GATEWAY: "it is a private NAT gateway",
     Reason.NAT_SUBNET_NO_IGW_ROUTE: "its subnet's route table {rtb} has no internet gateway route for {destination}",
     Reason.PROXY_PORT_CLOSED: "{instance} listens on {ports}, not {port}",
