@@ -81,6 +81,7 @@ class Code(StrEnum):
     ENDPOINT_OTHER_REGION = ("ENDPOINT_OTHER_REGION", Kind.NOTE,)
     POLICY_ALLOWS = ("POLICY_ALLOWS", Kind.NOTE,)
     POLICY_NOTE = ("POLICY_NOTE", Kind.NOTE,)  # carries one of the policy notes below as evidence
+    PRIVATE_DNS_NEEDS_HOSTNAMES = ("PRIVATE_DNS_NEEDS_HOSTNAMES", Kind.NOTE,)  # enableDnsHostnames false
 
     # --- proxy-choice reasons (engine.proxy: ProxyChoice.reason) -------------------------------------------
     PROXY_ENV = ("PROXY_ENV", Kind.NOTE,)
@@ -123,6 +124,7 @@ class Code(StrEnum):
     PUBLIC_DNS_ASSUMED = ("PUBLIC_DNS_ASSUMED", Kind.CAVEAT,)  # a public name: assumed to resolve, not checked
     POLICY_KEY_UNKNOWN = ("POLICY_KEY_UNKNOWN", Kind.CAVEAT,)  # the decision rests on a key not read
     ORGANIZATION_UNREAD = ("ORGANIZATION_UNREAD", Kind.CAVEAT,)  # SCPs/RCPs may apply but were not read
+    DNS_ATTRIBUTES_UNKNOWN = ("DNS_ATTRIBUTES_UNKNOWN", Kind.CAVEAT,)  # an older snapshot: no VPC DNS attributes
 
 
 class Reason(StrEnum):
@@ -137,6 +139,7 @@ class Reason(StrEnum):
     NOT_A_PRIVATE_NAME = "NOT_A_PRIVATE_NAME"  # DNS_NO_ANSWER: the proxy's name resolves to no private IP
     RESERVED_NAME = "RESERVED_NAME"  # DNS_NO_ANSWER: RFC 6761 / 2606 reserve the name from public DNS
     PROXY_URL_INVALID = "PROXY_URL_INVALID"  # CLIENT_PROXY_ERROR: the proxy URL's port is not 1-65535
+    DNS_SUPPORT_DISABLED = "DNS_SUPPORT_DISABLED"  # DNS_NO_ANSWER: the VPC's enableDnsSupport is false
     PRIVATE_NAT_GATEWAY = "PRIVATE_NAT_GATEWAY"  # NAT_NO_INTERNET_ROUTE
     NAT_SUBNET_NO_IGW_ROUTE = "NAT_SUBNET_NO_IGW_ROUTE"  # NAT_NO_INTERNET_ROUTE
     PROXY_PORT_CLOSED = "PROXY_PORT_CLOSED"  # PROXY_UNREACHABLE: the instance listens on other ports

@@ -12,7 +12,7 @@ pretend to know an IP.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from ipaddress import ip_address
 
@@ -58,10 +58,17 @@ class AwsHost:
 class Resolution:
     host: str
     address: Address | None  # None: no answer
-    # "literal", "private-hosted-zone", "interface-endpoint", "instance-dns", "public", "reserved"
+    # "literal", "private-hosted-zone", "interface-endpoint", "instance-dns", "public", "reserved",
+    # "resolver-disabled" (the VPC's enableDnsSupport is false: the Amazon-provided resolver does not answer)
     answered_by: str
-    resource: str | None = None  # zone id, vpce id, instance id; for "reserved", the RFC reserving the name
+    # zone id, vpce id, instance id; for "reserved", the RFC reserving the name; the VPC id when the resolver
+    # is disabled
+    resource: str | None = None
     eni_id: str | None = None  # interface endpoint ENI the answer points at
+    # VPC DNS attributes this answer rests on that the snapshot does not hold (an older snapshot): unknown.
+    unknown_attributes: tuple[str, ...] = ()
+    # A private zone or endpoint that would have answered, were enableDnsHostnames not false in the VPC.
+    bypassed: str | None = None
 
 
 def parse_aws_host(host: str) -> AwsHost | None:
@@ -100,10 +107,46 @@ def s3_host(bucket: str, region: str) -> str:
 
 
 def resolve(topo: Topology, vpc_id: str, host: str, subnet_az: str | None = None) -> Resolution:
-    """Resolve ``host`` with the Route 53 Resolver of ``vpc_id``."""
+    """Resolve ``host`` with the Route 53 Resolver of ``vpc_id``, as the VPC's DNS attributes allow.
+
+    VPC user guide, "DNS attributes for your VPC": with ``enableDnsSupport`` false the Amazon-provided resolver
+    does not answer at all; private hosted zones and interface-endpoint private DNS need ``enableDnsSupport`` and
+    ``enableDnsHostnames`` both true, otherwise the name resolves as public DNS has it. An attribute the snapshot
+    does not hold (``None``) is reported in ``unknown_attributes`` when the answer depends on it.
+    """
     host = host.lower().rstrip(".")
     if _is_ip_literal(host.strip("[]")):
         return Resolution(host, Address(ip=host.strip("[]")), "literal")
+    vpc = topo.vpcs.get(vpc_id)
+    support = vpc.enable_dns_support if vpc is not None else None
+    hostnames = vpc.enable_dns_hostnames if vpc is not None else None
+    if support is False:
+        return Resolution(host, None, "resolver-disabled", vpc_id)
+    unknown = () if support is not None else ("enableDnsSupport",)
+    full = _resolve_enabled(topo, vpc_id, host, subnet_az)
+    public = full if hostnames is True else _resolve_public(topo, host)
+    if public == full:  # no private zone or endpoint had a say: enableDnsHostnames does not matter
+        return replace(full, unknown_attributes=unknown) if unknown else full
+    if hostnames is False:
+        return replace(public, unknown_attributes=unknown, bypassed=full.resource or "private DNS")
+    return replace(full, unknown_attributes=(*unknown, "enableDnsHostnames"))
+
+
+def _resolve_public(topo: Topology, host: str) -> Resolution:
+    """What the resolver answers when the VPC's private zones and endpoint private DNS do not apply."""
+    aws = parse_aws_host(host)
+    if aws:
+        return Resolution(host, Address(service=aws.service, region=aws.region), "public")
+    inst = topo.instances_by_dns.get(host)
+    if inst is not None:
+        return Resolution(host, Address(ip=inst.private_ip_address), "instance-dns", inst.instance_id)
+    rfc = reserved_name(host)
+    if rfc is not None:  # RFC 6761 section 6: never delegated, so past the private zones nothing answers
+        return Resolution(host, None, "reserved", rfc)
+    return Resolution(host, Address(), "public")
+
+
+def _resolve_enabled(topo: Topology, vpc_id: str, host: str, subnet_az: str | None) -> Resolution:
     for _ in range(MAX_CNAME_CHAIN):
         answer = _private_zone_answer(topo, vpc_id, host)
         if answer is None:
@@ -159,14 +202,7 @@ def _endpoint_or_public(topo: Topology, vpc_id: str, host: str, subnet_az: str |
             if eni is not None:
                 return Resolution(host, Address(ip=eni.private_ip_address), "interface-endpoint",
                                   endpoint.vpc_endpoint_id, eni.network_interface_id)
-        return Resolution(host, Address(service=aws.service, region=aws.region), "public")
-    inst = topo.instances_by_dns.get(host)
-    if inst is not None:
-        return Resolution(host, Address(ip=inst.private_ip_address), "instance-dns", inst.instance_id)
-    rfc = reserved_name(host)
-    if rfc is not None:  # RFC 6761 section 6: never delegated, so past the private zones nothing answers
-        return Resolution(host, None, "reserved", rfc)
-    return Resolution(host, Address(), "public")
+    return _resolve_public(topo, host)
 
 
 def _endpoint_eni(topo: Topology, eni_ids: list[str], az: str | None):  # type: ignore[no-untyped-def]

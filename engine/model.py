@@ -81,6 +81,10 @@ class Vpc(Tagged):
     cidr_block: str
     cidr_block_association_set: list[CidrBlockAssociation] = []
     is_default: bool = False
+    # DescribeVpcAttribute, one call per attribute (VPC user guide, "DNS attributes for your VPC"). None: not
+    # collected (a snapshot older than these fields): answers that rest on the VPC's resolver are then unknown.
+    enable_dns_support: bool | None = None
+    enable_dns_hostnames: bool | None = None
 
     @property
     def cidrs(self) -> list[str]:

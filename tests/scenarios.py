@@ -52,6 +52,12 @@ class Small:
         return self.b.instance(subnet, "proxy", "10.9.0.10", [sg], role_arn=role_arn, public_ip="203.0.113.10",
                                proxy_ports=[3128])
 
+    def vpc_dns(self, support: bool | None, hostnames: bool | None, vpc: str | None = None) -> None:
+        """Set (or, with None, leave unrecorded as an older snapshot does) the VPC's DNS attributes."""
+        vpcs = self.b.items["vpcs"]
+        i = next(i for i, v in enumerate(vpcs) if v.vpc_id == (vpc or self.vpc))
+        vpcs[i] = vpcs[i].model_copy(update={"enable_dns_support": support, "enable_dns_hostnames": hostnames})
+
     def engine(self) -> Engine:
         return Engine(self.b.build(), "test")
 

@@ -204,3 +204,29 @@ def test_describe_instances_pages_are_all_followed(emulator: Emulator) -> None:
     assert len(result.snapshot.instances) == 105
     assert recorder.actions["ec2:DescribeInstances"] >= 2
     assert recorder.actions["ec2:DescribeInstanceAttribute"] == 105
+
+
+def test_vpc_dns_attributes_are_read_with_one_describe_vpc_attribute_call_each(
+        emulator: Emulator, collected: Collected) -> None:
+    """DescribeVpcAttribute answers one attribute per call (EC2 API reference; VPC user guide, "DNS attributes
+    for your VPC"): the seeded VPCs have both true; a VPC whose resolver is switched off reads false, and a
+    VPC made by CreateVpc keeps AWS's default enableDnsHostnames=false."""
+    import boto3
+
+    from engine.collect.seed_demo import _assumed
+    from tests.collect.emulator import Recorder
+
+    assert all(v.enable_dns_support and v.enable_dns_hostnames for v in collected.result.snapshot.vpcs)
+    account, region = "777788880000", "eu-west-1"
+    session = _assumed(boto3.Session(), emulator.url, account)
+    ec2 = session.client("ec2", region_name=region, endpoint_url=emulator.url)
+    off = ec2.create_vpc(CidrBlock="10.60.0.0/16")["Vpc"]["VpcId"]
+    ec2.modify_vpc_attribute(VpcId=off, EnableDnsSupport={"Value": False})
+    fresh = ec2.create_vpc(CidrBlock="10.61.0.0/16")["Vpc"]["VpcId"]
+    recorder = Recorder()
+    result = collect(emulator.options(recorder, regions=[region],
+                                      role_arns=[f"arn:aws:iam::{account}:role/reachbot-collector"]))
+    vpcs = {v.vpc_id: v for v in result.snapshot.vpcs}
+    assert (vpcs[off].enable_dns_support, vpcs[off].enable_dns_hostnames) == (False, False)
+    assert (vpcs[fresh].enable_dns_support, vpcs[fresh].enable_dns_hostnames) == (True, False)
+    assert recorder.actions["ec2:DescribeVpcAttribute"] == 2 * len(vpcs)

@@ -186,3 +186,15 @@ def test_saved_output_of_an_unexpected_shape_is_a_collection_error(tmp_path: Pat
     (region / "DescribeVpcs.json").write_text(json.dumps({"Vpcs": [{"VpcId": "vpc-1"}]}))
     with pytest.raises(CollectionError, match=rf"account {ACCOUNT}, ap-northeast-1 is not shaped.*'CidrBlock'"):
         collect(CollectOptions(from_dir=str(tmp_path)))
+
+
+def test_vpc_dns_attributes_missing_from_a_saved_directory_stay_unrecorded() -> None:
+    """DescribeVpcAttribute's ``{"EnableDnsSupport": {"Value": false}}`` becomes False; an attribute that was
+    not read (an older saved directory, a refused call) stays None, which the engine answers as unknown,
+    never as AWS's usual default (VPC user guide, "DNS attributes for your VPC")."""
+    listing = {"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}, {"VpcId": "vpc-2", "CidrBlock": "10.1.0.0/16"}]}
+    attrs = {"vpc-1/enableDnsSupport": {"VpcId": "vpc-1", "EnableDnsSupport": {"Value": False}},
+             "vpc-1/enableDnsHostnames": {"VpcId": "vpc-1", "EnableDnsHostnames": {"Value": True}}}
+    vpcs = {v.vpc_id: v for v in map_ec2.vpcs(listing, "eu-west-1", attrs)}
+    assert (vpcs["vpc-1"].enable_dns_support, vpcs["vpc-1"].enable_dns_hostnames) == (False, True)
+    assert (vpcs["vpc-2"].enable_dns_support, vpcs["vpc-2"].enable_dns_hostnames) == (None, None)

@@ -218,7 +218,7 @@ def test_flow_crossing_an_inspection_vpc_in_two_zones_without_appliance_mode_is_
     crosses the inspection VPC in two zones and a stateful appliance sees half of it (Transit Gateway guide,
     "Example: Appliance in a shared services VPC"; Network Firewall guide, "Avoiding asymmetric routing")."""
     s, att_i = _spokes_through_inspection("disable")
-    a = s.engine().ask("client -> tcp://10.2.1.10:443", fixes=False)
+    a = s.engine().ask("client -> 10.2.1.10:443", fixes=False)
     assert a.verdict == "unknown"
     assert any("appliance mode" in c and att_i in c for c in a.caveats)
 
@@ -226,7 +226,7 @@ def test_flow_crossing_an_inspection_vpc_in_two_zones_without_appliance_mode_is_
 def test_appliance_mode_keeps_the_flow_in_one_zone_of_the_inspection_vpc() -> None:
     """With appliance mode the gateway picks one zone per flow for both directions (same pages)."""
     s, _ = _spokes_through_inspection("enable")
-    a = s.engine().ask("client -> tcp://10.2.1.10:443", fixes=False)
+    a = s.engine().ask("client -> 10.2.1.10:443", fixes=False)
     assert a.verdict == "reachable", a.caveats
 
 
@@ -332,7 +332,7 @@ def test_tgw_prefix_list_reference_route_matches_by_its_entries() -> None:
     pl = s.b.prefix_list("blocked-ranges", REGION, ["0.0.0.0/1", "128.0.0.0/1"], ACCOUNT)
     s.b.tgw_route(s.spoke_rt, pl, None, state="blackhole")
     s.client()
-    a = s.engine().ask("client -> tcp://52.94.10.10:443", fixes=False)
+    a = s.engine().ask("client -> 52.94.10.10:443", fixes=False)
     assert a.blocked_by is not None and (a.blocked_by.code, a.blocked_by.resource) == ("BLACKHOLE_ROUTE", s.spoke_rt)
 
 

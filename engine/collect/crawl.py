@@ -25,6 +25,7 @@ EC2_LISTS = (
     "DescribeTransitGatewayVpcAttachments", "DescribeVpcEndpoints", "DescribeNetworkInterfaces",
     "DescribeSecurityGroups", "DescribeNetworkAcls",
 )
+VPC_DNS_ATTRIBUTES = ("enableDnsSupport", "enableDnsHostnames")
 GONE = {"terminated", "shutting-down", "deleted", "deleting"}
 
 
@@ -110,8 +111,8 @@ class DirSource:
 
 
 def crawl_region(src: Source, ssm_prefix: str) -> None:
-    for op in EC2_LISTS:
-        src.fetch("ec2", op)
+    lists = {op: src.fetch("ec2", op) for op in EC2_LISTS}
+    _vpc_attributes(src, lists["DescribeVpcs"] or {})
     _instances(src)
     _transit_gateway_routes(src)
     _prefix_lists(src)
@@ -130,6 +131,16 @@ def _instances(src: Source) -> None:
             iid = inst["InstanceId"]
             src.fetch("ec2", "DescribeInstanceAttribute", key=iid, resource=iid, InstanceId=iid,
                       Attribute="userData")
+
+
+def _vpc_attributes(src: Source, data: dict[str, Any]) -> None:
+    """DescribeVpcAttribute answers one attribute per call (EC2 API reference): the two DNS attributes of each
+    VPC, keyed ``<vpc-id>/<attribute>`` (VPC user guide, "DNS attributes for your VPC")."""
+    for vpc in data.get("Vpcs", []):
+        vid = vpc["VpcId"]
+        for attribute in VPC_DNS_ATTRIBUTES:
+            src.fetch("ec2", "DescribeVpcAttribute", key=f"{vid}/{attribute}", resource=vid, VpcId=vid,
+                      Attribute=attribute)
 
 
 def _transit_gateway_routes(src: Source) -> None:

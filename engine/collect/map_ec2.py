@@ -37,7 +37,7 @@ def map_region(scope: RawScope, ssm_prefix: str) -> RegionParts:
     user_data = {iid: (r.get("UserData") or {}).get("Value")
                  for iid, r in scope.keyed.get("DescribeInstanceAttribute", {}).items()}
     items: dict[str, list[Any]] = {
-        "vpcs": vpcs(get("DescribeVpcs"), region),
+        "vpcs": vpcs(get("DescribeVpcs"), region, scope.keyed.get("DescribeVpcAttribute", {})),
         "subnets": subnets(get("DescribeSubnets"), region),
         "route_tables": route_tables(get("DescribeRouteTables"), region),
         "internet_gateways": internet_gateways(get("DescribeInternetGateways"), region),
@@ -72,15 +72,26 @@ def _state(item: Api) -> str:
 # --- VPCs, subnets, routes ---------------------------------------------------------------------------------
 
 
-def vpcs(resp: Api, region: str) -> list[m.Vpc]:
+def vpcs(resp: Api, region: str, attributes: Mapping[str, Api] | None = None) -> list[m.Vpc]:
+    """``attributes``: DescribeVpcAttribute responses keyed ``<vpc-id>/<attribute>``; one that is missing (a
+    refused call, an older saved directory) stays None in the snapshot, which the engine reads as unknown."""
     out = []
     for v in resp.get("Vpcs", []):
         assoc = [m.CidrBlockAssociation(cidr_block=a["CidrBlock"]) for a in v.get("CidrBlockAssociationSet", [])
                  if a.get("CidrBlockState", {}).get("State", "associated") == "associated"]
         out.append(m.Vpc(vpc_id=v["VpcId"], owner_id=v.get("OwnerId"), region=region, cidr_block=v["CidrBlock"],
                          cidr_block_association_set=assoc, is_default=bool(v.get("IsDefault")),
+                         enable_dns_support=_vpc_attribute(attributes, v["VpcId"], "EnableDnsSupport"),
+                         enable_dns_hostnames=_vpc_attribute(attributes, v["VpcId"], "EnableDnsHostnames"),
                          tags=tags(v.get("Tags"))))
     return out
+
+
+def _vpc_attribute(attributes: Mapping[str, Api] | None, vpc_id: str, field: str) -> bool | None:
+    """``{"EnableDnsSupport": {"Value": true}}`` (DescribeVpcAttribute's answer) → True; absent → None."""
+    resp = (attributes or {}).get(f"{vpc_id}/{field[0].lower()}{field[1:]}") or {}
+    value = resp.get(field, {}).get("Value")
+    return bool(value) if value is not None else None
 
 
 def subnets(resp: Api, region: str) -> list[m.Subnet]:

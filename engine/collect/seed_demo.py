@@ -111,7 +111,11 @@ def seed(endpoint_url: str, layout: str = "single", bucket_suffix: str = "",
 
 
 def _vpc(ec2: Any, name: str, cidr: str) -> str:
-    return str(ec2.create_vpc(CidrBlock=cidr, TagSpecifications=_tags("vpc", name))["Vpc"]["VpcId"])
+    vpc_id = str(ec2.create_vpc(CidrBlock=cidr, TagSpecifications=_tags("vpc", name))["Vpc"]["VpcId"])
+    # A VPC made by CreateVpc starts with enableDnsHostnames false (VPC user guide, "DNS attributes for your
+    # VPC"); the article's private zone and endpoint private DNS need it true.
+    ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
+    return vpc_id
 
 
 def _subnet(ec2: Any, vpc: str, name: str, cidr: str, az: str, public: bool = False) -> str:

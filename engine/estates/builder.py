@@ -78,10 +78,12 @@ class EstateBuilder:
         self.items["accounts"].append(m.Account(account_id=account_id, name=name))
         return account_id
 
-    def vpc(self, name: str, region: str, cidr: str, account: str) -> str:
+    def vpc(self, name: str, region: str, cidr: str, account: str, dns_support: bool = True,
+            dns_hostnames: bool = True) -> str:
         vpc_id = aws_id("vpc", region, name)
         self.items["vpcs"].append(
-            m.Vpc(vpc_id=vpc_id, region=region, cidr_block=cidr, owner_id=account, tags=tags(name))
+            m.Vpc(vpc_id=vpc_id, region=region, cidr_block=cidr, owner_id=account, tags=tags(name),
+                  enable_dns_support=dns_support, enable_dns_hostnames=dns_hostnames)
         )
         main = aws_id("rtb", vpc_id, "main")
         self._vpc[vpc_id] = {"region": region, "account": account, "main_rtb": main, "cidr": cidr, "subnets": []}

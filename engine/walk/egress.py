@@ -11,10 +11,11 @@ from typing import Any
 
 from engine import model as m
 from engine.codes import Code, Reason
-from engine.dns import Address, resolve
+from engine.dns import Address
 from engine.filters import EPHEMERAL
 from engine.policy import RequestContext
 from engine.topology import service_of
+from engine.walk.names import resolve_for
 from engine.walk.targets import APPLIANCES, Target, handed_to, target_of, through_peering
 from engine.walk.tgw import follow_transit_gateway
 from engine.walk.walker import Crossing, Side, Walk
@@ -26,11 +27,9 @@ def to_destination(walk: Walk, egress: Side) -> None:
     if dest.kind == "instance":
         _to_instance(walk, egress)
         return
-    res = resolve(walk.topo, egress.subnet.vpc_id, dest.host, egress.subnet.availability_zone)
-    if res.answered_by == "private-hosted-zone" and res.resource:
-        t.zones.add(res.resource)
-    t.hop("dns", dest.host, egress.subnet.region, host=dest.host, vpc=egress.subnet.vpc_id,
-          side="proxy" if t.proxy_instance else "client", answered_by=res.answered_by, answer=res.address)
+    res = resolve_for(walk, egress, dest.host, "proxy" if t.proxy_instance else "client")
+    if res is None:
+        return
     if res.address is None and res.answered_by == "reserved":
         t.refuse(Code.DNS_NO_ANSWER, dest.host, host=dest.host, vpc=egress.subnet.vpc_id, why=Reason.RESERVED_NAME,
                  rfc=res.resource)

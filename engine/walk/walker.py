@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from engine import model as m
 from engine.codes import Code, Layer, Reason
-from engine.dns import Address, resolve
+from engine.dns import Address
 from engine.filters import EPHEMERAL, Peer, acl_allows, security_groups_allow
 from engine.policy import (
     AccessDecision,
@@ -40,6 +40,7 @@ from engine.proxy.model import proxy_endpoint
 from engine.question import Question
 from engine.routing import RouteChoice, lookup, unresolved_prefix_lists
 from engine.topology import Topology
+from engine.walk.names import resolve_for
 from engine.walk.record import Trace
 from engine.walk.targets import transit
 
@@ -165,11 +166,9 @@ class Walk:
                      proxy=choice.display_proxy, variable=choice.variable)
             return None
         host, port = endpoint
-        res = resolve(self.topo, client.subnet.vpc_id, host, client.subnet.availability_zone)
-        if res.answered_by == "private-hosted-zone" and res.resource:
-            t.zones.add(res.resource)
-        t.hop("dns", host, client.subnet.region, host=host, vpc=client.subnet.vpc_id, side="client",
-              answered_by=res.answered_by, answer=res.address)
+        res = resolve_for(self, client, host, "client")
+        if res is None:
+            return None
         if res.address is None or res.address.ip is None:
             why = Reason.ZONE_HAS_NO_RECORD if res.address is None else Reason.NOT_A_PRIVATE_NAME
             if res.answered_by == "reserved":

@@ -38,6 +38,7 @@ LABELS = {
     "literal": "literal address",
     "public": "public DNS",
     "reserved": "nothing (a reserved name)",
+    "resolver-disabled": "nobody (the VPC's Amazon-provided resolver is switched off)",
     "vpc-peering": "peering connection",
     "tgw-attachment": "transit gateway attachment",
     "not-in-snapshot": "route target",
@@ -257,6 +258,9 @@ CODES: dict[Code, Template] = {
     Code.ENDPOINT_OTHER_REGION: "{vpce} serves {service} only; {destination} is another region's, so it is not used",
     Code.POLICY_ALLOWS: _policy_allows,
     Code.POLICY_NOTE: "{note}",
+    Code.PRIVATE_DNS_NEEDS_HOSTNAMES: "{bypassed} would answer {host} in {vpc}, but private hosted zones and"
+                                      " endpoint private DNS need enableDnsHostnames, which is false there: the"
+                                      " name resolves as public DNS has it",
     # proxy-choice reasons
     Code.PROXY_ENV: "a proxy variable {runtime} reads applies and no exclusion entry matches",
     Code.NO_PROXY_ALL: "the exclusion list is the '*' wildcard, so {runtime} proxies nothing",
@@ -303,6 +307,8 @@ CODES: dict[Code, Template] = {
                              " ({why}); allowed one way, refused the other",
     Code.ORGANIZATION_UNREAD: "the organisation of account {account} was not read ({error}): service and"
                               " resource control policies may refuse this request; read them with --org-role",
+    Code.DNS_ATTRIBUTES_UNKNOWN: "the snapshot does not record {attributes} of {vpc}, and the answer for {host}"
+                                 " depends on it; re-collect (ec2:DescribeVpcAttribute) to settle it",
     Code.POLICY_NOT_EVALUATED: "the endpoint policy of {vpce} is not evaluated for {host}: reachbot evaluates"
                                " policies for S3 requests only",
 }
@@ -327,6 +333,8 @@ REASONS: dict[Reason, Template] = {
                           " answers for it (a localhost name would only mean the asking machine itself)",
     Reason.PROXY_URL_INVALID: "the proxy URL {proxy} from {variable} has no usable host and port (a port is"
                               " 1-65535), so the client fails to connect to the proxy",
+    Reason.DNS_SUPPORT_DISABLED: "its enableDnsSupport attribute is false, so the Amazon-provided resolver does not"
+                                 " answer any name there",
     Reason.PRIVATE_NAT_GATEWAY: "it is a private NAT gateway",
     Reason.NAT_SUBNET_NO_IGW_ROUTE: "its subnet's route table {rtb} has no internet gateway route for {destination}",
     Reason.PROXY_PORT_CLOSED: "{instance} listens on {ports}, not {port}",
