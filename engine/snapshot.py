@@ -6,10 +6,16 @@ writes by default (when it exists), the bundled article estate.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import glob
 import os
 import re
+import signal
+import stat
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +33,7 @@ from engine.resources import RESOURCE_KINDS
 BUNDLED = "bundled:article-estate"
 MAX_BYTES_ENV = "REACHBOT_MAX_SNAPSHOT_BYTES"
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+STALE_TEMP_SECONDS = 15 * 60  # far longer than writing the xl estate takes
 JSON_DEPTH_LIMIT = 200  # pydantic-core's JSON parser (jiter) refuses deeper nesting before validating
 
 
@@ -241,18 +248,69 @@ def dump_snapshot(snap: Snapshot) -> str:
 
 
 def write_snapshot_atomically(snap: Snapshot, path: Path) -> None:
-    """Write to a temporary file in the same directory, then rename: readers never see half a snapshot."""
+    """Write to a temporary file in the same directory, then rename: readers never see half a snapshot.
+
+    Issue #12: the temporary file (``.<name>.<random>.tmp``, a dot file no reader picks) is removed on any
+    exception, Ctrl-C and SIGTERM included (SIGTERM is turned into SystemExit while writing, in the main
+    thread); a leftover of a process killed outright (SIGKILL, power loss) is removed by the next write once
+    it is older than STALE_TEMP_SECONDS. The result keeps the mode of the file it replaces, or gets 0666 less
+    the umask (0644 usually) like any file the user creates: ``mkstemp``'s 0600 made the snapshot unreadable
+    to a bot running as another user.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".snapshot-", suffix=".tmp", dir=path.parent)
+    _remove_stale_temps(path)
+    mode = _mode_for(path)
+    with _sigterm_raises():
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                os.fchmod(fh.fileno(), mode)
+                fh.write(dump_snapshot(snap))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _mode_for(path: Path) -> int:
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(dump_snapshot(snap))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Temporary files of earlier writes to ``path`` that a killed process left (old enough not to be a
+    concurrent writer's)."""
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """SIGTERM's default action ends the process without unwinding, so the temp file would stay; raising
+    SystemExit instead lets the cleanup run. Only the main thread may set handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _exit(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, _exit)
+    if previous is None:  # a handler installed from C: put the default back afterwards
+        previous = signal.SIG_DFL
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def snapshot_age(taken_at: datetime, now: datetime | None = None) -> str:
