@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import BinaryIO
 
 from pydantic import ValidationError
 from pydantic.alias_generators import to_pascal
@@ -71,9 +72,11 @@ def load_from(location: str) -> LoadedSnapshot:
         return LoadedSnapshot(parse_snapshot(read_s3(location), location), location)
     path = Path(location)
     try:
-        size = path.stat().st_size
-        _check_size(size, location)  # before reading: a huge file must not be read to be refused
-        text = path.read_bytes()
+        with path.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            _check_size(size, location)  # before reading: a huge file must not be read to be refused
+            _check_file_framing(fh, size, location)  # a truncated one neither
+            text = fh.read()
     except FileNotFoundError:
         raise SnapshotError(
             f"snapshot file {location} does not exist. Run `reachbot collect --out {location}` to create it, "
@@ -134,23 +137,55 @@ def parse_snapshot(text: bytes | str, origin: str) -> Snapshot:
 
 
 def _check_framing(text: bytes | str, origin: str) -> None:
-    """A snapshot is one JSON object: refuse at once a file that does not start with ``{`` and end with ``}``
+    """A snapshot is one JSON object: refuse at once a text that does not start with ``{`` and end with ``}``
     (a truncated write or download), rather than parse hundreds of megabytes to find out at the end."""
-    head = text[:64].lstrip()
-    tail = text[-64:].rstrip()
-    opens, closes = (b"{", b"}") if isinstance(text, bytes) else ("{", "}")
-    if not head:
-        what = "it is empty"
-    elif head[:1] != opens:
-        what = "it does not start with '{' (line 1)"
-    elif tail[-1:] != closes:
-        newline = b"\n" if isinstance(text, bytes) else "\n"
+    head, tail = (text[:64], text[-64:]) if isinstance(text, bytes) else (text[:64].encode(), text[-64:].encode())
+    problem = _framing_problem(head, tail)
+    if problem == "truncated":
         end = len(text.rstrip())
-        line = text.count(newline, 0, end) + 1  # type: ignore[arg-type]
-        column = end - text.rfind(newline, 0, end)  # type: ignore[arg-type]
-        what = f"it ends at line {line}, column {column} without closing its top-level object (truncated?)"
-    else:
-        return
+        newline = b"\n" if isinstance(text, bytes) else "\n"
+        _raise_truncated(origin, text.count(newline, 0, end) + 1,  # type: ignore[arg-type]
+                         end - text.rfind(newline, 0, end))  # type: ignore[arg-type]
+    if problem:
+        _raise_framing(origin, problem)
+
+
+def _check_file_framing(fh: BinaryIO, size: int, origin: str) -> None:
+    """The same check on a file, from its first and last bytes only; the position of a truncated end is
+    counted in 1 MiB chunks, so refusing a 200 MB truncated file costs no more memory than a small one."""
+    head = fh.read(64)
+    fh.seek(max(0, size - 64))
+    problem = _framing_problem(head, fh.read(64))
+    if problem == "truncated":
+        fh.seek(0)
+        line, column = 1, 1
+        while chunk := fh.read(1 << 20):
+            newlines = chunk.count(b"\n")
+            line += newlines
+            column = len(chunk) - chunk.rfind(b"\n") if newlines else column + len(chunk)
+        _raise_truncated(origin, line, column)
+    if problem:
+        _raise_framing(origin, problem)
+    fh.seek(0)
+
+
+def _framing_problem(head: bytes, tail: bytes) -> str | None:
+    head, tail = head.lstrip(), tail.rstrip()
+    if not head:
+        return "it is empty"
+    if head[:1] != b"{":
+        return "it does not start with '{' (line 1)"
+    if tail[-1:] != b"}":
+        return "truncated"
+    return None
+
+
+def _raise_truncated(origin: str, line: int, column: int) -> None:
+    _raise_framing(origin, f"it ends at line {line}, column {column} without closing its top-level object "
+                           "(truncated?)")
+
+
+def _raise_framing(origin: str, what: str) -> None:
     raise SnapshotError(f"{origin} is not valid JSON: {what}. A snapshot is one JSON object; re-run "
                         "`reachbot collect` or copy the file again.")
 
