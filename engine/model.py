@@ -8,13 +8,67 @@ many of both. Models are frozen values: a fix is tried on a copy (``model_copy``
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from functools import lru_cache
+from ipaddress import ip_address, ip_network
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_pascal
 
+from engine.proxy.model import mask_credentials
+
 SCHEMA_VERSION = 1
+
+
+# --- values parsed once at load (issue #12): a bad one is refused with its JSON path, never met mid-answer ----
+
+
+@lru_cache(maxsize=65536)
+def _cidr(value: str) -> str:
+    """``a.b.c.d/n`` or an IPv6 prefix, as describe_* returns them (host bits tolerated, as EC2 reports them)."""
+    try:
+        if "/" not in value:
+            raise ValueError
+        ip_network(value, strict=False)
+    except ValueError:
+        raise ValueError(f"{value[:100]!r} is not a CIDR") from None
+    return value
+
+
+@lru_cache(maxsize=65536)
+def _ip(value: str) -> str:
+    try:
+        ip_address(value)
+    except ValueError:
+        raise ValueError(f"{value[:100]!r} is not an IP address") from None
+    return value
+
+
+# ARN format (IAM user guide, "IAM ARNs"): arn:partition:service:region:account-id:resource; the account is
+# 12 digits, or "aws" for AWS managed policies.
+_ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12}|aws)?:\S+")
+
+
+def _arn(value: str) -> str:
+    if not _ARN.fullmatch(value):
+        raise ValueError(f"{value[:100]!r} is not an ARN (arn:partition:service:region:account:resource)")
+    return value
+
+
+def _role_arn(value: str) -> str:
+    if not re.fullmatch(r"arn:aws[a-z-]*:iam::\d{12}:role/\S+", value):
+        raise ValueError(f"{value[:100]!r} is not a role ARN (arn:aws:iam::123456789012:role/NAME)")
+    return value
+
+
+Cidr = Annotated[str, AfterValidator(_cidr)]
+Ip = Annotated[str, AfterValidator(_ip)]
+Arn = Annotated[str, AfterValidator(_arn)]
+RoleArn = Annotated[str, AfterValidator(_role_arn)]
+Port = Annotated[int, Field(ge=1, le=65535)]
+RulePort = Annotated[int, Field(ge=-1, le=65535)]  # -1: all ports (or every ICMP type), as EC2 writes it
 
 
 class AwsModel(BaseModel):
@@ -71,14 +125,14 @@ class Coverage(AwsModel):
 
 
 class CidrBlockAssociation(AwsModel):
-    cidr_block: str
+    cidr_block: Cidr
 
 
 class Vpc(Tagged):
     vpc_id: str
     owner_id: str | None = None
     region: str
-    cidr_block: str
+    cidr_block: Cidr
     cidr_block_association_set: list[CidrBlockAssociation] = []
     is_default: bool = False
     # DescribeVpcAttribute, one call per attribute (VPC user guide, "DNS attributes for your VPC"). None: not
@@ -96,15 +150,15 @@ class Subnet(Tagged):
     subnet_id: str
     vpc_id: str
     region: str
-    cidr_block: str
+    cidr_block: Cidr
     availability_zone: str | None = None
     map_public_ip_on_launch: bool = False
     owner_id: str | None = None
 
 
 class Route(AwsModel):
-    destination_cidr_block: str | None = None
-    destination_ipv6_cidr_block: str | None = None
+    destination_cidr_block: Cidr | None = None
+    destination_ipv6_cidr_block: Cidr | None = None
     destination_prefix_list_id: str | None = None
     gateway_id: str | None = None  # "local", "igw-…", "vpce-…" (gateway endpoint), "vgw-…"
     nat_gateway_id: str | None = None
@@ -163,7 +217,7 @@ class PrefixList(AwsModel):
     prefix_list_id: str
     prefix_list_name: str
     region: str
-    cidrs: list[str] = []
+    cidrs: list[Cidr] = []
     owner_id: str | None = None
     entries_collected: bool = True  # False: the list is known but its entries could not be read
 
@@ -181,8 +235,8 @@ class InternetGateway(Tagged):
 
 
 class NatGatewayAddress(AwsModel):
-    public_ip: str | None = None
-    private_ip: str | None = None
+    public_ip: Ip | None = None
+    private_ip: Ip | None = None
     network_interface_id: str | None = None
     allocation_id: str | None = None
 
@@ -201,7 +255,7 @@ class PeeringVpcInfo(AwsModel):
     vpc_id: str
     owner_id: str | None = None
     region: str
-    cidr_block: str | None = None
+    cidr_block: Cidr | None = None
 
 
 class PeeringStatus(AwsModel):
@@ -249,7 +303,7 @@ class TgwRouteAttachment(AwsModel):
 
 
 class TransitGatewayRoute(AwsModel):
-    destination_cidr_block: str | None = None
+    destination_cidr_block: Cidr | None = None
     prefix_list_id: str | None = None
     transit_gateway_attachments: list[TgwRouteAttachment] = []
     type: Literal["static", "propagated"] = "static"
@@ -294,7 +348,7 @@ class VpcEndpoint(Tagged):
 
 
 class EniAssociation(AwsModel):
-    public_ip: str | None = None
+    public_ip: Ip | None = None
     public_dns_name: str | None = None
 
 
@@ -304,7 +358,7 @@ class EniAttachment(AwsModel):
 
 
 class PrivateIpAddress(AwsModel):
-    private_ip_address: str
+    private_ip_address: Ip
     primary: bool = False
     association: EniAssociation | None = None
 
@@ -314,7 +368,7 @@ class NetworkInterface(Tagged):
     subnet_id: str
     vpc_id: str
     region: str
-    private_ip_address: str
+    private_ip_address: Ip
     private_ip_addresses: list[PrivateIpAddress] = []
     association: EniAssociation | None = None
     attachment: EniAttachment | None = None
@@ -336,7 +390,7 @@ class ProxyValue(AwsModel):
 
 
 class IamInstanceProfile(AwsModel):
-    arn: str
+    arn: Arn
     id: str | None = None
 
 
@@ -350,8 +404,8 @@ class Instance(Tagged):
     owner_id: str  # the account; describe_instances reports it per reservation
     vpc_id: str
     subnet_id: str
-    private_ip_address: str
-    public_ip_address: str | None = None
+    private_ip_address: Ip
+    public_ip_address: Ip | None = None
     private_dns_name: str | None = None
     network_interface_ids: list[str] = []  # primary first
     security_groups: list[GroupIdentifier] = []
@@ -359,7 +413,16 @@ class Instance(Tagged):
     state: InstanceState = InstanceState()
     proxy_environment: dict[str, ProxyValue] = {}
     # The instance serves as an HTTP forward proxy (found from clients' proxy URLs), listening on these ports.
-    proxy_ports: list[int] = []
+    proxy_ports: list[Port] = []
+
+    @field_validator("proxy_environment")
+    @classmethod
+    def _mask_proxy_credentials(cls, env: dict[str, ProxyValue]) -> dict[str, ProxyValue]:
+        """Credentials in a proxy URL are masked once, here, however they are written (``mask_credentials``):
+        no answer needs them, and a snapshot written by an older collector may hold them in clear."""
+        return {k: (ProxyValue(value=mask_credentials(v.value), source=v.source)
+                    if "@" in v.value and k.lower().endswith("_proxy") and k.lower() != "no_proxy" else v)
+                for k, v in env.items()}
 
 
 class UserIdGroupPair(AwsModel):
@@ -368,12 +431,12 @@ class UserIdGroupPair(AwsModel):
 
 
 class IpRange(AwsModel):
-    cidr_ip: str
+    cidr_ip: Cidr
     description: str | None = None
 
 
 class Ipv6Range(AwsModel):
-    cidr_ipv6: str
+    cidr_ipv6: Cidr
 
 
 class PrefixListIdRef(AwsModel):
@@ -382,8 +445,8 @@ class PrefixListIdRef(AwsModel):
 
 class IpPermission(AwsModel):
     ip_protocol: str = "-1"  # "-1" all, "tcp", "udp", "icmp" or a number
-    from_port: int | None = None
-    to_port: int | None = None
+    from_port: RulePort | None = None
+    to_port: RulePort | None = None
     ip_ranges: list[IpRange] = []
     ipv6_ranges: list[Ipv6Range] = []
     prefix_list_ids: list[PrefixListIdRef] = []
@@ -401,8 +464,9 @@ class SecurityGroup(Tagged):
 
 
 class PortRange(AwsModel):
-    from_: int = Field(validation_alias=AliasChoices("From", "from_"), serialization_alias="From")
-    to: int
+    from_: Annotated[int, Field(ge=0, le=65535)] = Field(
+        validation_alias=AliasChoices("From", "from_"), serialization_alias="From")
+    to: Annotated[int, Field(ge=0, le=65535)]
 
 
 class NetworkAclEntry(AwsModel):
@@ -410,8 +474,8 @@ class NetworkAclEntry(AwsModel):
     protocol: str = "-1"  # "-1" all, "6" tcp, "17" udp
     rule_action: Literal["allow", "deny"]
     egress: bool
-    cidr_block: str | None = None
-    ipv6_cidr_block: str | None = None
+    cidr_block: Cidr | None = None
+    ipv6_cidr_block: Cidr | None = None
     port_range: PortRange | None = None
 
 
@@ -483,13 +547,13 @@ class PolicyRef(AwsModel):
     """An identity policy of a role: managed (``PolicyArn``) or inline; ``PolicyDocument`` is the JSON text."""
 
     policy_name: str
-    policy_arn: str | None = None
+    policy_arn: Arn | None = None
     policy_document: str
 
 
 class Role(AwsModel):
     role_name: str
-    arn: str
+    arn: RoleArn
     role_id: str | None = None
     attached_policies: list[PolicyRef] = []
     role_policy_list: list[PolicyRef] = []
@@ -506,8 +570,8 @@ class Role(AwsModel):
 
 class InstanceProfile(AwsModel):
     instance_profile_name: str
-    arn: str
-    roles: list[str] = []  # role ARNs
+    arn: Arn
+    roles: list[RoleArn] = []  # role ARNs
 
 
 # --- the snapshot ----------------------------------------------------------------------------------------

@@ -91,11 +91,12 @@ def test_global_mapping_decodes_policies_and_route53_escapes() -> None:
         "Roles": [{"RoleName": "r", "Arn": f"arn:aws:iam::{ACCOUNT}:role/r", "RoleId": "AROA1"}]}]})
     scope.store("ListRolePolicies", "r", {"PolicyNames": ["inline"]})
     scope.store("GetRolePolicy", "r/inline", {"PolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%7D"})
-    scope.store("ListAttachedRolePolicies", "r", {"AttachedPolicies": [{"PolicyName": "m", "PolicyArn": "arn:m"}]})
-    scope.store("GetPolicyVersion", "arn:m", {"PolicyVersion": {"Document": {"Version": "2012-10-17"}}})
+    managed = "arn:aws:iam::aws:policy/m"
+    scope.store("ListAttachedRolePolicies", "r", {"AttachedPolicies": [{"PolicyName": "m", "PolicyArn": managed}]})
+    scope.store("GetPolicyVersion", managed, {"PolicyVersion": {"Document": {"Version": "2012-10-17"}}})
     [role] = map_global.roles(scope)
     assert json.loads(role.role_policy_list[0].policy_document) == {"Version": "2012-10-17"}
-    assert role.attached_policies[0].policy_arn == "arn:m"
+    assert role.attached_policies[0].policy_arn == managed
     assert map_global.dns_name("\\052.corp.internal.") == "*.corp.internal."
 
 

@@ -171,3 +171,20 @@ def test_a_proxy_url_with_a_bad_port_fails_the_client_before_sending(proxy: str,
     assert answer.verdict == "blocked" and answer.blocked_by is not None
     assert answer.blocked_by.code == "CLIENT_PROXY_ERROR", answer.blocked_by
     assert SECRET not in json.dumps(answer.to_json_dict())
+
+
+@pytest.mark.parametrize("question", [
+    f"web-tokyo-a -> https://admin:{SECRET}@www.example.com/x",
+    f"web-tokyo-a -> https://admin:{SECRET}@www.example.com/x now",
+    f"web-tokyo-a -> https://admin:pa/{SECRET}#x@www.example.com:70000/",
+    f"web-tokyo-a -> admin:{SECRET}@db.corp",
+])
+@pytest.mark.parametrize("as_json", [True, False])
+def test_the_cli_never_prints_a_password_typed_in_a_question(
+        capsys: pytest.CaptureFixture[str], question: str, as_json: bool) -> None:
+    """Planted in the question, scanned for in everything the CLI writes (stdout, stderr), answered or not."""
+    from engine.cli.main import main
+
+    code = main(["ask", question, "--snapshot", "bundled", *(["--json"] if as_json else [])])
+    out, err = capsys.readouterr()
+    assert code in (0, 2) and SECRET not in out + err and "Traceback" not in err

@@ -184,6 +184,8 @@ def _load(document: str | Mapping[str, Any], name: str) -> dict[str, Any]:
             raise PolicyDocumentError(
                 f"policy {name}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
             ) from exc
+        except RecursionError:  # a policy is a few levels deep; thousands of brackets are not a policy
+            raise PolicyDocumentError(f"policy {name}: nested too deeply to be an IAM policy") from None
     else:
         parsed = copy.deepcopy(dict(document))  # our own copy: evaluations quote it, callers may reuse theirs
     if not isinstance(parsed, dict):
