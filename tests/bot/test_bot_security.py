@@ -95,3 +95,44 @@ def test_unexpected_error_gives_an_error_id_and_keeps_details_in_the_log(bot: Bo
     assert "boom" not in json.dumps(answer) and "xoxb" not in json.dumps(answer)
     logged = [r for r in caplog.records if error_id in r.getMessage()]
     assert logged and logged[0].exc_info and "boom" in str(logged[0].exc_info[1])
+
+
+def test_a_replayed_slash_command_inside_the_window_is_acknowledged_and_answered_once(bot: Bot, channel):
+    """A captured /reach (same body, same signature and timestamp) sent again within Slack's 5-minute window
+    is still correctly signed; it is acknowledged and not answered a second time."""
+    from urllib.parse import urlencode
+
+    from bot_harness import post, sign, slash_command
+
+    url = bot.fake.response_url()
+    body = urlencode(slash_command(CASE_3, channel, "U0ASKER", url))
+    headers = sign(body)
+    replies = [post(bot.url, body, "application/x-www-form-urlencoded", headers) for _ in range(3)]
+    assert [r.status for r in replies] == [200, 200, 200]
+    answer_via_response_url(bot, url)
+    time.sleep(0.5)  # room for a second (wrong) answer
+    assert len([c for c in bot.fake.of("response_url") if bot.fake.base + c.path == url]) == 1
+
+
+def test_a_replayed_shortcut_posts_one_handoff(bot: Bot, channel):
+    from urllib.parse import urlencode
+
+    from bot_harness import message_shortcut, post, sign
+
+    ts = "1700008000.000100"
+    bot.fake.threads[(channel, ts)] = [{"type": "message", "user": "U1", "ts": ts,
+                                        "text": "why can web-osaka-a not reach bucket app-data"}]
+    body = urlencode({"payload": json.dumps(message_shortcut(channel, ts, bot.fake.response_url()))})
+    headers = sign(body)
+    for _ in range(2):
+        assert post(bot.url, body, "application/x-www-form-urlencoded", headers).status == 200
+    bot.fake.wait_for("chat.postMessage", where=lambda c: c.params.get("channel") == channel)
+    time.sleep(0.5)
+    assert len([c for c in bot.fake.of("chat.postMessage") if c.params.get("channel") == channel]) == 1
+
+
+def test_the_same_question_asked_again_later_is_answered_again(bot: Bot, channel):
+    """Only the identical signed request is a replay: asking again (a new timestamp) gets a new answer."""
+    _, first = bot.slash(CASE_3, channel, timestamp=int(time.time()) - 2)
+    _, second = bot.slash(CASE_3, channel)
+    assert answer_via_response_url(bot, first) and answer_via_response_url(bot, second)
