@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from bot_harness import Bot, serve, settings_for, unique
+from bot_harness import Bot, block_action, serve, settings_for, unique
 from test_bot_slash import CASE_3, answer_via_response_url, texts
 
 from bot.access import AccessMap
@@ -136,3 +136,49 @@ def test_the_same_question_asked_again_later_is_answered_again(bot: Bot, channel
     _, first = bot.slash(CASE_3, channel, timestamp=int(time.time()) - 2)
     _, second = bot.slash(CASE_3, channel)
     assert answer_via_response_url(bot, first) and answer_via_response_url(bot, second)
+
+
+# web-osaka-a (app account) written four ways that are not a named resource, and the app account's SSM
+# interface endpoint by its ENI's IP. The route ends at the app account's security group either way.
+HIDDEN_DESTINATIONS = [
+    "10.20.1.11",
+    "10.20.1.11:443",
+    "ip-10-20-1-11.ap-northeast-3.compute.internal",
+    "10.30.1.100",
+]
+
+
+@pytest.mark.parametrize("destination", HIDDEN_DESTINATIONS)
+def test_an_answer_naming_another_accounts_resources_is_refused_like_an_unknown_name(mapped: Bot, bot: Bot,
+                                                                                      destination):
+    """#net-only may ask about the network account only. From the network account's proxy to an address in
+    the app account, the question names no app-account resource, but the answer would (its security group,
+    account id and name): the reply is word for word the one for a name that does not exist."""
+    question = f"why can squid-proxy-osaka not reach {destination}"
+    _, open_url = bot.slash(question, unique("C"))
+    unrestricted = json.dumps(answer_via_response_url(bot, open_url))
+    assert APP_ACCOUNT in unrestricted and "sg-0" in unrestricted  # what the answer would reveal
+    _, refused_url = mapped.slash(question, "CNETONLY")
+    _, missing_url = mapped.slash("why can web-osaka-q not reach bucket app-data", "CNETONLY")
+    refused, missing = answer_via_response_url(mapped, refused_url), answer_via_response_url(mapped, missing_url)
+    assert refused["blocks"] == missing["blocks"] and refused["text"] == missing["text"]
+    for secret in (APP_ACCOUNT, "app-prod", "sg-0", "web-osaka-a", "vpce-"):
+        assert secret not in json.dumps(refused)
+
+
+@pytest.mark.parametrize("action", ["reach_show_full_route", "reach_show_full_policy", "reach_post_to_channel"])
+def test_buttons_re_ask_under_the_access_map_and_reveal_nothing_either(mapped: Bot, action):
+    value = json.dumps({"q": f"why can squid-proxy-osaka not reach {HIDDEN_DESTINATIONS[0]}"})
+    url = mapped.fake.response_url()
+    mapped.interaction(block_action(action, value, "CNETONLY", url))
+    reply = json.dumps(answer_via_response_url(mapped, url))
+    assert "cannot answer that here" in reply and APP_ACCOUNT not in reply and "sg-0" not in reply
+
+
+@pytest.mark.parametrize("destination", HIDDEN_DESTINATIONS)
+def test_accounts_of_an_answer_include_the_owner_of_every_resource_on_its_route(destination):
+    holder = SnapshotHolder("bundled").current()
+    answer = holder.engine.ask(f"why can squid-proxy-osaka not reach {destination}")
+    assert holder.index.accounts_of_answer(answer) == {NETWORK_ACCOUNT, APP_ACCOUNT}
+    inside = holder.engine.ask("why can squid-proxy-osaka not reach bucket network-shared-proxy-config")
+    assert holder.index.accounts_of_answer(inside) == {NETWORK_ACCOUNT}
