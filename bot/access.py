@@ -7,8 +7,10 @@
 
 A section that is present restricts: a channel (or user) gets its own entry, else the section's ``"*"`` entry,
 else nothing. A section that is absent does not restrict. A question must be allowed by both the channel and
-the user. ``"*"`` in a list means every account. The map is checked before anything is traced, and a refusal
-is the same whether the account exists or not, so it reveals nothing about accounts outside the map.
+the user. ``"*"`` in a list means every account. The map is checked before anything is traced (on the accounts
+the question names) and again on the answer (every account whose resource or id it would show:
+``bot.exposure``), and a refusal is the same whether the account exists or not, so it reveals nothing about
+accounts outside the map.
 """
 
 from __future__ import annotations

@@ -4,6 +4,12 @@ A reply too long to read comfortably in a thread (more than a few messages, or m
 goes as the start of its first message (header, buttons) plus the whole text as a file (``files_upload_v2``)
 in the same thread. An ephemeral reply cannot carry a file; it is cut with a note after a few messages
 (``response_url`` accepts five uses: https://api.slack.com/interactivity/handling#message_responses).
+
+This is the one place replies leave for Slack, so it is where the last redaction pass runs: every field of
+every payload (text, blocks, message metadata, a file's content and comment, an ack) goes through
+``redact_tree`` on its way out, whatever the renderer did. The renderer's own redaction runs before it cuts
+text into sections; this pass makes sure nothing added afterwards (metadata carries the question as typed)
+goes out unredacted.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.render.blocks import Message, Rendered, context, sections
-from bot.render.redact import redact
+from bot.render.redact import redact_tree
 
 MAX_THREAD_MESSAGES = 4
 MAX_THREAD_CHARS = 12_000
@@ -30,8 +36,8 @@ def to_thread(client: WebClient, channel: str, thread_ts: str, reply: Rendered,
     too_long = _too_long(reply)
     messages = [_head(reply.messages[0])] if too_long else reply.messages
     for i, msg in enumerate(messages):
-        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=msg.text, blocks=msg.blocks,
-                                metadata=metadata if i == 0 else None, unfurl_links=False, unfurl_media=False)
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, **_out(msg, metadata if i == 0 else None),
+                                unfurl_links=False, unfurl_media=False)
     if too_long:
         _upload(client, channel, thread_ts, reply)
 
@@ -40,15 +46,14 @@ def to_channel(client: WebClient, channel: str, reply: Rendered, metadata: dict[
     """Post at the top of the channel; further messages go into the new message's thread. Returns its ts."""
     too_long = _too_long(reply)
     first = _head(reply.messages[0]) if too_long else reply.messages[0]
-    response = client.chat_postMessage(channel=channel, text=first.text, blocks=first.blocks, metadata=metadata,
-                                       unfurl_links=False, unfurl_media=False)
+    response = client.chat_postMessage(channel=channel, **_out(first, metadata), unfurl_links=False,
+                                       unfurl_media=False)
     ts = str(response["ts"])
     if too_long:
         _upload(client, channel, ts, reply)
     else:
         for msg in reply.messages[1:]:
-            client.chat_postMessage(channel=channel, thread_ts=ts, text=msg.text, blocks=msg.blocks,
-                                    unfurl_links=False, unfurl_media=False)
+            client.chat_postMessage(channel=channel, thread_ts=ts, **_out(msg), unfurl_links=False, unfurl_media=False)
     return ts
 
 
@@ -57,13 +62,20 @@ def ephemeral(respond: Respond, reply: Rendered) -> None:
     if len(messages) > MAX_EPHEMERAL_MESSAGES:
         messages = messages[: MAX_EPHEMERAL_MESSAGES - 1] + [Message(TOO_LONG, sections(TOO_LONG))]
     for msg in messages:
-        respond(text=msg.text, blocks=msg.blocks, response_type="ephemeral", replace_original=False)
+        respond(**_out(msg), response_type="ephemeral", replace_original=False)
 
 
 def ack_payload(reply: Rendered) -> dict[str, Any]:
     """For ack(): only the first message fits in an acknowledgement."""
-    first = reply.messages[0]
-    return {"text": first.text, "blocks": first.blocks, "response_type": "ephemeral"}
+    return {**_out(reply.messages[0]), "response_type": "ephemeral"}
+
+
+def _out(msg: Message, metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A message's fields as they leave for Slack: redacted (message metadata included)."""
+    fields: dict[str, Any] = {"text": msg.text, "blocks": msg.blocks}
+    if metadata is not None:
+        fields["metadata"] = metadata
+    return dict(redact_tree(fields))
 
 
 def _too_long(reply: Rendered) -> bool:
@@ -97,7 +109,6 @@ def _block_chars(block: dict[str, Any]) -> int:
 
 
 def _upload(client: WebClient, channel: str, thread_ts: str, reply: Rendered) -> None:
-    client.files_upload_v2(
-        channel=channel, thread_ts=thread_ts, content=redact(reply.plain), filename=reply.filename,
-        title=reply.filename, initial_comment="The full text.",
-    )
+    fields = redact_tree({"content": reply.plain, "filename": reply.filename, "title": reply.filename,
+                          "initial_comment": "The full text."})
+    client.files_upload_v2(channel=channel, thread_ts=thread_ts, **fields)

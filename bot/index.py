@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from engine import RESOURCE_KINDS, Code, Engine, Layer
+from bot.exposure import accounts_revealed, holders_of
+from engine import POLICY_REFUSALS, RESOURCE_KINDS, Answer, Code, Engine, Layer
 from engine import model as m
 
 # The id field of every named (tagged) kind of resource an answer can mention.
@@ -46,6 +47,7 @@ class SnapshotIndex:
         for role in snap.roles:
             self.owners[role.arn] = role.account_id
         self.account_names = {a.account_id: a.name for a in snap.accounts if a.name}
+        self.holders = holders_of(snap)
 
     def name(self, ident: str) -> str | None:
         return self.names.get(ident)
@@ -74,6 +76,13 @@ class SnapshotIndex:
             inst = self.topology.instances.get(dest_id)
             accounts.append(inst.owner_id if inst else None)
         return accounts
+
+    def accounts_of_answer(self, answer: Answer) -> set[str]:
+        """Every account the answer reveals something of, as any view of it (Full policy too) would show it."""
+        refusals = ([answer.blocked_by] if answer.blocked_by else []) + list(answer.explanations)
+        documents = [doc.document for r in refusals if r.code in POLICY_REFUSALS
+                     for doc in self.policies(r.code, r.resource)]
+        return accounts_revealed(answer, self.holders, documents)
 
     def policies(self, code: str, resource: str) -> list[PolicyText]:
         """The full policy documents behind a policy refusal, as the snapshot holds them."""

@@ -1,4 +1,5 @@
-"""The seam between Slack handlers and the engine: parse, then the access map, and only then trace.
+"""The seam between Slack handlers and the engine: parse, then the access map, and only then trace; then the
+access map again, on every account the answer would reveal (``bot.exposure``).
 
 Handlers call :meth:`Reach.ask` and hand the outcome to ``bot.render``; they never touch the engine directly.
 """
@@ -69,7 +70,14 @@ class Reach:
             if not self.access.allows(who.user, who.channel, accounts):
                 log.info("access map refused a question from user %s in channel %s", who.user, who.channel)
                 return NotPermitted()
-        return Answered(engine.answer(question), index)
+        answer = engine.answer(question)
+        # The question's names are not all the answer names: a private IP's route ends at another account's
+        # security group. Whatever the answer would reveal must be inside the map too, or nothing is said.
+        if self.access is not None and not self.access.allows(who.user, who.channel,
+                                                              index.accounts_of_answer(answer)):
+            log.info("access map refused an answer for user %s in channel %s", who.user, who.channel)
+            return NotPermitted()
+        return Answered(answer, index)
 
     def is_question(self, text: str) -> bool:
         """Whether ``text`` parses as a question on the current snapshot (for reading a thread)."""

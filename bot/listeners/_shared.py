@@ -46,10 +46,19 @@ def is_help(text: str) -> bool:
     return text.strip().lower() in HELP_WORDS
 
 
-def parse_ref(value: str) -> tuple[str, str | None, str | None]:
-    """A button's value (``render.answer.question_ref``) back into question, runtime, action."""
-    data = json.loads(value)
-    return str(data["q"]), data.get("r") or None, data.get("a") or None
+def parse_ref(value: object) -> tuple[str, str | None, str | None] | None:
+    """A button's value (``render.answer.question_ref``) back into question, runtime, action; None when it
+    is not one (a signed request can carry any value: it is bad input, not an error)."""
+    try:
+        data = json.loads(value) if isinstance(value, str) else None
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("q"), str):
+        return None
+    runtime, action = data.get("r") or None, data.get("a") or None
+    if not (runtime is None or isinstance(runtime, str)) or not (action is None or isinstance(action, str)):
+        return None
+    return data["q"], runtime, action
 
 
 def not_in_conversation(exc: SlackApiError) -> bool:

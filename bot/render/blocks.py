@@ -3,6 +3,10 @@
 Limits (https://api.slack.com/reference/block-kit/blocks): 50 blocks a message; 3,000 characters in a
 section's text; 150 in a header; 75 in a button's text and 2,000 in its value; 10 elements in a context block.
 Longer text is split across sections (code fences closed and reopened), more blocks across messages.
+
+Redaction (``bot.render.redact``) happens here once per string, before any cut: a secret split across two
+sections or clipped in a header would no longer be recognised. Nothing is redacted twice: pages reuse their
+blocks and one fallback text (a 4 MB reply took 31 s when every page re-redacted the whole text).
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.render.redact import redact, redact_tree
+from bot.render.redact import redact
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -59,7 +63,7 @@ def header(text: str) -> Block:
 def sections(text: str) -> list[Block]:
     """One or more mrkdwn sections holding ``text``, each within the section limit (none for no text: Slack
     refuses an empty section)."""
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in split_text(text)
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in split_text(redact(text))
             if chunk.strip()]
 
 
@@ -69,7 +73,7 @@ def code_sections(body: str, title: str = "") -> list[Block]:
 
 
 def context(*texts: str) -> Block:
-    elements = [{"type": "mrkdwn", "text": _clip(t, MAX_SECTION)} for t in texts if t][:MAX_CONTEXT_ELEMENTS]
+    elements = [{"type": "mrkdwn", "text": _clip(redact(t), MAX_SECTION)} for t in texts if t][:MAX_CONTEXT_ELEMENTS]
     return {"type": "context", "elements": elements}
 
 
@@ -79,9 +83,10 @@ def divider() -> Block:
 
 def button(text: str, action_id: str, value: str, style: str | None = None) -> Block | None:
     """A button, or None when its value would not fit (the caller leaves it out)."""
+    value = redact(value)  # the question a button asks again: a password typed in it stays out of Slack
     if len(value) > MAX_BUTTON_VALUE:
         return None
-    out: Block = {"type": "button", "text": {"type": "plain_text", "text": _clip(text, MAX_BUTTON_TEXT)},
+    out: Block = {"type": "button", "text": {"type": "plain_text", "text": _clip(redact(text), MAX_BUTTON_TEXT)},
                   "action_id": action_id, "value": value}
     if style:
         out["style"] = style
@@ -94,19 +99,20 @@ def actions(*buttons: Block | None) -> Block | None:
 
 
 def split_text(text: str, limit: int = MAX_SECTION) -> list[str]:
-    """Split at line ends where possible; a single over-long line is cut hard."""
-    text = redact(text)
+    """Split at line ends where possible; a single over-long line is cut hard. (No redaction: the callers
+    redact before splitting.)"""
     if len(text) <= limit:
         return [text]
     chunks: list[str] = []
     current = ""
     for line in text.split("\n"):
-        while len(line) > limit:
+        if len(line) > limit:
             if current:
                 chunks.append(current)
                 current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
+            cut = len(line) - (len(line) % limit or limit)  # the rest, 1..limit long, joins what follows
+            chunks += [line[i:i + limit] for i in range(0, cut, limit)]
+            line = line[cut:]
         candidate = f"{current}\n{line}" if current else line
         if len(candidate) > limit:
             chunks.append(current)
@@ -133,9 +139,11 @@ def paginate(blocks: list[Block], text: str, tail: Block | None = None) -> list[
     """Messages of at most 50 blocks; ``tail`` (the buttons) ends the first message."""
     room = MAX_BLOCKS - (1 if tail else 0)
     first, rest = blocks[:room], blocks[room:]
-    pages = [Message(_fallback(text), redact_tree(first + ([tail] if tail else [])))]
+    fallback = _fallback(text)
+    pages = [Message(fallback, first + ([tail] if tail else []))]
+    continued = _clip(f"(continued) {fallback}", MAX_FALLBACK)
     for start in range(0, len(rest), MAX_BLOCKS):
-        pages.append(Message(_fallback(f"(continued) {text}"), redact_tree(rest[start:start + MAX_BLOCKS])))
+        pages.append(Message(continued, rest[start:start + MAX_BLOCKS]))
     return pages
 
 
@@ -154,6 +162,11 @@ def plain_of(blocks: list[Block]) -> str:
 
 
 def _fallback(text: str) -> str:
+    """Redacted, then clipped; only a head of a long text is redacted, cut at whitespace so that no secret
+    is cut in two (what is cut off is never sent)."""
+    if len(text) > 2 * MAX_FALLBACK:
+        head = text[: 2 * MAX_FALLBACK]
+        text = head[: max(head.rfind(" "), head.rfind("\n"), MAX_FALLBACK)]
     return _clip(redact(text), MAX_FALLBACK)
 
 

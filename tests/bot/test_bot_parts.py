@@ -117,3 +117,15 @@ def test_thread_digest_finds_questions_attempts_and_our_earlier_answers():
     assert [(q.text, q.runtime, q.by_reachbot) for q in d.questions] == [
         ("web-osaka-a -> app-data", None, False), ("q from bot", "curl", True)]
     assert [t.user for t in d.tried] == ["U3"] and d.message_count == 5
+
+
+def test_replays_remember_a_signature_for_its_window_only():
+    """A signature is valid five minutes either side of its timestamp; after that the gate calls it stale."""
+    from bot.dedupe import Replays
+
+    replays = Replays(window=600, maxsize=2)
+    assert replays.first_time("v0=a", 1000, now=1000)
+    assert not replays.first_time("v0=a", 1000, now=1500)
+    assert replays.first_time("v0=a", 1000, now=1601)  # forgotten once its window closed
+    assert replays.first_time("v0=b", 1700, now=1700) and replays.first_time("v0=c", 1700, now=1700)
+    assert len(replays._until) == 2  # bounded

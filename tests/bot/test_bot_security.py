@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from bot_harness import Bot, serve, settings_for, unique
+from bot_harness import Bot, block_action, serve, settings_for, unique
 from test_bot_slash import CASE_3, answer_via_response_url, texts
 
 from bot.access import AccessMap
@@ -95,3 +95,90 @@ def test_unexpected_error_gives_an_error_id_and_keeps_details_in_the_log(bot: Bo
     assert "boom" not in json.dumps(answer) and "xoxb" not in json.dumps(answer)
     logged = [r for r in caplog.records if error_id in r.getMessage()]
     assert logged and logged[0].exc_info and "boom" in str(logged[0].exc_info[1])
+
+
+def test_a_replayed_slash_command_inside_the_window_is_acknowledged_and_answered_once(bot: Bot, channel):
+    """A captured /reach (same body, same signature and timestamp) sent again within Slack's 5-minute window
+    is still correctly signed; it is acknowledged and not answered a second time."""
+    from urllib.parse import urlencode
+
+    from bot_harness import post, sign, slash_command
+
+    url = bot.fake.response_url()
+    body = urlencode(slash_command(CASE_3, channel, "U0ASKER", url))
+    headers = sign(body)
+    replies = [post(bot.url, body, "application/x-www-form-urlencoded", headers) for _ in range(3)]
+    assert [r.status for r in replies] == [200, 200, 200]
+    answer_via_response_url(bot, url)
+    time.sleep(0.5)  # room for a second (wrong) answer
+    assert len([c for c in bot.fake.of("response_url") if bot.fake.base + c.path == url]) == 1
+
+
+def test_a_replayed_shortcut_posts_one_handoff(bot: Bot, channel):
+    from urllib.parse import urlencode
+
+    from bot_harness import message_shortcut, post, sign
+
+    ts = "1700008000.000100"
+    bot.fake.threads[(channel, ts)] = [{"type": "message", "user": "U1", "ts": ts,
+                                        "text": "why can web-osaka-a not reach bucket app-data"}]
+    body = urlencode({"payload": json.dumps(message_shortcut(channel, ts, bot.fake.response_url()))})
+    headers = sign(body)
+    for _ in range(2):
+        assert post(bot.url, body, "application/x-www-form-urlencoded", headers).status == 200
+    bot.fake.wait_for("chat.postMessage", where=lambda c: c.params.get("channel") == channel)
+    time.sleep(0.5)
+    assert len([c for c in bot.fake.of("chat.postMessage") if c.params.get("channel") == channel]) == 1
+
+
+def test_the_same_question_asked_again_later_is_answered_again(bot: Bot, channel):
+    """Only the identical signed request is a replay: asking again (a new timestamp) gets a new answer."""
+    _, first = bot.slash(CASE_3, channel, timestamp=int(time.time()) - 2)
+    _, second = bot.slash(CASE_3, channel)
+    assert answer_via_response_url(bot, first) and answer_via_response_url(bot, second)
+
+
+# web-osaka-a (app account) written four ways that are not a named resource, and the app account's SSM
+# interface endpoint by its ENI's IP. The route ends at the app account's security group either way.
+HIDDEN_DESTINATIONS = [
+    "10.20.1.11",
+    "10.20.1.11:443",
+    "ip-10-20-1-11.ap-northeast-3.compute.internal",
+    "10.30.1.100",
+]
+
+
+@pytest.mark.parametrize("destination", HIDDEN_DESTINATIONS)
+def test_an_answer_naming_another_accounts_resources_is_refused_like_an_unknown_name(mapped: Bot, bot: Bot,
+                                                                                      destination):
+    """#net-only may ask about the network account only. From the network account's proxy to an address in
+    the app account, the question names no app-account resource, but the answer would (its security group,
+    account id and name): the reply is word for word the one for a name that does not exist."""
+    question = f"why can squid-proxy-osaka not reach {destination}"
+    _, open_url = bot.slash(question, unique("C"))
+    unrestricted = json.dumps(answer_via_response_url(bot, open_url))
+    assert APP_ACCOUNT in unrestricted and "sg-0" in unrestricted  # what the answer would reveal
+    _, refused_url = mapped.slash(question, "CNETONLY")
+    _, missing_url = mapped.slash("why can web-osaka-q not reach bucket app-data", "CNETONLY")
+    refused, missing = answer_via_response_url(mapped, refused_url), answer_via_response_url(mapped, missing_url)
+    assert refused["blocks"] == missing["blocks"] and refused["text"] == missing["text"]
+    for secret in (APP_ACCOUNT, "app-prod", "sg-0", "web-osaka-a", "vpce-"):
+        assert secret not in json.dumps(refused)
+
+
+@pytest.mark.parametrize("action", ["reach_show_full_route", "reach_show_full_policy", "reach_post_to_channel"])
+def test_buttons_re_ask_under_the_access_map_and_reveal_nothing_either(mapped: Bot, action):
+    value = json.dumps({"q": f"why can squid-proxy-osaka not reach {HIDDEN_DESTINATIONS[0]}"})
+    url = mapped.fake.response_url()
+    mapped.interaction(block_action(action, value, "CNETONLY", url))
+    reply = json.dumps(answer_via_response_url(mapped, url))
+    assert "cannot answer that here" in reply and APP_ACCOUNT not in reply and "sg-0" not in reply
+
+
+@pytest.mark.parametrize("destination", HIDDEN_DESTINATIONS)
+def test_accounts_of_an_answer_include_the_owner_of_every_resource_on_its_route(destination):
+    holder = SnapshotHolder("bundled").current()
+    answer = holder.engine.ask(f"why can squid-proxy-osaka not reach {destination}")
+    assert holder.index.accounts_of_answer(answer) == {NETWORK_ACCOUNT, APP_ACCOUNT}
+    inside = holder.engine.ask("why can squid-proxy-osaka not reach bucket network-shared-proxy-config")
+    assert holder.index.accounts_of_answer(inside) == {NETWORK_ACCOUNT}

@@ -11,11 +11,12 @@ from slack_sdk import WebClient
 from bot import deliver
 from bot.errors import replying_on_error
 from bot.listeners._shared import parse_ref, services
-from bot.reach import Answered, Outcome, Reach, Who
+from bot.reach import Answered, NotUnderstood, Outcome, Reach, Who
 from bot.render.blocks import Rendered
 from bot.render.replies import outcome_reply
 
 Handler = Callable[..., None]
+UNREADABLE = "This button carries no question reachbot can read. Ask again with `/reach QUESTION`."
 
 
 def acknowledge(ack: Ack) -> None:
@@ -38,7 +39,10 @@ def detail_button(render: Callable[[Answered], Rendered], doing: str) -> Handler
 
 
 def ask_again(reach: Reach, body: dict[str, Any], action: dict[str, Any]) -> Outcome:
-    question, runtime, act = parse_ref(action["value"])
+    ref = parse_ref(action.get("value"))
+    if ref is None:
+        return NotUnderstood(UNREADABLE, [])
+    question, runtime, act = ref
     return reach.ask(question, who_of(body), runtime=runtime, action=act)
 
 
