@@ -9,11 +9,12 @@ Rules (IAM User Guide, "Policy evaluation logic" and its flow chart, "Cross-acco
 policies" and "Resource control policies"; PrivateLink guide, endpoint policies):
 - an explicit Deny in any of them refuses;
 - the endpoint policy is a gate met first on the route: it must allow too, and never grants by itself;
-- RCPs on the resource owner's path and SCPs on the principal's path must allow, at every level;
+- SCPs on the principal's path must allow, at every level; RCPs on the resource owner's path refuse only by
+  an explicit Deny (RCPFullAWSAccess is attached at every level and cannot be detached);
 - same account: the identity policy OR the bucket policy must allow; cross-account: both must;
-- the identity side is identity ∩ boundary ∩ session policy. A same-account resource policy that names the
-  caller's own ARN (the role *session*, an IAM user) is not limited by an implicit deny in the boundary or
-  session policy; one that names the role ARN (or anything broader) is.
+- the identity side is identity ∩ boundary ∩ session policy. A same-account resource policy whose Principal
+  reaches the caller itself ("*", the role *session* ARN, an IAM user) is not limited by an implicit deny in
+  the boundary or session policy; one that names the role ARN (or only the account) is.
 Refusals are ordered as the request meets them: the endpoint, then at the bucket explicit denies before
 implicit ones, organisation first as in the flow chart; an implicit deny where the identity policy fails to
 allow is IDENTITY_POLICY_DENY on the role.
@@ -147,7 +148,9 @@ def _org_side(
         side.results.extend(level_results)
         side.explicit.extend((code, r.name, r.deciding) for r in level_results
                              if r.decision is Decision.EXPLICIT_DENY)
-        if not any(r.decision is Decision.ALLOW for r in level_results):
+        # RCPFullAWSAccess "is automatically attached to every root, OU and account ... you can't detach
+        # it" (Organizations UG, "Resource control policies"): RCPs refuse only by an explicit Deny.
+        if code is not RCP_DENY and not any(r.decision is Decision.ALLOW for r in level_results):
             side.implicit.append((code, level.target, None))
     return side
 

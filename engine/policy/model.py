@@ -99,7 +99,7 @@ class StatementEvaluation:
     statement: Mapping[str, Any]  # the statement as written, for quoting (shared; do not mutate)
     checks: list[Check]
     via_account: bool = False  # Principal matched the caller only through its account (delegation)
-    names_caller: bool = False  # Principal lists the caller's own ARN (the session ARN for a role session)
+    names_caller: bool = False  # Principal reaches the caller itself: "*", a session's or user's own ARN
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +119,10 @@ class PolicyResult:
 
     @property
     def grants_caller_by_name(self) -> bool:
-        """An Allow matched that lists the caller's own ARN (a role session's ARN, an IAM user's ARN): a grant
-        that a permissions boundary or session policy does not limit (IAM UG, "Policy evaluation logic")."""
+        """An Allow matched whose Principal reaches the caller itself ("*", a role session's ARN, an IAM user's
+        ARN), not through the role ARN or the account: a permissions boundary or session policy does not limit
+        it (IAM UG, "Policy evaluation logic": only a grant to "the ARN of an IAM role or user" behaves
+        differently; "Session policies": a grant to the session ARN "is not limited by the session policy")."""
         return self.decision is Decision.ALLOW and any(
             ev.matched and ev.effect == "Allow" and ev.names_caller for ev in self.statements
         )
