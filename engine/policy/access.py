@@ -47,6 +47,7 @@ from engine.policy.model import (
     RequestContext,
     ResourceLayer,
     StatementEvaluation,
+    Unknowable,
 )
 
 Refusal = tuple[Code, str, StatementEvaluation | None]
@@ -67,13 +68,31 @@ def decide_access(ctx: RequestContext, layers: PolicyLayers) -> AccessDecision:
     if layers.boundary is not None and not ctx.has_boundary:
         ctx = replace(ctx, has_boundary=True)
     unknowable = ctx.unknowable
+    if not unknowable:
+        return _decide(ctx, layers, optimistic=False)
+    outcomes = [_bounded(variant, layers) for variant in _variants(ctx)]
+    if all(o.allowed for o in outcomes) or not any(o.allowed or o.undetermined for o in outcomes):
+        return outcomes[0]
+    refused = next((o for o in outcomes if not o.allowed), outcomes[0])
+    return replace(refused, allowed=False, undetermined=unknowable)
+
+
+def _bounded(ctx: RequestContext, layers: PolicyLayers) -> AccessDecision:
+    """Conditions on the remaining Unknowable keys resolved against the request, then for it."""
     worst = _decide(ctx, layers, optimistic=False)
-    if not unknowable or worst.allowed:
+    if worst.allowed or not ctx.unknowable:
         return worst
     best = _decide(ctx, layers, optimistic=True)
-    if not best.allowed:
-        return worst
-    return replace(worst, undetermined=unknowable)
+    return worst if not best.allowed else replace(worst, undetermined=ctx.unknowable)
+
+
+def _variants(ctx: RequestContext) -> list[RequestContext]:
+    """One context per combination of the choices of Unknowable keys that have a few known values."""
+    variants = [ctx]
+    for key, value in ctx.keys.items():
+        if isinstance(value, Unknowable) and value.choices:
+            variants = [replace(v, keys={**v.keys, key: choice}) for v in variants for choice in value.choices]
+    return variants
 
 
 def decide_s3_access(

@@ -41,16 +41,17 @@ class PolicyKind(StrEnum):
 
 class Unknowable:
     """The value of a context key the snapshot could not read (the organisation was not read, say). A
-    condition on it is undetermined: ``decide_access`` decides with it resolved each way and answers only
-    when both agree (:attr:`AccessDecision.undetermined` otherwise)."""
+    condition on it is undetermined: ``decide_access`` decides with it resolved each way (or with each of its
+    ``choices``) and answers only when all agree (:attr:`AccessDecision.undetermined` otherwise)."""
 
-    __slots__ = ("why",)
+    __slots__ = ("choices", "why")
 
-    def __init__(self, why: str) -> None:
+    def __init__(self, why: str, choices: tuple[Any, ...] = ()) -> None:
         self.why = why
+        self.choices = choices  # the values it can take, when known to be few: each is decided in turn
 
     def __repr__(self) -> str:
-        return f"Unknowable({self.why!r})"
+        return f"Unknowable({self.why!r}, {self.choices!r})"
 
 
 # Refusal codes (interfaces.md, ``blocked_by.code``) and note codes: members of the one enum, engine.codes.Code.
