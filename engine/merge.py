@@ -51,8 +51,11 @@ def merge_snapshots(parts: Sequence[m.Snapshot], source: str | None = None) -> m
     sources = sorted({p.source for p in parts})
     if len(sources) > 1:
         sources = [f"merge of {len(parts)} snapshots ({sources[0]}, …)"]
+    # The organisation as read by the newest part that read it (a member account's job does not).
+    organization = next((parts[i].organization for i in reversed(order) if parts[i].organization), None)
     return m.Snapshot(
         schema_version=parts[0].schema_version,
+        organization=organization,
         taken_at=min((p.taken_at for p in parts), key=_aware),
         source=source or sources[0],
         regions=regions,

@@ -551,9 +551,12 @@ class PolicyRef(AwsModel):
     policy_document: str
 
 
-class Role(AwsModel):
+class Role(Tagged):
+    """An instance profile's role (GetRole): its tags are the request's aws:PrincipalTag/* keys."""
+
     role_name: str
     arn: RoleArn
+    path: str = "/"
     role_id: str | None = None
     attached_policies: list[PolicyRef] = []
     role_policy_list: list[PolicyRef] = []
@@ -566,6 +569,50 @@ class Role(AwsModel):
     @property
     def policies(self) -> list[PolicyRef]:
         return [*self.attached_policies, *self.role_policy_list]
+
+
+class OrgPolicy(AwsModel):
+    """organizations:DescribePolicy's Policy, flattened: PolicySummary (Id, Name, Type, AwsManaged) + Content."""
+
+    id: str  # p-…, p-FullAWSAccess, p-RCPFullAWSAccess
+    name: str
+    type: str  # SERVICE_CONTROL_POLICY | RESOURCE_CONTROL_POLICY
+    content: str  # the policy document (JSON text)
+    aws_managed: bool = False
+
+
+class OrgTarget(AwsModel):
+    """One level of an account's path: the root (r-…), an OU (ou-…) or the account itself, with the ids of the
+    SCPs and RCPs attached there (organizations:ListPoliciesForTarget)."""
+
+    target_id: str
+    policy_ids: list[str] = []
+
+
+class OrgAccount(AwsModel):
+    """An account's path from the organisation root down to itself (organizations:ListParents, repeated)."""
+
+    account_id: str
+    path: list[OrgTarget] = []  # root first, the account last
+
+    def paths_key(self, org_id: str) -> str:
+        """aws:PrincipalOrgPaths / aws:ResourceOrgPaths: "o-…/r-…/ou-…/" (the account's parents)."""
+        return "/".join([org_id, *(t.target_id for t in self.path[:-1])]) + "/"
+
+
+class Organization(AwsModel):
+    """The organisation the collected accounts belong to, as read from its management (or delegated
+    administrator) account. A policy type listed in ``unread_types`` could not be read: answers it may
+    decide carry a caveat, and its gap is in ``coverage``."""
+
+    id: str  # o-…
+    master_account_id: str
+    accounts: list[OrgAccount] = []
+    policies: list[OrgPolicy] = []
+    unread_types: list[str] = []  # SERVICE_CONTROL_POLICY / RESOURCE_CONTROL_POLICY not read
+
+    def account(self, account_id: str) -> OrgAccount | None:
+        return next((a for a in self.accounts if a.account_id == account_id), None)
 
 
 class InstanceProfile(AwsModel):
@@ -603,3 +650,4 @@ class Snapshot(AwsModel):
     hosted_zones: list[HostedZone] = []
     roles: list[Role] = []
     instance_profiles: list[InstanceProfile] = []
+    organization: Organization | None = None  # None: outside any organisation, or not read (see coverage)

@@ -60,8 +60,11 @@ RESOURCE_KINDS: tuple[ResourceKind, ...] = (
 )
 BY_FIELD: dict[str, ResourceKind] = {k.field: k for k in RESOURCE_KINDS}
 SCALAR_FIELDS = ("schema_version", "taken_at", "source", "regions")
+# One object per snapshot, not a list of resources: merging keeps the newest part's (engine.merge).
+SINGLE_FIELDS = ("organization",)
 
 
 def uncovered_snapshot_fields() -> list[str]:
     """Snapshot fields that are neither scalars nor in :data:`RESOURCE_KINDS` (a test keeps this empty)."""
-    return [f for f in m.Snapshot.model_fields if f not in BY_FIELD and f not in SCALAR_FIELDS]
+    return [f for f in m.Snapshot.model_fields
+            if f not in BY_FIELD and f not in SCALAR_FIELDS and f not in SINGLE_FIELDS]

@@ -138,7 +138,8 @@ def test_hand_made_directory_names_what_it_lacks(tmp_path: Path) -> None:
     assert m.Gap(service="ec2", operation="DescribeRouteTables", error="NotSaved",
                  permission="ec2:DescribeRouteTables") in gaps["ap-northeast-1"]
     assert {g.permission for g in gaps["global"]} == {"s3:ListAllMyBuckets", "route53:ListHostedZones",
-                                                       "iam:ListInstanceProfiles"}
+                                                       "iam:ListInstanceProfiles",
+                                                       "organizations:DescribeOrganization"}
 
 
 def test_malformed_saved_file_names_the_file(tmp_path: Path) -> None:

@@ -25,11 +25,13 @@ from engine.policy import (
 
 EVAL = "IAM UG, Policy evaluation logic (flow chart: deny, RCPs, SCPs, resource, boundary, session, identity)"
 BOUNDARY = "IAM UG, Permissions boundaries for IAM entities (identity ∩ boundary)"
-BOUNDARY_RBP = ("IAM UG, Policy evaluation for requests within a single account: a resource-based policy naming "
-                "the role ARN is limited by the boundary, one naming the role session ARN is not")
+BOUNDARY_RBP = ("IAM UG, Policy evaluation logic, resource-based policies step: an Allow is final unless it names "
+                "'the ARN of an IAM role or user' (the role ARN stays under the boundary; the session ARN and '*' "
+                "do not)")
 SCP = "Organizations UG, Service control policies (SCP evaluation: every level of the path must allow)"
-RCP = "Organizations UG, Resource control policies (every level of the owner's path must allow)"
-SESSION = "IAM UG, Policies and permissions in IAM, Session policies"
+RCP = "Organizations UG, Resource control policies (RCPFullAWSAccess cannot be detached; a Deny refuses)"
+SESSION = ("IAM UG, Policies and permissions in IAM, Session policies: a resource-based policy naming the session "
+           "ARN is not limited by the session policy; one naming the role ARN is")
 CROSS = "IAM UG, Cross-account policy evaluation logic"
 NOTP = "IAM UG, Permissions boundaries for IAM entities (Important: NotPrincipal with Deny)"
 
@@ -86,6 +88,10 @@ CASES = [
                  BOUNDARY_RBP, id="bucket-names-session-not-limited"),
     pytest.param(dict(boundary=LIST_ONLY, identity=[], bucket=_bucket(ROLE)),
                  (False, "PERMISSIONS_BOUNDARY_DENY", BOUNDARY_ARN), BOUNDARY_RBP, id="bucket-names-role-limited"),
+    pytest.param(dict(boundary=LIST_ONLY, identity=[], bucket=_bucket("*")), (True, None, None), BOUNDARY_RBP,
+                 id="bucket-grants-everyone-not-limited"),
+    pytest.param(dict(boundary=LIST_ONLY, identity=[], bucket=_bucket(ACCT)), (False, "IDENTITY_POLICY_DENY", ROLE),
+                 BOUNDARY_RBP, id="bucket-grants-account-delegates"),
     pytest.param(dict(boundary=LIST_ONLY, owner=OTHER, bucket=_bucket("*")),
                  (False, "PERMISSIONS_BOUNDARY_DENY", BOUNDARY_ARN), CROSS, id="cross-account-boundary"),
     # --- service control policies on the principal's path ---------------------------------------------------
@@ -101,12 +107,18 @@ CASES = [
                  (True, None, None), RCP, id="rcp-perimeter-inside"),
     pytest.param(dict(rcps=_levels([FULL_RCP, ORG_PERIMETER_RCP]), keys={"aws:PrincipalOrgID": "o-other"}),
                  (False, "RCP_DENY", "p-perimeter"), RCP, id="rcp-perimeter-outside"),
-    pytest.param(dict(rcps=_levels([])), (False, "RCP_DENY", "r-root"), RCP, id="rcp-level-without-allow"),
+    # RCPFullAWSAccess is attached at every level and cannot be detached: an RCP level refuses by Deny only.
+    pytest.param(dict(rcps=_levels([])), (True, None, None), RCP, id="rcp-full-access-implied"),
     # --- session policy ---------------------------------------------------------------------------------------
     pytest.param(dict(session=_p("session", _stmt("Allow", "s3:ListBucket"), name="session")),
                  (False, "SESSION_POLICY_DENY", "session"), SESSION, id="session-policy-limits"),
+    # peer (iam-simulate sessionPolicies "Implicit deny in session policy denies even if session ARN in resource
+    # policy"): "The resource-based policy permissions are not limited by the session policy" (SESSION).
     pytest.param(dict(session=_p("session", _stmt("Allow", "s3:ListBucket"), name="session"), identity=[],
                       bucket=_bucket(SESSION_ARN)), (True, None, None), SESSION, id="session-arn-grant-not-limited"),
+    pytest.param(dict(session=_p("session", _stmt("Allow", "s3:ListBucket"), name="session"), identity=[],
+                      bucket=_bucket(ROLE)), (False, "SESSION_POLICY_DENY", "session"), SESSION,
+                 id="role-arn-grant-limited-by-session"),
 ]
 
 

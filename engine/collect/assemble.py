@@ -78,13 +78,19 @@ def assemble(scopes: list[RawScope], *, ssm_prefix: str, overlay: Overlay | None
     lists["instances"] = instances
     for (account, region), missing in reference_gaps(lists).items():
         gaps[(account, region)] += missing
+    organization, complete = mg.organization([s for s in scopes if s.region == GLOBAL])
+    if organization is not None and not organization.unread_types:
+        # A member account may not read policies; the management account read its path for it.
+        for (account, region), found in list(gaps.items()):
+            if account in complete:
+                gaps[(account, region)] = [g for g in found if g.service != "organizations"]
     coverage = [
         m.Coverage(account_id=account, region=region, complete=not found, gaps=_unique(found))
         for (account, region), found in sorted(gaps.items())
     ]
     fields: dict[str, Any] = lists
     return m.Snapshot(taken_at=taken_at, source=source, accounts=accounts, regions=regions, coverage=coverage,
-                      **fields)
+                      organization=organization, **fields)
 
 
 def _mapped(scope: RawScope, ssm_prefix: str) -> RegionParts:

@@ -30,6 +30,8 @@ GONE = {"terminated", "shutting-down", "deleted", "deleting"}
 
 
 class Source(Protocol):
+    scope: RawScope  # where the responses and gaps land
+
     def fetch(self, service: str, operation: str, *, key: str | None = None, resource: str | None = None,
               region: str | None = None, absent: tuple[str, ...] = (), **params: Any) -> dict[str, Any] | None:
         """The response (``{}`` for an error code listed in ``absent``), or None after recording a gap."""
@@ -233,4 +235,50 @@ def zone_key(zone_id: str) -> str:
     return zone_id.rsplit("/", 1)[-1]
 
 
-GLOBAL_CRAWLS = {"iam": crawl_iam, "s3": crawl_s3, "route53": crawl_route53}
+ORG_POLICY_TYPES = ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
+MAX_ORG_DEPTH = 7  # root + up to five OUs + the account (Organizations quotas: OUs nest five deep)
+
+
+def crawl_organizations(src: Source, account: str) -> None:
+    """The organisation of ``account``: DescribeOrganization, then each account's path up to the root
+    (ListParents, repeated) and the SCPs and RCPs attached at every level (ListPoliciesForTarget) with their
+    documents (DescribePolicy). Only the management or a delegated administrator account may read policies;
+    there ListAccounts answers, and every account's path is read, so that a member account's refusals do not
+    stand in the merged snapshot (engine.collect.map_global.organization)."""
+    org = src.fetch("organizations", "DescribeOrganization", absent=("AWSOrganizationsNotInUseException",))
+    if not org or not org.get("Organization"):
+        return  # outside any organisation (or the call failed: its gap says so)
+    listed = src.fetch("organizations", "ListAccounts", absent=("AccessDeniedException",)) or {}
+    members = sorted({a["Id"] for a in listed.get("Accounts", []) if a.get("Status", "ACTIVE") == "ACTIVE"})
+    described: set[str] = set()
+    for member in members or [account]:
+        for target in _org_path(src, member):
+            for policy_type in ORG_POLICY_TYPES:
+                # A policy type not enabled in the organisation applies nowhere: an answer, not a gap.
+                attached = src.fetch("organizations", "ListPoliciesForTarget", key=f"{target}/{policy_type}",
+                                     resource=target, absent=("PolicyTypeNotEnabledException",),
+                                     TargetId=target, Filter=policy_type) or {}
+                for policy in attached.get("Policies", []):
+                    if policy["Id"] not in described:
+                        described.add(policy["Id"])
+                        src.fetch("organizations", "DescribePolicy", key=policy["Id"], resource=policy["Id"],
+                                  PolicyId=policy["Id"])
+
+
+def _org_path(src: Source, account: str) -> list[str]:
+    """The account, then its parents up to the root (ListParents answers one level at a time)."""
+    path, child = [account], account
+    for _ in range(MAX_ORG_DEPTH):
+        parents = src.fetch("organizations", "ListParents", key=child, resource=child, ChildId=child)
+        if not parents or not parents.get("Parents"):
+            return path if parents else []
+        parent = parents["Parents"][0]
+        path.append(parent["Id"])
+        if parent.get("Type") == "ROOT":
+            return path
+        child = parent["Id"]
+    return path
+
+
+GLOBAL_CRAWLS = {"iam": crawl_iam, "s3": crawl_s3, "route53": crawl_route53,
+                 "organizations": lambda src: crawl_organizations(src, src.scope.account)}

@@ -129,3 +129,71 @@ def _managed(scope: RawScope, arn: str, name: str | None) -> m.PolicyRef | None:
 def _inline(scope: RawScope, role: str, policy: str) -> m.PolicyRef | None:
     text = policy_text((scope.get_keyed("GetRolePolicy", f"{role}/{policy}") or {}).get("PolicyDocument"))
     return m.PolicyRef(policy_name=policy, policy_document=text) if text is not None else None
+
+
+# --- the organisation (read across every account's global scope) -------------------------------------------
+
+ORG_POLICY_TYPES = ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
+
+
+def organization(scopes: list[RawScope]) -> tuple[m.Organization | None, set[str]]:
+    """The organisation as read by any account (the management or a delegated administrator account reads
+    every path; a member account only DescribeOrganization), and the accounts whose path and SCPs/RCPs were
+    read completely. None when no account is in an organisation."""
+    meta: Api | None = None
+    parents: dict[str, Api] = {}
+    attached: dict[tuple[str, str], list[str]] = {}
+    policies: dict[str, m.OrgPolicy] = {}
+    for scope in scopes:
+        meta = scope.get("DescribeOrganization").get("Organization") or meta
+        for child, found in scope.keyed.get("ListParents", {}).items():
+            if found.get("Parents"):
+                parents[child] = found["Parents"][0]
+        for key, found in scope.keyed.get("ListPoliciesForTarget", {}).items():
+            target, _, kind = key.rpartition("/")
+            attached[(target, kind)] = [p["Id"] for p in found.get("Policies", [])]
+        for pid, found in scope.keyed.get("DescribePolicy", {}).items():
+            if (policy := _org_policy(found)) is not None:
+                policies[pid] = policy
+    if meta is None:
+        return None, set()
+    accounts, complete, unread = [], set(), set()
+    for account in sorted(c for c in parents if c.isdigit()):
+        path = _path_up(account, parents)
+        if path is None:
+            continue
+        levels = [m.OrgTarget(target_id=t, policy_ids=[pid for kind in ORG_POLICY_TYPES
+                                                       for pid in attached.get((t, kind), [])]) for t in path]
+        accounts.append(m.OrgAccount(account_id=account, path=levels))
+        missing = {kind for t in path for kind in ORG_POLICY_TYPES if (t, kind) not in attached}
+        missing |= {kind for t in path for kind in ORG_POLICY_TYPES
+                    for pid in attached.get((t, kind), []) if pid not in policies}
+        unread |= missing
+        if not missing:
+            complete.add(account)
+    org = m.Organization(id=meta["Id"], master_account_id=meta.get("MasterAccountId", ""), accounts=accounts,
+                         policies=sorted(policies.values(), key=lambda p: p.id), unread_types=sorted(unread))
+    return org, complete
+
+
+def _path_up(account: str, parents: dict[str, Api]) -> list[str] | None:
+    """Root first, the account last; None when a level's parent was not read."""
+    path, child = [account], account
+    while child in parents:
+        parent = parents[child]
+        path.append(parent["Id"])
+        if parent.get("Type") == "ROOT":
+            return list(reversed(path))
+        child = parent["Id"]
+        if len(path) > 8:
+            return None
+    return None
+
+
+def _org_policy(found: Api) -> m.OrgPolicy | None:
+    policy = found.get("Policy", {})
+    summary = policy.get("PolicySummary", {})
+    if not summary.get("Id") or policy.get("Content") is None:
+        return None
+    return m.OrgPolicy(id=summary["Id"], name=summary.get("Name", summary["Id"]), type=summary.get("Type", ""),
+                       content=policy["Content"], aws_managed=bool(summary.get("AwsManaged")))

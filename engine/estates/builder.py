@@ -71,6 +71,7 @@ class EstateBuilder:
         # Performance (issue #7): instance() used to scan every instance profile per instance (quadratic for
         # 100k-instance synthetic estates); this set answers "already added?" in O(1).
         self._profile_arns: set[str] = set()
+        self._organization: m.Organization | None = None
 
     # --- accounts, VPCs, subnets, route tables ----------------------------------------------------------
 
@@ -386,7 +387,9 @@ class EstateBuilder:
         self.items["buckets"].append(m.Bucket(name=name, region=region, owner_id=account, policy=policy_text(policy)))
         return name
 
-    def role(self, account: str, name: str, policies: Mapping[str, Mapping[str, Any]]) -> str:
+    def role(self, account: str, name: str, policies: Mapping[str, Mapping[str, Any]],
+             boundary: tuple[str, Mapping[str, Any]] | None = None, tags: Mapping[str, str] | None = None) -> str:
+        """``boundary``: (managed policy name, document) set as the role's permissions boundary."""
         arn = f"arn:aws:iam::{account}:role/{name}"
         self.items["roles"].append(
             m.Role(
@@ -395,9 +398,28 @@ class EstateBuilder:
                     m.PolicyRef(policy_name=pname, policy_document=str(policy_text(doc)))
                     for pname, doc in policies.items()
                 ],
+                permissions_boundary=m.PolicyRef(
+                    policy_name=boundary[0], policy_arn=f"arn:aws:iam::{account}:policy/{boundary[0]}",
+                    policy_document=str(policy_text(boundary[1]))) if boundary else None,
+                tags=[m.Tag(key=k, value=v) for k, v in (tags or {}).items()],
             )
         )
         return arn
+
+    def organization(self, org_id: str, management: str, paths: Mapping[str, list[str]],
+                     policies: Mapping[str, tuple[str, Mapping[str, Any]]],
+                     attached: Mapping[str, list[str]]) -> None:
+        """An organisation: ``paths`` maps each account to its OUs below the root (the root id is derived),
+        ``policies`` maps a policy id to (type, document), ``attached`` a target (root, OU, account) to the
+        ids of the policies attached there ("root" for the root)."""
+        root = "r-" + hashlib.sha256(org_id.encode()).hexdigest()[:4]
+        accounts = [m.OrgAccount(account_id=acct, path=[
+            m.OrgTarget(target_id=target, policy_ids=list(attached.get("root" if target == root else target, [])))
+            for target in (root, *ous, acct)]) for acct, ous in paths.items()]
+        self._organization = m.Organization(
+            id=org_id, master_account_id=management, accounts=accounts,
+            policies=[m.OrgPolicy(id=pid, name=pid, type=kind, content=str(policy_text(doc)))
+                      for pid, (kind, doc) in policies.items()])
 
     # --- result --------------------------------------------------------------------------------------------
 
@@ -432,6 +454,7 @@ class EstateBuilder:
             "network_acls": [*acls, *self.items["network_acls"]],
             "coverage": [m.Coverage(account_id=a, region=r) for a in accounts for r in regions],
             **{k: v for k, v in self.items.items() if k != "network_acls"},
+            "organization": self._organization,
         })
 
     # --- internals ------------------------------------------------------------------------------------------
@@ -456,7 +479,7 @@ class EstateBuilder:
         )
         return eni_id
 
-_SCALARS = {"schema_version", "taken_at", "source", "regions", "route_tables", "coverage"}
+_SCALARS = {"schema_version", "taken_at", "source", "regions", "route_tables", "coverage", "organization"}
 
 
 def _default_acl_entries() -> list[m.NetworkAclEntry]:

@@ -9,11 +9,12 @@ Rules (IAM User Guide, "Policy evaluation logic" and its flow chart, "Cross-acco
 policies" and "Resource control policies"; PrivateLink guide, endpoint policies):
 - an explicit Deny in any of them refuses;
 - the endpoint policy is a gate met first on the route: it must allow too, and never grants by itself;
-- RCPs on the resource owner's path and SCPs on the principal's path must allow, at every level;
+- SCPs on the principal's path must allow, at every level; RCPs on the resource owner's path refuse only by
+  an explicit Deny (RCPFullAWSAccess is attached at every level and cannot be detached);
 - same account: the identity policy OR the bucket policy must allow; cross-account: both must;
-- the identity side is identity ∩ boundary ∩ session policy. A same-account resource policy that names the
-  caller's own ARN (the role *session*, an IAM user) is not limited by an implicit deny in the boundary or
-  session policy; one that names the role ARN (or anything broader) is.
+- the identity side is identity ∩ boundary ∩ session policy. A same-account resource policy whose Principal
+  reaches the caller itself ("*", the role *session* ARN, an IAM user) is not limited by an implicit deny in
+  the boundary or session policy; one that names the role ARN (or only the account) is.
 Refusals are ordered as the request meets them: the endpoint, then at the bucket explicit denies before
 implicit ones, organisation first as in the flow chart; an implicit deny where the identity policy fails to
 allow is IDENTITY_POLICY_DENY on the role.
@@ -46,6 +47,7 @@ from engine.policy.model import (
     RequestContext,
     ResourceLayer,
     StatementEvaluation,
+    Unknowable,
 )
 
 Refusal = tuple[Code, str, StatementEvaluation | None]
@@ -66,13 +68,31 @@ def decide_access(ctx: RequestContext, layers: PolicyLayers) -> AccessDecision:
     if layers.boundary is not None and not ctx.has_boundary:
         ctx = replace(ctx, has_boundary=True)
     unknowable = ctx.unknowable
+    if not unknowable:
+        return _decide(ctx, layers, optimistic=False)
+    outcomes = [_bounded(variant, layers) for variant in _variants(ctx)]
+    if all(o.allowed for o in outcomes) or not any(o.allowed or o.undetermined for o in outcomes):
+        return outcomes[0]
+    refused = next((o for o in outcomes if not o.allowed), outcomes[0])
+    return replace(refused, allowed=False, undetermined=unknowable)
+
+
+def _bounded(ctx: RequestContext, layers: PolicyLayers) -> AccessDecision:
+    """Conditions on the remaining Unknowable keys resolved against the request, then for it."""
     worst = _decide(ctx, layers, optimistic=False)
-    if not unknowable or worst.allowed:
+    if worst.allowed or not ctx.unknowable:
         return worst
     best = _decide(ctx, layers, optimistic=True)
-    if not best.allowed:
-        return worst
-    return replace(worst, undetermined=unknowable)
+    return worst if not best.allowed else replace(worst, undetermined=ctx.unknowable)
+
+
+def _variants(ctx: RequestContext) -> list[RequestContext]:
+    """One context per combination of the choices of Unknowable keys that have a few known values."""
+    variants = [ctx]
+    for key, value in ctx.keys.items():
+        if isinstance(value, Unknowable) and value.choices:
+            variants = [replace(v, keys={**v.keys, key: choice}) for v in variants for choice in value.choices]
+    return variants
 
 
 def decide_s3_access(
@@ -147,7 +167,9 @@ def _org_side(
         side.results.extend(level_results)
         side.explicit.extend((code, r.name, r.deciding) for r in level_results
                              if r.decision is Decision.EXPLICIT_DENY)
-        if not any(r.decision is Decision.ALLOW for r in level_results):
+        # RCPFullAWSAccess "is automatically attached to every root, OU and account ... you can't detach
+        # it" (Organizations UG, "Resource control policies"): RCPs refuse only by an explicit Deny.
+        if code is not RCP_DENY and not any(r.decision is Decision.ALLOW for r in level_results):
             side.implicit.append((code, level.target, None))
     return side
 

@@ -232,6 +232,10 @@ class CompiledCondition:
         """``assume`` is the outcome taken when the key's value is Unknowable (see model.Unknowable)."""
         present = self.key_lower in keys
         request = keys.get(self.key_lower)
+        if not present and "/" in self.key_lower:
+            # A tag family the request carries but the snapshot does not ("aws:resourcetag/*": Unknowable).
+            family = keys.get(self.key_lower.split("/", 1)[0] + "/*")
+            request = family if isinstance(family, Unknowable) else None
         if isinstance(request, Unknowable):
             return Check("Condition", assume, self.operator, self.key, None, list(self.raw_values), True, None,
                          unknown=True)

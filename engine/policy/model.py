@@ -41,16 +41,17 @@ class PolicyKind(StrEnum):
 
 class Unknowable:
     """The value of a context key the snapshot could not read (the organisation was not read, say). A
-    condition on it is undetermined: ``decide_access`` decides with it resolved each way and answers only
-    when both agree (:attr:`AccessDecision.undetermined` otherwise)."""
+    condition on it is undetermined: ``decide_access`` decides with it resolved each way (or with each of its
+    ``choices``) and answers only when all agree (:attr:`AccessDecision.undetermined` otherwise)."""
 
-    __slots__ = ("why",)
+    __slots__ = ("choices", "why")
 
-    def __init__(self, why: str) -> None:
+    def __init__(self, why: str, choices: tuple[Any, ...] = ()) -> None:
         self.why = why
+        self.choices = choices  # the values it can take, when known to be few: each is decided in turn
 
     def __repr__(self) -> str:
-        return f"Unknowable({self.why!r})"
+        return f"Unknowable({self.why!r}, {self.choices!r})"
 
 
 # Refusal codes (interfaces.md, ``blocked_by.code``) and note codes: members of the one enum, engine.codes.Code.
@@ -99,7 +100,7 @@ class StatementEvaluation:
     statement: Mapping[str, Any]  # the statement as written, for quoting (shared; do not mutate)
     checks: list[Check]
     via_account: bool = False  # Principal matched the caller only through its account (delegation)
-    names_caller: bool = False  # Principal lists the caller's own ARN (the session ARN for a role session)
+    names_caller: bool = False  # Principal reaches the caller itself: "*", a session's or user's own ARN
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +120,10 @@ class PolicyResult:
 
     @property
     def grants_caller_by_name(self) -> bool:
-        """An Allow matched that lists the caller's own ARN (a role session's ARN, an IAM user's ARN): a grant
-        that a permissions boundary or session policy does not limit (IAM UG, "Policy evaluation logic")."""
+        """An Allow matched whose Principal reaches the caller itself ("*", a role session's ARN, an IAM user's
+        ARN), not through the role ARN or the account: a permissions boundary or session policy does not limit
+        it (IAM UG, "Policy evaluation logic": only a grant to "the ARN of an IAM role or user" behaves
+        differently; "Session policies": a grant to the session ARN "is not limited by the session policy")."""
         return self.decision is Decision.ALLOW and any(
             ev.matched and ev.effect == "Allow" and ev.names_caller for ev in self.statements
         )

@@ -64,8 +64,15 @@ class CompiledPrincipal:
 
     def _match(self, ctx: RequestContext, *, deny: bool) -> PrincipalMatch:
         if self.element == "Principal":
-            if ctx.principal_arn in self.arns:
+            # names_caller: the grant reaches the caller itself, not through its role ARN or its account. Only
+            # a grant through "the ARN of an IAM role or user" stays under the role's boundary and session
+            # policy (IAM UG, "Policy evaluation logic", resource-based policies step and its note).
+            if self.everyone:
                 return PrincipalMatch(True, names_caller=True)
+            if ctx.principal_arn in self.arns:
+                # A grant to a role ARN reaches the role's sessions through the role, so it stays under the
+                # role's boundary; only a session's (or user's) own ARN is a grant to the caller itself.
+                return PrincipalMatch(True, names_caller=not _ROLE_ARN.match(ctx.principal_arn))
             if (
                 self.everyone
                 or ctx.principal_arn in self.arns

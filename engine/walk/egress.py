@@ -13,7 +13,7 @@ from engine import model as m
 from engine.codes import Code, Reason
 from engine.dns import Address
 from engine.filters import EPHEMERAL
-from engine.policy import RequestContext
+from engine.policy import RequestContext, Unknowable
 from engine.topology import service_of
 from engine.walk.names import resolve_for
 from engine.walk.targets import APPLIANCES, Target, handed_to, target_of, through_peering
@@ -337,19 +337,14 @@ def _arrive(walk: Walk, egress: Side, endpoint: m.VpcEndpoint | None, source_ip:
 
 def _request_context(walk: Walk, egress: Side, endpoint: m.VpcEndpoint | None, source_ip: str | None,
                      bucket: m.Bucket, role: m.Role | None) -> RequestContext | None:
-    """The client's credentials, whatever the packets' path (the proxy only tunnels TLS)."""
+    """The client's credentials, whatever the packets' path (the proxy only tunnels TLS), and every key S3
+    puts in the request context (IAM UG, "AWS global condition context keys"; S3 UG, "Condition keys")."""
     t = walk.t
     client = t.question.source
     if role is None:
         t.cannot_tell(Code.NO_INSTANCE_ROLE, instance=client.instance_id)
         return None
-    keys: dict[str, Any] = {"aws:SecureTransport": t.question.destination.scheme == "https"}
-    if endpoint is not None:
-        # Only requests that arrive through a VPC endpoint carry these keys; aws:SourceIp is then absent.
-        keys |= {"aws:SourceVpce": endpoint.vpc_endpoint_id, "aws:SourceVpc": endpoint.vpc_id,
-                 "aws:VpcSourceIp": egress.eni.private_ip_address}
-    elif source_ip:
-        keys["aws:SourceIp"] = source_ip
+    keys = _request_keys(walk, egress, endpoint, source_ip, bucket, role)
     key = t.question.destination.key
     resource = f"arn:aws:s3:::{bucket.name}/{key or '*'}" if _object_action(t.question.action) \
         else f"arn:aws:s3:::{bucket.name}"
@@ -357,9 +352,45 @@ def _request_context(walk: Walk, egress: Side, endpoint: m.VpcEndpoint | None, s
         principal_arn=f"arn:aws:sts::{role.account_id}:assumed-role/{role.role_name}/{client.instance_id}",
         role_arn=role.arn, action=t.question.action, resource=resource, keys=keys)
     t.request_context = {"principal": ctx.principal_arn, "action": ctx.action, "resource": ctx.resource,
-                         **keys, "aws:PrincipalArn": role.arn,
+                         **{k: _shown(v) for k, v in keys.items()}, "aws:PrincipalArn": role.arn,
                          "aws:PrincipalAccount": role.account_id}
     return ctx
+
+
+def _request_keys(walk: Walk, egress: Side, endpoint: m.VpcEndpoint | None, source_ip: str | None,
+                  bucket: m.Bucket, role: m.Role) -> dict[str, Any]:
+    https = walk.t.question.destination.scheme == "https"
+    keys: dict[str, Any] = {
+        "aws:SecureTransport": https,
+        "aws:ResourceAccount": bucket.owner_id, "s3:ResourceAccount": bucket.owner_id,
+        "aws:PrincipalType": "AssumedRole", "aws:PrincipalIsAWSService": False,
+        # SDKs and the CLI sign with SigV4 in the Authorization header (S3 API, "Authenticating requests").
+        "s3:signatureversion": "AWS4-HMAC-SHA256", "s3:authType": "REST-HEADER",
+        # Bucket tags reach the context only for buckets with ABAC enabled, and tags are not collected.
+        "aws:ResourceTag/*": Unknowable("bucket tags are not in the snapshot"),
+        **{f"aws:PrincipalTag/{tag.key}": tag.value for tag in role.tags},
+        **walk.policies.org_keys("Principal", role.account_id),
+        **walk.policies.org_keys("Resource", bucket.owner_id),
+    }
+    if https:
+        # Every AWS API endpoint requires TLS 1.2 or later (AWS Security Blog, "TLS 1.2 to become the minimum
+        # TLS protocol level for all AWS API endpoints"); which of 1.2 / 1.3 the client negotiates is unknown.
+        keys["s3:TlsVersion"] = Unknowable("the TLS version the client negotiates is not in the snapshot",
+                                           ("1.2", "1.3"))
+    if role.role_id:
+        keys["aws:userid"] = f"{role.role_id}:{walk.t.question.source.instance_id}"
+    if endpoint is not None:
+        # Only requests that arrive through a VPC endpoint carry these keys; aws:SourceIp is then absent.
+        keys |= {"aws:SourceVpce": endpoint.vpc_endpoint_id, "aws:SourceVpc": endpoint.vpc_id,
+                 "aws:VpcSourceIp": egress.eni.private_ip_address}
+    elif source_ip:
+        keys["aws:SourceIp"] = source_ip
+    # aws:CalledVia is absent: the client calls S3 itself, no service calls on its behalf.
+    return keys
+
+
+def _shown(value: Any) -> Any:
+    return f"(unknown: {value.why})" if isinstance(value, Unknowable) else value
 
 
 def _object_action(action: str) -> bool:

@@ -34,7 +34,7 @@ from engine.policy import (
     decide_access,
 )
 from engine.policy.model import RequestContext
-from engine.policybook import PolicyBook
+from engine.policybook import RCP_TYPE, SCP_TYPE, PolicyBook
 from engine.proxy import ProxyChoice, choose_proxy
 from engine.proxy.model import proxy_endpoint
 from engine.question import Question
@@ -318,13 +318,25 @@ class Walk:
         if not self._policies_collected(bucket, role):
             return None
         book = self.policies
+        service_linked = role.path.startswith("/aws-service-role/")
         decision = decide_access(ctx, PolicyLayers(
             endpoint=EndpointLayer(endpoint.vpc_endpoint_id, book.endpoint(endpoint)) if endpoint else None,
             resource=ResourceLayer(bucket.name, bucket.owner_id, book.bucket(bucket)),
             identity=IdentityLayer(role.arn, book.identity(role)),
+            boundary=book.boundary(role),
+            # SCPs bound the principal's account; RCPs the bucket owner's (Organizations UG).
+            scps=book.org_levels(role.account_id, SCP_TYPE, service_linked=service_linked),
+            rcps=book.org_levels(bucket.owner_id, RCP_TYPE),
         ))
-        self._record_decision(decision)
+        self._record_decision(decision, ctx)
+        self._organisation_caveats(role.account_id, bucket.owner_id)
         return decision
+
+    def _organisation_caveats(self, *accounts: str) -> None:
+        """What of the organisation was not read: its SCPs and RCPs may refuse what the answer allows."""
+        for gap in self.policies.org_gaps():
+            self.t.caveat(Code.ORGANIZATION_UNREAD, account=", ".join(sorted(set(accounts))),
+                          error=f"{gap.operation}: {gap.error}")
 
     def _policies_collected(self, bucket: m.Bucket, role: m.Role) -> bool:
         topo = self.topo
@@ -339,8 +351,13 @@ class Walk:
             return False
         return True
 
-    def _record_decision(self, decision: AccessDecision) -> None:
+    def _record_decision(self, decision: AccessDecision, ctx: RequestContext) -> None:
         t, dest = self.t, self.question.destination.id
+        if decision.undetermined:
+            # Allowed with the keys one way, refused the other: "unknown" even though a refusal is listed,
+            # never a guess (PRIMER, ground rules).
+            whys = sorted({getattr(ctx.keys.get(k), "why", k) for k in decision.undetermined})
+            t.not_final(Code.POLICY_KEY_UNKNOWN, keys=", ".join(decision.undetermined), why="; ".join(whys))
         if decision.allowed:
             t.observe(Code.POLICY_ALLOWS, dest, decision=decision)
         else:
