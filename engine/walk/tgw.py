@@ -25,7 +25,7 @@ from engine import model as m
 from engine.codes import Code, Reason
 from engine.dns import Address
 from engine.filters import acl_allows
-from engine.routing import prefix_list_known
+from engine.routing import lookup, prefix_list_known
 from engine.topology import Topology, parse_ip, parse_net
 
 if TYPE_CHECKING:
@@ -173,11 +173,19 @@ def _land(walk: Walk, att: m.TransitGatewayAttachment, entry: m.Subnet, addr: Ad
         walk.t.hop("tgw-attachment", att.transit_gateway_attachment_id, out.region, "tgw-attachment-out",
                    attachment=att.transit_gateway_attachment_id, subnet=out.subnet_id, az=out.availability_zone,
                    vpc=vpc, tgw=att.transit_gateway_id)
-    if deliver:
+    rtb = topo.route_table_of(out.subnet_id)
+    if deliver and not _diverted(topo, rtb, addr):
         return vpc, None
-    # Not for this VPC itself (an egress or inspection VPC): its attachment subnet's route table decides next.
+    # Not for this VPC itself (an egress or inspection VPC), or its attachment subnet's table sends even this
+    # VPC's address elsewhere (to a firewall endpoint, say): that table decides next ("Amazon VPC attachments":
+    # the attachment subnets' route tables must route the traffic to its destination within the VPC).
     walk.crossing = walk.crossing.at(out)
-    return vpc, topo.route_table_of(out.subnet_id)
+    return vpc, rtb
+
+
+def _diverted(topo: Topology, rtb: str | None, addr: Address) -> bool:
+    choice = lookup(topo, rtb, addr) if rtb else None
+    return choice is not None and choice.route.gateway_id != "local"
 
 
 def _one_way_out(walk: Walk, att: m.TransitGatewayAttachment, candidates: list[m.Subnet], dest: m.Subnet | None,
