@@ -34,10 +34,13 @@ def lookup(topo: Topology, rtb_id: str, addr: Address) -> RouteChoice | None:
     return _service_lookup(topo, rtb_id, addr)
 
 
-def unresolved_prefix_lists(topo: Topology, rtb_id: str) -> list[str]:
-    """Prefix lists the table's routes name whose entries the snapshot lacks: such a route may match anything."""
-    return [r.destination_prefix_list_id for r, _ in topo.rtb_routes.get(rtb_id, [])
-            if r.destination_prefix_list_id and not prefix_list_known(topo, r.destination_prefix_list_id)]
+def unresolved_prefix_lists(topo: Topology, rtb_id: str) -> tuple[str, ...]:
+    """Prefix lists the table's routes name whose entries the snapshot lacks: such a route may match anything.
+    Kept per table in the derived cache (every lookup asks; the answer changes only with the table's routes)."""
+    return topo.derived.get(("unresolved-prefix-lists", rtb_id), (f"rtb_routes:{rtb_id}", "prefix_lists"),
+                            lambda: tuple(r.destination_prefix_list_id for r, _ in topo.rtb_routes.get(rtb_id, [])
+                                          if r.destination_prefix_list_id
+                                          and not prefix_list_known(topo, r.destination_prefix_list_id)))
 
 
 def prefix_list_known(topo: Topology, pl_id: str) -> bool:

@@ -148,6 +148,7 @@ def test_transit_gateway_attachments_route_tables_and_routes_are_read(emulator: 
                if a.transit_gateway_attachment_id == ids["app-tokyo-tgw-attachment"])
     assert (att.resource_type, att.resource_id) == ("vpc", ids["app-tokyo"])
     assert att.subnet_ids == [ids["app-tokyo-private-a"]]
+    assert att.appliance_mode_support == "enable"  # Options.ApplianceModeSupport of the VPC-specific call
     assert att.association is not None and att.association.transit_gateway_route_table_id == ids["app-tokyo-tgw-rtb"]
     table = next(t for t in snap.transit_gateway_route_tables
                  if t.transit_gateway_route_table_id == ids["app-tokyo-tgw-rtb"])
@@ -162,7 +163,7 @@ def test_prefix_lists_nat_and_interfaces(emulator: Emulator, collected: Collecte
     names = {(p.prefix_list_name, p.region) for p in snap.prefix_lists}
     assert {(f"com.amazonaws.{r}.s3", r) for r in (OSAKA, TOKYO)} <= names
     onprem = next(p for p in snap.prefix_lists if p.prefix_list_id == ids["corp-onprem"])
-    assert onprem.cidrs == ["192.168.0.0/16"]
+    assert onprem.cidrs == ["192.168.0.0/16"] and onprem.entries_collected and onprem.owner_id == NETWORK_ACCOUNT
     nat = next(n for n in snap.nat_gateways if n.nat_gateway_id == ids["shared-egress-nat"])
     assert nat.subnet_id == ids["shared-proxy-public-a"] and nat.nat_gateway_addresses[0].public_ip
     squid = _by_name(snap, "squid-proxy-osaka")

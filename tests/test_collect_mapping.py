@@ -200,3 +200,33 @@ def test_vpc_dns_attributes_missing_from_a_saved_directory_stay_unrecorded() -> 
     vpcs = {v.vpc_id: v for v in map_ec2.vpcs(listing, "eu-west-1", attrs)}
     assert (vpcs["vpc-1"].enable_dns_support, vpcs["vpc-1"].enable_dns_hostnames) == (False, True)
     assert (vpcs["vpc-2"].enable_dns_support, vpcs["vpc-2"].enable_dns_hostnames) == (None, None)
+
+
+def test_vpc_attachment_options_and_shared_prefix_list_entries_are_mapped() -> None:
+    """DescribeTransitGatewayVpcAttachments gives each VPC attachment's subnets and Options.ApplianceModeSupport
+    (EC2 API reference, TransitGatewayVpcAttachment); a RAM-shared prefix list is listed with its owner, and
+    when GetManagedPrefixListEntries did not answer for it, it is marked as not collected (recorded
+    AWS-shaped responses: moto does not share prefix lists across accounts)."""
+    scope = RawScope(ACCOUNT, "ap-northeast-1")
+    scope.store("DescribeTransitGatewayAttachments", None, {"TransitGatewayAttachments": [
+        {"TransitGatewayAttachmentId": "tgw-attach-1", "TransitGatewayId": "tgw-1", "ResourceType": "vpc",
+         "ResourceId": "vpc-1", "State": "pendingAcceptance"},
+        {"TransitGatewayAttachmentId": "tgw-attach-2", "TransitGatewayId": "tgw-1", "ResourceType": "vpc",
+         "ResourceId": "vpc-2", "State": "available",
+         "Association": {"TransitGatewayRouteTableId": "tgw-rtb-1", "State": "associated"}}]})
+    scope.store("DescribeTransitGatewayVpcAttachments", None, {"TransitGatewayVpcAttachments": [
+        {"TransitGatewayAttachmentId": "tgw-attach-2", "SubnetIds": ["subnet-a", "subnet-b"],
+         "Options": {"DnsSupport": "enable", "ApplianceModeSupport": "enable"}}]})
+    scope.store("DescribeManagedPrefixLists", None, {"PrefixLists": [
+        {"PrefixListId": "pl-shared", "PrefixListName": "corp-ranges", "OwnerId": "999988887777",
+         "State": "create-complete"},
+        {"PrefixListId": "pl-own", "PrefixListName": "own", "OwnerId": ACCOUNT, "State": "create-complete"}]})
+    scope.store("GetManagedPrefixListEntries", "pl-own", {"Entries": [{"Cidr": "172.16.0.0/12"}]})
+    parts = map_ec2.map_region(scope, "/reachbot/proxy")
+    atts = {a.transit_gateway_attachment_id: a for a in parts.items["transit_gateway_attachments"]}
+    assert (atts["tgw-attach-1"].state, atts["tgw-attach-1"].appliance_mode_support) == ("pendingAcceptance", None)
+    assert atts["tgw-attach-2"].subnet_ids == ["subnet-a", "subnet-b"]
+    assert atts["tgw-attach-2"].appliance_mode_support == "enable"
+    pls = {p.prefix_list_id: p for p in parts.items["prefix_lists"]}
+    assert (pls["pl-shared"].owner_id, pls["pl-shared"].entries_collected) == ("999988887777", False)
+    assert (pls["pl-own"].cidrs, pls["pl-own"].entries_collected) == (["172.16.0.0/12"], True)

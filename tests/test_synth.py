@@ -127,3 +127,44 @@ def test_run_writes_a_snapshot_that_loads_back(tmp_path, capsys):
     loaded = parse_snapshot(out.read_bytes(), str(out))
     assert dump_snapshot(loaded) == dump_snapshot(synth_estate("tiny", seed=7))
     assert "instances" in capsys.readouterr().err
+
+
+def test_central_egress_questions_follow_the_hub_and_refuse_at_the_right_resource(small_engine, small):
+    """Hub-and-spoke estate (engine/estates/synth/central.py): a client behind central egress reaches another
+    region's bucket through the transit gateway and the hub's NAT gateway, or is refused by what AWS refuses:
+    an attachment without a subnet in the client's zone (TGW_NO_ATTACHMENT_IN_AZ, naming that attachment), the
+    attachment subnets' ACL against the data tier (NACL_DENY, naming that ACL), or the policies. 'Reachable'
+    only with the whole path present: TGW in the client's zone, the hub's NAT, its internet gateway or the
+    hub's S3 endpoint (Transit Gateway guide, "Example: Centralized egress to the internet")."""
+    atts = {a.transit_gateway_attachment_id: a for a in small.transit_gateway_attachments}
+    subnets = {s.subnet_id: s for s in small.subnets}
+    acls = {a.network_acl_id: a for a in small.network_acls}
+    nats = {n.nat_gateway_id: n for n in small.nat_gateways}
+    hub_vpcs = {a.resource_id for a in atts.values() if a.resource_id and "egress" in
+                next((v.name or "" for v in small.vpcs if v.vpc_id == a.resource_id), "")}
+    mix = [text for kind, text in sample_question_mix(small, 600, seed=3) if kind == "central-egress"]
+    codes: Counter[str] = Counter()
+    for text in mix:
+        a = small_engine.ask(text, fixes=False)
+        src = small_engine.topology.instances[a.source.id]
+        zone = subnets[src.subnet_id].availability_zone
+        if a.verdict == "reachable":
+            kinds = [h.kind for h in a.hops]
+            assert kinds[:5] == ["instance", "dns", "route-table", "tgw-attachment", "transit-gateway"], text
+            nat = next(h.id for h in a.hops if h.kind == "nat-gateway")
+            assert nats[nat].vpc_id in hub_vpcs
+            assert kinds[-2] in ("internet-gateway", "gateway-endpoint")
+            entry = atts[next(h.id for h in a.hops if h.kind == "tgw-attachment")]
+            assert zone in {subnets[s].availability_zone for s in entry.subnet_ids}
+            codes["reachable"] += 1
+        elif a.blocked_by is not None:
+            codes[a.blocked_by.code] += 1
+            if a.blocked_by.code == "TGW_NO_ATTACHMENT_IN_AZ":
+                att = atts[a.blocked_by.resource]
+                assert att.resource_id == src.vpc_id
+                assert zone not in {subnets[s].availability_zone for s in att.subnet_ids}
+            if a.blocked_by.code == "NACL_DENY":
+                acl = acls[a.blocked_by.resource]
+                assert acl.network_acl_id.startswith("acl-") and any(
+                    "tgw" in (subnets[s.subnet_id].name or "") for s in acl.associations)
+    assert {"reachable", "TGW_NO_ATTACHMENT_IN_AZ", "NACL_DENY"} <= set(codes), codes

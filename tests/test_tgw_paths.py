@@ -408,3 +408,18 @@ def test_new_fix_kinds_are_read_back_from_their_json() -> None:
     for fix in fixes:
         if fix.kind in ("tgw_attachment", "network_acl") or fix.change.get("action") == "add_tgw_route":
             assert change_from_json(fix.kind, fix.change).change == fix.change
+
+
+def test_attachment_subnet_table_that_sends_the_vpcs_own_address_to_an_appliance_decides() -> None:
+    """What the gateway hands into a VPC is routed by the attachment subnet's table; a more specific route there
+    (ingress inspection) sends it to the appliance, which the snapshot cannot see: unknown, never reachable
+    ("Amazon VPC attachments in AWS Transit Gateway": attachment subnets' route tables)."""
+    s, _ = _spokes_through_inspection("enable")
+    spoke_b = next(v.vpc_id for v in s.b.build().vpcs if v.cidr_block == "10.2.0.0/16")
+    tgw_sub = next(sn.subnet_id for sn in s.b.build().subnets if sn.cidr_block == "10.2.9.0/24")
+    eni_sub = s.b.subnet(spoke_b, "appliance", "10.2.7.0/24")
+    appliance = s.b.instance(eni_sub, "appliance", "10.2.7.10", [])
+    rtb = s.b.route_table(spoke_b, "tgw-rt", [tgw_sub])
+    s.b.route(rtb, "10.2.1.0/24", appliance)
+    a = s.engine().ask("client -> tcp://10.2.1.10:443", fixes=False)
+    assert a.verdict == "unknown" and any("appliance" in c for c in a.caveats)

@@ -149,8 +149,10 @@ def prefix_lists(service: Api, managed: Api, entries: Mapping[str, Api], region:
         cidrs = [e["Cidr"] for e in (entries.get(pid) or {}).get("Entries", []) if e.get("Cidr")]
         if pid in found and found[pid].cidrs:
             continue
+        # A list shared through RAM is listed with its owner's account; when its entries could not be read
+        # (GetManagedPrefixListEntries failed), a route or rule naming it cannot be judged.
         found[pid] = m.PrefixList(prefix_list_id=pid, prefix_list_name=p.get("PrefixListName") or pid, region=region,
-                                  cidrs=cidrs)
+                                  cidrs=cidrs, owner_id=p.get("OwnerId"), entries_collected=pid in entries)
     return list(found.values())
 
 
@@ -217,8 +219,7 @@ def transit_gateways(resp: Api, region: str) -> list[m.TransitGateway]:
 
 def tgw_attachments(resp: Api, vpc_resp: Api, region: str) -> list[m.TransitGatewayAttachment]:
     """DescribeTransitGatewayAttachments, with the subnets of VPC attachments from the VPC-specific call."""
-    subnets_of = {a["TransitGatewayAttachmentId"]: list(a.get("SubnetIds", []))
-                  for a in vpc_resp.get("TransitGatewayVpcAttachments", [])}
+    vpc_atts = {a["TransitGatewayAttachmentId"]: a for a in vpc_resp.get("TransitGatewayVpcAttachments", [])}
     out = []
     for a in resp.get("TransitGatewayAttachments", []):
         kind = a.get("ResourceType", "vpc")
@@ -228,13 +229,22 @@ def tgw_attachments(resp: Api, vpc_resp: Api, region: str) -> list[m.TransitGate
         out.append(m.TransitGatewayAttachment(
             transit_gateway_attachment_id=a["TransitGatewayAttachmentId"], transit_gateway_id=a["TransitGatewayId"],
             region=region, resource_type=kind, resource_id=a.get("ResourceId"),
-            subnet_ids=subnets_of.get(a["TransitGatewayAttachmentId"], []), state=a.get("State", "available"),
+            subnet_ids=list(vpc_atts.get(a["TransitGatewayAttachmentId"], {}).get("SubnetIds", [])),
+            appliance_mode_support=_appliance_mode(vpc_atts.get(a["TransitGatewayAttachmentId"])),
+            state=a.get("State", "available"),
             association=m.TgwAssociation(transit_gateway_route_table_id=assoc["TransitGatewayRouteTableId"],
                                          state=assoc.get("State", "associated"))
             if assoc.get("TransitGatewayRouteTableId") else None,
             tags=tags(a.get("Tags")),
         ))
     return out
+
+
+def _appliance_mode(vpc_att: Api | None) -> Literal["enable", "disable"] | None:
+    """Options.ApplianceModeSupport of a VPC attachment; None when the VPC-specific call did not list it."""
+    if vpc_att is None:
+        return None
+    return "enable" if (vpc_att.get("Options") or {}).get("ApplianceModeSupport") == "enable" else "disable"
 
 
 def tgw_routes(searches: Mapping[str, Api]) -> tuple[dict[str, list[m.TransitGatewayRoute]], list[str]]:

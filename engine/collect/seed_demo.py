@@ -327,6 +327,7 @@ def _extras(net: _Account, app: _Account, out: Seeded) -> None:
     tgw = tgw["TransitGatewayId"]
     att = a_tokyo.create_transit_gateway_vpc_attachment(
         TransitGatewayId=tgw, VpcId=ids["app-tokyo"], SubnetIds=[ids["app-tokyo-private-a"]],
+        Options={"ApplianceModeSupport": "enable"},
     )["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
     a_tokyo.create_transit_gateway_route(TransitGatewayRouteTableId=table, DestinationCidrBlock="10.99.0.0/16",
                                          TransitGatewayAttachmentId=att)

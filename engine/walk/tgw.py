@@ -19,13 +19,14 @@ the gateway, and what the gateway hands to the instance is not judged at all.
 
 from __future__ import annotations
 
+from ipaddress import IPv4Address, IPv6Address
 from typing import TYPE_CHECKING
 
 from engine import model as m
 from engine.codes import Code, Reason
 from engine.dns import Address
 from engine.filters import acl_allows
-from engine.routing import prefix_list_known
+from engine.routing import lookup, prefix_list_known
 from engine.topology import Topology, parse_ip, parse_net
 
 if TYPE_CHECKING:
@@ -173,11 +174,19 @@ def _land(walk: Walk, att: m.TransitGatewayAttachment, entry: m.Subnet, addr: Ad
         walk.t.hop("tgw-attachment", att.transit_gateway_attachment_id, out.region, "tgw-attachment-out",
                    attachment=att.transit_gateway_attachment_id, subnet=out.subnet_id, az=out.availability_zone,
                    vpc=vpc, tgw=att.transit_gateway_id)
-    if deliver:
+    rtb = topo.route_table_of(out.subnet_id)
+    if deliver and not _diverted(topo, rtb, addr):
         return vpc, None
-    # Not for this VPC itself (an egress or inspection VPC): its attachment subnet's route table decides next.
+    # Not for this VPC itself (an egress or inspection VPC), or its attachment subnet's table sends even this
+    # VPC's address elsewhere (to a firewall endpoint, say): that table decides next ("Amazon VPC attachments":
+    # the attachment subnets' route tables must route the traffic to its destination within the VPC).
     walk.crossing = walk.crossing.at(out)
-    return vpc, topo.route_table_of(out.subnet_id)
+    return vpc, rtb
+
+
+def _diverted(topo: Topology, rtb: str | None, addr: Address) -> bool:
+    choice = lookup(topo, rtb, addr) if rtb else None
+    return choice is not None and choice.route.gateway_id != "local"
 
 
 def _one_way_out(walk: Walk, att: m.TransitGatewayAttachment, candidates: list[m.Subnet], dest: m.Subnet | None,
@@ -214,29 +223,35 @@ def _peerings(topo: Topology) -> dict[tuple[str, str], m.TransitGatewayAttachmen
 def _lookup(topo: Topology, table: m.TransitGatewayRouteTable, addr: Address) -> m.TransitGatewayRoute | None:
     """Most specific first; on a tie static beats a prefix-list reference, which beats a propagated route
     (Transit Gateway guide, "How transit gateways work": route evaluation order)."""
+    ip = parse_ip(addr.ip) if addr.ip is not None else None
     best: tuple[int, int, m.TransitGatewayRoute] | None = None
     for route in table.routes:
-        length = _match(topo, route, addr)
-        if length is None:
+        if route.destination_cidr_block:
+            # Cached parses (issue #7): a hub table has a route per attached VPC, and parsing each of them again
+            # for every lookup made transit-gateway legs the slowest part of an answer on a large estate.
+            net = parse_net(route.destination_cidr_block)
+            if ip is None:  # a public service address: only a default route is sure to cover it
+                if net.prefixlen != 0:
+                    continue
+            elif ip.version != net.version or ip not in net:
+                continue
+            length, rank = net.prefixlen, 2 if route.type == "static" else 0
+        elif route.prefix_list_id:
+            found = _prefix_list_match(topo, route.prefix_list_id, ip)
+            if found is None:
+                continue
+            length, rank = found, 1
+        else:
             continue
-        rank = 1 if route.prefix_list_id else (2 if route.type == "static" else 0)
         if best is None or (length, rank) > best[:2]:
             best = (length, rank, route)
     return best[2] if best else None
 
 
-def _match(topo: Topology, route: m.TransitGatewayRoute, addr: Address) -> int | None:
-    # Cached parses (issue #7): a hub table has a route per attached VPC, and parsing each of them again
-    # for every lookup made transit-gateway legs the slowest part of an answer on a large estate.
-    if route.destination_cidr_block:
-        nets = [parse_net(route.destination_cidr_block)]
-    elif route.prefix_list_id:
-        nets = list(topo.pl_networks.get(route.prefix_list_id, []))
-    else:
-        return None
-    if addr.ip is None:  # a public service address: only a default route is sure to cover it
+def _prefix_list_match(topo: Topology, pl_id: str, ip: IPv4Address | IPv6Address | None) -> int | None:
+    nets = topo.pl_networks.get(pl_id, [])
+    if ip is None:
         return 0 if any(n.prefixlen == 0 for n in nets) else None
-    ip = parse_ip(addr.ip)
     lengths = [n.prefixlen for n in nets if ip.version == n.version and ip in n]
     return max(lengths) if lengths else None
 

@@ -288,7 +288,7 @@ class Walk:
             if nxt is None:
                 return False
             vpc, rtb = nxt
-            if vpc == target_vpc and self.topo.vpc_contains(vpc, addr.ip or ""):
+            if rtb is None and vpc == target_vpc and self.topo.vpc_contains(vpc, addr.ip or ""):
                 return True
         self.t.cannot_tell(Code.ROUTING_LOOP, count=MAX_TRANSITS, destination=addr)
         return False

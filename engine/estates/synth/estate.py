@@ -7,6 +7,7 @@ import random
 
 from engine import model as m
 from engine.estates.builder import EstateBuilder
+from engine.estates.synth.central import central_egress_clients, central_egress_hub
 from engine.estates.synth.network import Addresses, ClientVpc, Hub, build_client_vpc, build_hub
 from engine.estates.synth.profiles import REGIONS, Profile
 from engine.estates.synth.workloads import account_roles, cell_buckets, vpc_instances
@@ -49,11 +50,14 @@ def _generate(p: Profile, seed: int) -> m.Snapshot:
     proxy_role = _proxy_role(b, network_id)
     regions = list(REGIONS[: p.regions])
     hubs = {r: build_hub(b, addrs, rng, p, r, network_id, proxy_role, first=i == 0) for i, r in enumerate(regions)}
+    for hub in hubs.values():
+        central_egress_hub(b, addrs, hub)
     roles = {acct: account_roles(b, acct, name) for acct, name in accounts[1:]}
     vpcs: list[ClientVpc] = []
     for acct, name in accounts[1:]:
         for region in regions:
             vpcs += [build_client_vpc(b, addrs, rng, p, hubs, (acct, name, region), j) for j in range(p.vpcs_per_cell)]
+    central_egress_clients(b, rng, p, hubs, vpcs)
     for c in vpcs:
         count = max(1, round(p.instances_per_vpc * rng.uniform(0.8, 1.2)))
         vpc_instances(b, rng, c, hubs, roles[c.account], count, addrs.host)

@@ -62,6 +62,9 @@ class Hub:
     tgw: str
     tgw_rtb: str
     s3_endpoint: str | None
+    public_subnets: list[str] = field(default_factory=list)
+    tgw_subnets: list[str] = field(default_factory=list)
+    attachment: str = ""
 
 
 @dataclass
@@ -79,6 +82,9 @@ class ClientVpc:
     nat: bool = False
     via_tgw: bool = True
     central_peer: bool = False  # also peered with the first region's proxy VPC
+    central_egress: bool = False  # default route to the transit gateway, out through the hub's NAT (central.py)
+    private_rtbs: list[str] = field(default_factory=list)
+    data_cidrs: list[str] = field(default_factory=list)
 
 
 def subnet(b: EstateBuilder, addrs: Addresses, vpc: str, name: str, cidr: IPv4Network, az: str,
@@ -116,7 +122,7 @@ def build_hub(b: EstateBuilder, addrs: Addresses, rng: random.Random, p: Profile
     b.instance(public[0], f"forward-proxy-{region}", proxy_ip, [proxy_sg], role_arn=proxy_role,
                public_ip=public_ip, proxy_ports=[PROXY_PORT], extra_tags={"Role": "forward-proxy"})
     return Hub(region, vpc, str(cidr), proxy_rtb, proxy_ip, f"proxy.{region}.corp.internal", proxy_sg, tgw,
-               tgw_rtb, s3_endpoint)
+               tgw_rtb, s3_endpoint, public, tgw_subnets, attachment)
 
 
 def _proxy_endpoint_policy(region: str) -> dict[str, object]:
@@ -212,6 +218,8 @@ def _client_route_tables(b: EstateBuilder, addrs: Addresses, rng: random.Random,
         if nat:
             b.route(rts[0], "0.0.0.0/0", nat)
         private += rts
+    c.private_rtbs = private
+    c.data_cidrs = [str(addrs.subnet_cidr[s]) for s in c.subnets["data"]]
     if rng.random() < p.gateway_endpoint_share:
         policy = _own_buckets_endpoint_policy(c.account_name) if rng.random() < 0.15 else None
         c.s3_endpoint = b.gateway_endpoint(c.vpc, "s3", private, policy=policy, name=f"{prefix}-s3")

@@ -36,6 +36,9 @@ class Profile:
     proxy_s3_endpoint_share: float = 0.5  # regional proxy VPCs with their own S3 gateway endpoint
     missing_tgw_route_share: float = 0.03  # attachments whose VPC route was forgotten in the TGW table
     restricted_acl_share: float = 0.05  # VPCs whose batch subnets have an ACL refusing the proxy port
+    central_egress_share: float = 0.6  # TGW-attached VPCs without a NAT that egress through the hub's NAT
+    missing_attachment_az_share: float = 0.05  # attachments without a subnet in the last zone
+    tgw_acl_share: float = 0.1  # central-egress VPCs whose attachment subnets refuse HTTPS from the data tier
 
 
 PROFILES: dict[str, Profile] = {

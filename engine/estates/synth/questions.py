@@ -3,7 +3,9 @@
 Kinds: ``proxied`` (the client's proxy carries the request), ``direct`` (``NO_PROXY`` or no proxy at all),
 ``cross-region`` (a bucket in another region, or a proxy in another region), ``refused`` (set-ups that are
 usually refused: a bucket pinned to a VPC endpoint, a write with a read-only role, a database port from the
-wrong tier). The kind is what the question was drawn *as*; the engine decides the verdict.
+wrong tier), ``central-egress`` (a client whose default route is a transit gateway, asking for another
+region's bucket: the path through the hub's NAT gateway, issue #10). The kind is what the question was drawn
+*as*; the engine decides the verdict.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from dataclasses import dataclass, field
 
 from engine import model as m
 
-QUESTION_KINDS = ("proxied", "direct", "cross-region", "refused")
-_MIX = (35, 25, 20, 20)
+QUESTION_KINDS = ("proxied", "direct", "cross-region", "refused", "central-egress")
+_MIX = (30, 25, 20, 15, 10)
 _RUNTIMES = ("", "", "", "", " as curl", " using go", " as python", " as requests", " as java")
 _KEYS = ("reports/2026/11/part-0001.csv", "exports/latest.json", "models/v3/weights.bin", "index.html")
 
@@ -31,6 +33,7 @@ class _Index:
     own: dict[tuple[str, str], list[m.Bucket]] = field(default_factory=lambda: defaultdict(list))  # (acct, region)
     pinned: dict[str, list[m.Bucket]] = field(default_factory=lambda: defaultdict(list))
     regions: list[str] = field(default_factory=list)
+    central: list[m.Instance] = field(default_factory=list)  # direct S3, default route to a transit gateway
 
 
 def _env(inst: m.Instance, name: str) -> str:
@@ -58,7 +61,17 @@ def _index(snap: m.Snapshot) -> _Index:
         if bucket.policy and "sourcevpce" in bucket.policy.lower():
             ix.pinned[bucket.region].append(bucket)
     ix.regions = sorted(ix.buckets)
+    # Clients that bypass their proxy for S3 show the central-egress path itself; the others go through the proxy.
+    ix.central = _central_clients(snap, ix.direct) or _central_clients(snap, ix.clients)
     return ix
+
+
+def _central_clients(snap: m.Snapshot, clients: list[m.Instance]) -> list[m.Instance]:
+    """Clients whose subnet's own route table sends 0.0.0.0/0 to a transit gateway."""
+    table_of = {a.subnet_id: t for t in snap.route_tables for a in t.associations if a.subnet_id}
+    central = {sid for sid, t in table_of.items()
+               if any(r.destination_cidr_block == "0.0.0.0/0" and r.transit_gateway_id for r in t.routes)}
+    return [i for i in clients if i.subnet_id in central]
 
 
 def sample_questions(snap: m.Snapshot, n: int, seed: int = 7) -> list[str]:
@@ -67,12 +80,13 @@ def sample_questions(snap: m.Snapshot, n: int, seed: int = 7) -> list[str]:
 
 
 def sample_question_mix(snap: m.Snapshot, n: int, seed: int = 7) -> list[tuple[str, str]]:
-    """(kind, question text) pairs; kinds drawn 35/25/20/20 from :data:`QUESTION_KINDS`."""
+    """(kind, question text) pairs; kinds drawn 30/25/20/15/10 from :data:`QUESTION_KINDS`."""
     ix = _index(snap)
     if not ix.clients or not ix.regions:
         raise ValueError("the snapshot has no client instances or no buckets to ask about")
     rng = random.Random(f"reachbot-questions:{seed}")
-    draw = {"proxied": _proxied, "direct": _direct, "cross-region": _cross_region, "refused": _refused}
+    draw = {"proxied": _proxied, "direct": _direct, "cross-region": _cross_region, "refused": _refused,
+            "central-egress": _central_egress}
     out = []
     for kind in rng.choices(QUESTION_KINDS, weights=_MIX, k=n):
         out.append((kind, draw[kind](rng, ix)))
@@ -150,3 +164,11 @@ def _refused(rng: random.Random, ix: _Index) -> str:
     peer = rng.choice(ix.by_vpc[src.vpc_id])
     port = rng.choice((5432, 8080, 22))
     return f"why can {_ref(rng, src)} not reach {peer.instance_id}:{port}"
+
+
+def _central_egress(rng: random.Random, ix: _Index) -> str:
+    """Another region's bucket from a client behind central egress (no gateway endpoint serves it, so the
+    default route decides); a client anywhere when the estate has no central egress."""
+    src = rng.choice(ix.central or ix.clients)
+    others = [r for r in ix.regions if r != src.region] or ix.regions
+    return _bucket_question(rng, src, rng.choice(ix.buckets[rng.choice(others)]))
