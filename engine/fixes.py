@@ -27,6 +27,7 @@ from engine.patch import (
     EndpointPolicyChange,
     IdentityPolicyChange,
     NoProxyChange,
+    firewall_domain_entry,
     patched_engine,
     retarget,
 )
@@ -97,7 +98,17 @@ def candidates_for(eng: Engine, q: Question, trace: Trace) -> list[Change]:
         out += _bucket_policy_change(eng, q, trace, refusal)
     if refusal.code == Code.IDENTITY_POLICY_DENY and refusal.statement is None:
         out += _identity_policy_change(eng, q)
+    if refusal.code == Code.FIREWALL_DENY:
+        out += _firewall_changes(eng, refusal)
     return out
+
+
+def _firewall_changes(eng: Engine, refusal: Any) -> list[Change]:
+    """A name an allow list does not hold: propose that exact name, the narrowest entry (a leading-dot entry
+    would open every subdomain too)."""
+    group = eng.topology.firewall_rule_groups.get(refusal.facts.get("allow_list") or "")
+    host = refusal.facts.get("host")
+    return [firewall_domain_entry(group, host)] if group is not None and host else []
 
 
 # --- NO_PROXY ------------------------------------------------------------------------------------------------

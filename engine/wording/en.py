@@ -80,6 +80,17 @@ def _appliance(w: Wording, f: Facts) -> str:
     return w.fmt("traffic handed to {target}; what that appliance does is not modelled", f)
 
 
+def _network_firewall(w: Wording, f: Facts) -> str:
+    head = "{endpoint} of Network Firewall {firewall} (policy {policy}) in {subnet}"
+    outcome = str(f.get("outcome"))
+    if outcome == "unknown":
+        return w.fmt(head + ": its verdict cannot be told from the snapshot", f)
+    decided = " by {rule}" if f.get("rule") else ""
+    decided += " in rule group {rule_group}" if f.get("rule_group") else ""
+    verb = {"pass": "passed", "drop": "dropped"}.get(outcome, outcome)
+    return w.fmt(head + ": " + verb + decided + " (" + str(f.get("stage")).replace("-", " ") + ")", f)
+
+
 HOPS: dict[str, Template] = {
     "instance": "{name} {ip} in {subnet}, {vpc} (account {account}); runtime {runtime}",
     "proxy": "HTTP proxy {url} ({variable}); the proxy resolves the name and its subnet's route table decides",
@@ -98,6 +109,7 @@ HOPS: dict[str, Template] = {
     "destination-instance": "{name} {ip} port {port} in {subnet}",
     "private-address": "{ip} port {port} ({interface_type})",
     "appliance": _appliance,
+    "network-firewall": _network_firewall,
 }
 
 
@@ -189,6 +201,15 @@ def _appliance_caveat(w: Wording, f: Facts) -> str:
     return w.fmt("traffic to {destination} is handed to appliance {target}; reachbot cannot see past it", f)
 
 
+def _firewall_deny(w: Wording, f: Facts) -> str:
+    text = "Network Firewall {firewall} (policy {policy}) drops the request to {host}: {rule}"
+    if f.get("rule_group") != f.get("policy"):
+        text += " in rule group {rule_group}"
+    if f.get("why"):
+        text += " ({why})"
+    return w.fmt(text, f)
+
+
 def _policy_unread(w: Wording, f: Facts) -> str:
     what = "the bucket policy" if str(f.get("layer")) == "bucket" else "the identity policies"
     return w.fmt(what + " of {owner} could not be read ({error}); grant {permission} to the collector", f)
@@ -213,6 +234,7 @@ CODES: dict[Code, Template] = {
     Code.ENDPOINT_NOT_AVAILABLE: "{vpce} is in state {state}",
     Code.NAT_NO_INTERNET_ROUTE: "NAT gateway {nat} has no route to the internet: {why}",
     Code.CLIENT_PROXY_ERROR: "{runtime} fails before sending anything: {why}",
+    Code.FIREWALL_DENY: _firewall_deny,
     Code.ENDPOINT_POLICY_DENY: _policy_refusal(Code.ENDPOINT_POLICY_DENY),
     Code.BUCKET_POLICY_DENY: _policy_refusal(Code.BUCKET_POLICY_DENY),
     Code.IDENTITY_POLICY_DENY: _policy_refusal(Code.IDENTITY_POLICY_DENY),
@@ -261,6 +283,8 @@ CODES: dict[Code, Template] = {
     Code.NO_INSTANCE_ROLE: "{instance} has no instance profile role in the snapshot, so the request's credentials"
                            " (and the identity policy) are unknown",
     Code.POLICY_UNREAD: _policy_unread,
+    Code.FIREWALL_NOT_EVALUATED: "Network Firewall {firewall}: rule group {rule_group} could decide this request"
+                                 " but reachbot cannot evaluate it ({why})",
     Code.DNS_ATTRIBUTES_UNKNOWN: "the snapshot does not record {attributes} of {vpc}, and the answer for {host}"
                                  " depends on it; re-collect (ec2:DescribeVpcAttribute) to settle it",
     Code.POLICY_NOT_EVALUATED: "the endpoint policy of {vpce} is not evaluated for {host}: reachbot evaluates"
