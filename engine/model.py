@@ -537,9 +537,14 @@ class Firewall(Tagged):
     firewall_status: FirewallStatus = FirewallStatus()
 
 
+class RuleGroupOverride(AwsModel):
+    action: str | None = None  # "DROP_TO_ALERT": the group's drop rules only alert
+
+
 class RuleGroupReference(AwsModel):
     resource_arn: str
     priority: int | None = None  # stateless: always; stateful: only under STRICT_ORDER
+    override: RuleGroupOverride | None = None
 
 
 class StatefulEngineOptions(AwsModel):

@@ -436,7 +436,8 @@ class Topology:
     def _known(self, target: str) -> bool:
         return any(
             target in table
-            for table in (self.igws, self.nats, self.peerings, self.tgws, self.endpoints, self.enis, self.instances)
+            for table in (self.igws, self.nats, self.peerings, self.tgws, self.endpoints, self.enis, self.instances,
+                          self.firewall_endpoints)
         ) or target.startswith(("vgw-", "eigw-", "cagw-", "lgw-"))
 
 

@@ -175,3 +175,16 @@ def test_firewall_rule_group_missing_from_the_snapshot_is_unknown() -> None:
     a = _ask(s)
     assert a.verdict == "unknown"
     assert any("gone" in c for c in a.caveats)
+
+
+def test_drop_to_alert_override_turns_the_groups_drops_into_alerts() -> None:
+    """A policy reference with ``Override.Action = DROP_TO_ALERT`` (Network Firewall API reference,
+    "StatefulRuleGroupOverride"): the deny list only alerts, so the request passes."""
+    s = Small()
+    deny = s.b.firewall_rule_group("deny-s3", REGION, ACCOUNT, domains=[THERE], domain_list="DENYLIST")
+    s.firewalled(domains=[], groups=[deny])
+    policies = s.b.items["firewall_policies"]
+    ref = policies[0].stateful_rule_group_references[0]
+    policies[0] = policies[0].model_copy(update={"stateful_rule_group_references": [
+        ref.model_copy(update={"override": m.RuleGroupOverride(action="DROP_TO_ALERT")})]})
+    assert _ask(s).verdict == "reachable"

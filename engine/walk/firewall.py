@@ -171,8 +171,16 @@ def _stateful(policy: m.FirewallPolicy, groups: Mapping[str, m.FirewallRuleGroup
     refs = policy.stateful_rule_group_references
     if strict:
         refs = sorted(refs, key=lambda r: r.priority or 0)
-    matches = [match for ref in refs for match in _group_matches(ref.resource_arn, groups, flow, home_net)]
+    matches = [_overridden(match, ref) for ref in refs
+               for match in _group_matches(ref.resource_arn, groups, flow, home_net)]
     return _decide_flow(policy, matches, strict)
+
+
+def _overridden(match: _Match, ref: m.RuleGroupReference) -> _Match:
+    """``Override.Action = DROP_TO_ALERT`` on the policy's reference turns the group's drops into alerts."""
+    if ref.override is not None and ref.override.action == "DROP_TO_ALERT" and match.action in ("DROP", "REJECT"):
+        return _Match("ALERT", match.group, match.rule, match.app_layer)
+    return match
 
 
 def _decide(matches: list[_Match], strict: bool) -> _Match | None:
