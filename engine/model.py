@@ -675,6 +675,82 @@ class FirewallRuleGroup(Tagged):
     stateful_rule_options: StatefulRuleOptions | None = None
 
 
+# --- Route 53 Resolver (route53resolver List* / Get*) -------------------------------------------------------
+
+
+class ResolverTargetAddress(AwsModel):
+    ip: str | None = None
+    port: int | None = None
+
+
+class ResolverRule(AwsModel):
+    """ListResolverRules, with the VPCs ListResolverRuleAssociations associates it with (``vpc_ids``)."""
+
+    id: str
+    domain_name: str  # "corp.example.com." as Resolver returns it; "." forwards everything
+    rule_type: str = "FORWARD"  # FORWARD | SYSTEM | RECURSIVE | DELEGATE
+    name: str | None = None
+    target_ips: list[ResolverTargetAddress] = []
+    resolver_endpoint_id: str | None = None
+    owner_id: str | None = None
+    region: str
+    vpc_ids: list[str] = []
+
+
+class ResolverEndpointIp(AwsModel):
+    subnet_id: str
+    ip: str | None = None
+
+
+class ResolverEndpoint(AwsModel):
+    """ListResolverEndpoints, with ListResolverEndpointIpAddresses' addresses (``ip_addresses``)."""
+
+    id: str
+    name: str | None = None
+    direction: str = "OUTBOUND"
+    host_vpc_id: str = Field(validation_alias=AliasChoices("HostVPCId", "host_vpc_id"), serialization_alias="HostVPCId")
+    region: str
+    security_group_ids: list[str] = []
+    ip_addresses: list[ResolverEndpointIp] = []
+
+
+class DnsFirewallRule(AwsModel):
+    priority: int
+    action: str  # ALLOW | BLOCK | ALERT
+    firewall_domain_list_id: str
+    name: str | None = None
+    block_response: str | None = None  # NODATA | NXDOMAIN | OVERRIDE
+    block_override_domain: str | None = None
+    qtype: str | None = None
+
+
+class DnsFirewallAssociation(AwsModel):
+    vpc_id: str
+    priority: int
+    status: str = "COMPLETE"
+
+
+class DnsFirewallRuleGroup(AwsModel):
+    """A DNS Firewall rule group (ListFirewallRuleGroups) with its rules (ListFirewallRules) and its VPC
+    associations (ListFirewallRuleGroupAssociations)."""
+
+    id: str
+    name: str | None = None
+    region: str
+    owner_id: str | None = None
+    rules: list[DnsFirewallRule] = []
+    associations: list[DnsFirewallAssociation] = []
+
+
+class DnsFirewallDomainList(AwsModel):
+    """ListFirewallDomainLists with ListFirewallDomains' entries; absent when the domains could not be read."""
+
+    id: str
+    name: str | None = None
+    region: str
+    domains: list[str] = []
+
+
 # --- the snapshot ----------------------------------------------------------------------------------------
 
 
@@ -707,3 +783,7 @@ class Snapshot(AwsModel):
     firewalls: list[Firewall] = []
     firewall_policies: list[FirewallPolicy] = []
     firewall_rule_groups: list[FirewallRuleGroup] = []
+    resolver_rules: list[ResolverRule] = []
+    resolver_endpoints: list[ResolverEndpoint] = []
+    dns_firewall_rule_groups: list[DnsFirewallRuleGroup] = []
+    dns_firewall_domain_lists: list[DnsFirewallDomainList] = []

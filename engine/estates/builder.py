@@ -299,6 +299,49 @@ class EstateBuilder:
             firewall_status=m.FirewallStatus(sync_states=states), tags=tags(name)))
         return {az: st.attachment.endpoint_id or "" for az, st in states.items() if st.attachment}
 
+    # --- Route 53 Resolver ------------------------------------------------------------------------------
+
+    def resolver_endpoint(self, vpc_id: str, name: str, subnets: Mapping[str, str]) -> str:
+        """An outbound Resolver endpoint with one address per subnet (subnet id → IP), each an ENI."""
+        v = self._vpc[vpc_id]
+        endpoint_id = aws_id("rslvr-out", vpc_id, name)
+        for subnet_id, ip in subnets.items():
+            self._eni(subnet_id, ip, f"Route 53 Resolver: {endpoint_id}", interface_type="interface")
+        self.items["resolver_endpoints"].append(m.ResolverEndpoint(
+            id=endpoint_id, name=name, direction="OUTBOUND", host_vpc_id=vpc_id, region=v["region"],
+            ip_addresses=[m.ResolverEndpointIp(subnet_id=s, ip=ip) for s, ip in subnets.items()]))
+        return endpoint_id
+
+    def resolver_rule(self, name: str, domain: str, vpcs: Iterable[str], targets: Iterable[str] = (),
+                      endpoint: str | None = None, rule_type: str = "FORWARD") -> str:
+        """A Resolver rule (FORWARD to ``targets`` through ``endpoint``, or SYSTEM) associated with ``vpcs``."""
+        vpcs = list(vpcs)
+        v = self._vpc[vpcs[0]]
+        rule_id = aws_id("rslvr-rr", name, domain)
+        self.items["resolver_rules"].append(m.ResolverRule(
+            id=rule_id, name=name, domain_name=domain.rstrip(".") + ".", rule_type=rule_type,
+            target_ips=[m.ResolverTargetAddress(ip=ip, port=53) for ip in targets], resolver_endpoint_id=endpoint,
+            owner_id=v["account"], region=v["region"], vpc_ids=vpcs))
+        return rule_id
+
+    def dns_firewall(self, name: str, vpcs: Mapping[str, int],
+                     rules: Iterable[tuple[int, str, Iterable[str], str | None]]) -> str:
+        """A DNS Firewall rule group associated with ``vpcs`` (VPC id → association priority); ``rules`` are
+        (priority, ALLOW | BLOCK | ALERT, domains, block response), each with its own domain list."""
+        v = self._vpc[next(iter(vpcs))]
+        group_id = aws_id("rslvr-frg", name)
+        built = []
+        for priority, action, domains, response in rules:
+            list_id = aws_id("rslvr-fdl", name, priority)
+            self.items["dns_firewall_domain_lists"].append(m.DnsFirewallDomainList(
+                id=list_id, name=f"{name}-{priority}", region=v["region"], domains=list(domains)))
+            built.append(m.DnsFirewallRule(priority=priority, action=action, firewall_domain_list_id=list_id,
+                                           name=f"{name}-rule-{priority}", block_response=response))
+        self.items["dns_firewall_rule_groups"].append(m.DnsFirewallRuleGroup(
+            id=group_id, name=name, region=v["region"], owner_id=v["account"], rules=built,
+            associations=[m.DnsFirewallAssociation(vpc_id=vpc, priority=p) for vpc, p in vpcs.items()]))
+        return group_id
+
     def peering(self, requester_vpc: str, accepter_vpc: str, name: str | None = None, status: str = "active") -> str:
         pcx_id = aws_id("pcx", requester_vpc, accepter_vpc)
 

@@ -37,6 +37,8 @@ LABELS = {
     "instance-dns": "instance DNS name",
     "literal": "literal address",
     "public": "public DNS",
+    "forwarded": "a Resolver forwarding rule (resolvers outside the VPC answer)",
+    "dns-firewall": "Route 53 Resolver DNS Firewall, which blocks it",
     "resolver-disabled": "nobody (the VPC's Amazon-provided resolver is switched off)",
     "vpc-peering": "peering connection",
     "tgw-attachment": "transit gateway attachment",
@@ -110,6 +112,8 @@ HOPS: dict[str, Template] = {
     "private-address": "{ip} port {port} ({interface_type})",
     "appliance": _appliance,
     "network-firewall": _network_firewall,
+    "resolver-endpoint": "outbound Resolver endpoint {endpoint} forwards {host} ({rule}: {domain}) to {targets};"
+                         " routed to {routed}",
 }
 
 
@@ -235,6 +239,8 @@ CODES: dict[Code, Template] = {
     Code.NAT_NO_INTERNET_ROUTE: "NAT gateway {nat} has no route to the internet: {why}",
     Code.CLIENT_PROXY_ERROR: "{runtime} fails before sending anything: {why}",
     Code.FIREWALL_DENY: _firewall_deny,
+    Code.DNS_FIREWALL_BLOCK: "Route 53 Resolver DNS Firewall blocks {host} in {vpc}: rule {rule} of rule group"
+                             " {rule_group} matches domain list {domain_list} (answer {response})",
     Code.ENDPOINT_POLICY_DENY: _policy_refusal(Code.ENDPOINT_POLICY_DENY),
     Code.BUCKET_POLICY_DENY: _policy_refusal(Code.BUCKET_POLICY_DENY),
     Code.IDENTITY_POLICY_DENY: _policy_refusal(Code.IDENTITY_POLICY_DENY),
@@ -285,6 +291,10 @@ CODES: dict[Code, Template] = {
     Code.POLICY_UNREAD: _policy_unread,
     Code.FIREWALL_NOT_EVALUATED: "Network Firewall {firewall}: rule group {rule_group} could decide this request"
                                  " but reachbot cannot evaluate it ({why})",
+    Code.DNS_FIREWALL_NOT_EVALUATED: "DNS Firewall rule group {rule_group} of {vpc} uses domain list {domain_list},"
+                                     " which the snapshot does not hold, and it could decide {host}",
+    Code.RESOLVER_FORWARDED: "{host} is forwarded by Resolver rule {rule} ({domain}) to {targets} through"
+                             " endpoint {endpoint}; their answer is not in the snapshot",
     Code.DNS_ATTRIBUTES_UNKNOWN: "the snapshot does not record {attributes} of {vpc}, and the answer for {host}"
                                  " depends on it; re-collect (ec2:DescribeVpcAttribute) to settle it",
     Code.POLICY_NOT_EVALUATED: "the endpoint policy of {vpce} is not evaluated for {host}: reachbot evaluates"
@@ -307,6 +317,8 @@ REASONS: dict[Reason, Template] = {
     Reason.ATTACHMENT_NOT_ASSOCIATED: " (the attachment has no associated route table)",
     Reason.ZONE_HAS_NO_RECORD: _zone_has_no_record,
     Reason.NOT_A_PRIVATE_NAME: "not a private name",
+    Reason.RESOLVER_TARGET: " (the forwarding rule {rule}'s target resolvers, from outbound endpoint {endpoint}:"
+                            " the name cannot be resolved)",
     Reason.DNS_SUPPORT_DISABLED: "its enableDnsSupport attribute is false, so the Amazon-provided resolver does not"
                                  " answer any name there",
     Reason.PRIVATE_NAT_GATEWAY: "it is a private NAT gateway",
