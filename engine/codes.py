@@ -64,6 +64,8 @@ class Code(StrEnum):
     TGW_NO_ATTACHMENT_IN_AZ = ("TGW_NO_ATTACHMENT_IN_AZ", Kind.REFUSAL,)
     TGW_ATTACHMENT_NOT_AVAILABLE = ("TGW_ATTACHMENT_NOT_AVAILABLE", Kind.REFUSAL,)
     CLIENT_PROXY_ERROR = ("CLIENT_PROXY_ERROR", Kind.REFUSAL,)
+    FIREWALL_DENY = ("FIREWALL_DENY", Kind.REFUSAL,)
+    DNS_FIREWALL_BLOCK = ("DNS_FIREWALL_BLOCK", Kind.REFUSAL,)
     ENDPOINT_POLICY_DENY = ("ENDPOINT_POLICY_DENY", Kind.REFUSAL, Layer.ENDPOINT)
     BUCKET_POLICY_DENY = ("BUCKET_POLICY_DENY", Kind.REFUSAL, Layer.BUCKET)
     IDENTITY_POLICY_DENY = ("IDENTITY_POLICY_DENY", Kind.REFUSAL, Layer.IDENTITY)
@@ -124,6 +126,9 @@ class Code(StrEnum):
     PUBLIC_DNS_ASSUMED = ("PUBLIC_DNS_ASSUMED", Kind.CAVEAT,)  # a public name: assumed to resolve, not checked
     POLICY_KEY_UNKNOWN = ("POLICY_KEY_UNKNOWN", Kind.CAVEAT,)  # the decision rests on a key not read
     ORGANIZATION_UNREAD = ("ORGANIZATION_UNREAD", Kind.CAVEAT,)  # SCPs/RCPs may apply but were not read
+    FIREWALL_NOT_EVALUATED = ("FIREWALL_NOT_EVALUATED", Kind.CAVEAT,)  # a rule group that could decide
+    DNS_FIREWALL_NOT_EVALUATED = ("DNS_FIREWALL_NOT_EVALUATED", Kind.CAVEAT,)  # a domain list not collected
+    RESOLVER_FORWARDED = ("RESOLVER_FORWARDED", Kind.CAVEAT,)  # answered by resolvers outside the snapshot
     DNS_ATTRIBUTES_UNKNOWN = ("DNS_ATTRIBUTES_UNKNOWN", Kind.CAVEAT,)  # an older snapshot: no VPC DNS attributes
 
 
@@ -139,6 +144,7 @@ class Reason(StrEnum):
     NOT_A_PRIVATE_NAME = "NOT_A_PRIVATE_NAME"  # DNS_NO_ANSWER: the proxy's name resolves to no private IP
     RESERVED_NAME = "RESERVED_NAME"  # DNS_NO_ANSWER: RFC 6761 / 2606 reserve the name from public DNS
     PROXY_URL_INVALID = "PROXY_URL_INVALID"  # CLIENT_PROXY_ERROR: the proxy URL's port is not 1-65535
+    RESOLVER_TARGET = "RESOLVER_TARGET"  # NO_ROUTE: from the outbound Resolver endpoint to a rule's targets
     DNS_SUPPORT_DISABLED = "DNS_SUPPORT_DISABLED"  # DNS_NO_ANSWER: the VPC's enableDnsSupport is false
     PRIVATE_NAT_GATEWAY = "PRIVATE_NAT_GATEWAY"  # NAT_NO_INTERNET_ROUTE
     NAT_SUBNET_NO_IGW_ROUTE = "NAT_SUBNET_NO_IGW_ROUTE"  # NAT_NO_INTERNET_ROUTE

@@ -16,7 +16,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from ipaddress import ip_address
 
+from engine import model as m
 from engine.names import reserved_name
+from engine.resolver import DnsFirewallVerdict, dns_firewall, resolver_rule
 from engine.topology import Topology, parse_ip
 
 _REGION = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$")
@@ -69,6 +71,8 @@ class Resolution:
     unknown_attributes: tuple[str, ...] = ()
     # A private zone or endpoint that would have answered, were enableDnsHostnames not false in the VPC.
     bypassed: str | None = None
+    forwarded: m.ResolverRule | None = None  # answered_by "forwarded": the FORWARD rule that sent the query away
+    dns_firewall: DnsFirewallVerdict | None = None  # answered_by "dns-firewall" (BLOCK), or UNKNOWN on an answer
 
 
 def parse_aws_host(host: str) -> AwsHost | None:
@@ -123,6 +127,21 @@ def resolve(topo: Topology, vpc_id: str, host: str, subnet_az: str | None = None
     if support is False:
         return Resolution(host, None, "resolver-disabled", vpc_id)
     unknown = () if support is not None else ("enableDnsSupport",)
+    res = _resolve_with_rules(topo, vpc_id, host, subnet_az, hostnames, unknown)
+    verdict = dns_firewall(topo, vpc_id, host)  # it filters every query the VPC's resolver receives
+    if verdict is None:
+        return res
+    if verdict.action == "BLOCK":
+        return Resolution(host, None, "dns-firewall", verdict.group.id, unknown_attributes=unknown,
+                          dns_firewall=verdict)
+    return replace(res, dns_firewall=verdict)
+
+
+def _resolve_with_rules(topo: Topology, vpc_id: str, host: str, subnet_az: str | None, hostnames: bool | None,
+                        unknown: tuple[str, ...]) -> Resolution:
+    rule = resolver_rule(topo, vpc_id, host)
+    if rule is not None and rule.rule_type.upper() == "FORWARD" and _rule_beats_zones(topo, vpc_id, host, rule):
+        return Resolution(host, Address(), "forwarded", rule.id, unknown_attributes=unknown, forwarded=rule)
     full = _resolve_enabled(topo, vpc_id, host, subnet_az)
     public = full if hostnames is True else _resolve_public(topo, host)
     if public == full:  # no private zone or endpoint had a say: enableDnsHostnames does not matter
@@ -130,6 +149,16 @@ def resolve(topo: Topology, vpc_id: str, host: str, subnet_az: str | None = None
     if hostnames is False:
         return replace(public, unknown_attributes=unknown, bypassed=full.resource or "private DNS")
     return replace(full, unknown_attributes=(*unknown, "enableDnsHostnames"))
+
+
+def _rule_beats_zones(topo: Topology, vpc_id: str, host: str, rule: m.ResolverRule) -> bool:
+    """The most specific name wins between Resolver rules and private hosted zones; a rule wins a tie."""
+    domain = len(rule.domain_name.rstrip("."))
+    for zone in topo.zones_by_vpc.get(vpc_id, []):  # most specific first
+        name = zone.name.rstrip(".").lower()
+        if host == name or host.endswith("." + name):
+            return domain >= len(name)
+    return True
 
 
 def _resolve_public(topo: Topology, host: str) -> Resolution:

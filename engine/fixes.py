@@ -31,6 +31,7 @@ from engine.patch import (
     EndpointPolicyChange,
     IdentityPolicyChange,
     NoProxyChange,
+    firewall_domain_entry,
     patched_engine,
     retarget,
 )
@@ -103,6 +104,8 @@ def candidates_for(eng: Engine, q: Question, trace: Trace) -> list[Change]:
     if refusal.code == Code.IDENTITY_POLICY_DENY and refusal.statement is None:
         out += _identity_policy_change(eng, q)
     out += network_changes(eng, q, refusal)
+    if refusal.code == Code.FIREWALL_DENY:
+        out += _firewall_changes(eng, refusal)
     return out
 
 
@@ -199,6 +202,14 @@ def _tgw_route(eng: Engine, table_id: str, dest: Address) -> list[Change]:
                                 f"--transit-gateway-attachment-id {a.transit_gateway_attachment_id}",
                         summary=f"add {cidr} → {a.transit_gateway_attachment_id} to {table_id}")
             for a, cidr in found[:2]]
+
+
+def _firewall_changes(eng: Engine, refusal: Any) -> list[Change]:
+    """A name an allow list does not hold: propose that exact name, the narrowest entry (a leading-dot entry
+    would open every subdomain too)."""
+    group = eng.topology.firewall_rule_groups.get(refusal.facts.get("allow_list") or "")
+    host = refusal.facts.get("host")
+    return [firewall_domain_entry(group, host)] if group is not None and host else []
 
 
 # --- NO_PROXY ------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 from functools import lru_cache
 from ipaddress import ip_address, ip_network
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_pascal
@@ -621,6 +621,253 @@ class InstanceProfile(AwsModel):
     roles: list[RoleArn] = []  # role ARNs
 
 
+# --- AWS Network Firewall (network-firewall DescribeFirewall / DescribeFirewallPolicy / DescribeRuleGroup) ----
+
+
+class FirewallAttachment(AwsModel):
+    subnet_id: str
+    endpoint_id: str | None = None  # the vpce-… that route tables name (developer guide, "Firewall endpoints")
+    status: str = "READY"
+
+
+class FirewallSyncState(AwsModel):
+    attachment: FirewallAttachment | None = None
+
+
+class FirewallStatus(AwsModel):
+    status: str = "READY"
+    sync_states: dict[str, FirewallSyncState] = {}  # keyed by Availability Zone
+
+
+class SubnetMapping(AwsModel):
+    subnet_id: str
+
+
+class Firewall(Tagged):
+    firewall_name: str
+    firewall_arn: str
+    firewall_policy_arn: str
+    vpc_id: str
+    region: str
+    owner_id: str | None = None
+    subnet_mappings: list[SubnetMapping] = []
+    firewall_status: FirewallStatus = FirewallStatus()
+
+
+class RuleGroupOverride(AwsModel):
+    action: str | None = None  # "DROP_TO_ALERT": the group's drop rules only alert
+
+
+class RuleGroupReference(AwsModel):
+    resource_arn: str
+    priority: int | None = None  # stateless: always; stateful: only under STRICT_ORDER
+    override: RuleGroupOverride | None = None
+
+
+class StatefulEngineOptions(AwsModel):
+    rule_order: Literal["DEFAULT_ACTION_ORDER", "STRICT_ORDER"] = "DEFAULT_ACTION_ORDER"
+
+
+class IpSet(AwsModel):
+    definition: list[str] = []
+
+
+class PortSet(AwsModel):
+    definition: list[str] = []
+
+
+class RuleVariables(AwsModel):
+    ip_sets: dict[str, IpSet] = Field(default={}, validation_alias=AliasChoices("IPSets", "ip_sets"),
+                                      serialization_alias="IPSets")
+    port_sets: dict[str, PortSet] = {}
+
+
+class PolicyVariables(AwsModel):
+    rule_variables: dict[str, IpSet] = {}  # HOME_NET for the whole policy
+
+
+class FirewallPolicy(Tagged):
+    """DescribeFirewallPolicy: ``FirewallPolicyResponse`` (name, ARN) and ``FirewallPolicy`` flattened."""
+
+    firewall_policy_arn: str
+    firewall_policy_name: str
+    region: str
+    stateless_default_actions: list[str] = []  # "aws:pass" | "aws:drop" | "aws:forward_to_sfe" (+ custom)
+    stateless_fragment_default_actions: list[str] = []
+    stateless_rule_group_references: list[RuleGroupReference] = []
+    stateful_rule_group_references: list[RuleGroupReference] = []
+    stateful_default_actions: list[str] = []  # STRICT_ORDER only: aws:drop_strict, aws:drop_established, …
+    stateful_engine_options: StatefulEngineOptions | None = None
+    policy_variables: PolicyVariables | None = None
+
+
+class NfwAddress(AwsModel):
+    address_definition: str
+
+
+class NfwPortRange(AwsModel):
+    from_port: int
+    to_port: int
+
+
+class TcpFlagField(AwsModel):
+    flags: list[str] = []
+    masks: list[str] = []
+
+
+class MatchAttributes(AwsModel):
+    sources: list[NfwAddress] = []
+    destinations: list[NfwAddress] = []
+    source_ports: list[NfwPortRange] = []
+    destination_ports: list[NfwPortRange] = []
+    protocols: list[int] = []
+    tcp_flags: list[TcpFlagField] = Field(default=[], validation_alias=AliasChoices("TCPFlags", "tcp_flags"),
+                                          serialization_alias="TCPFlags")
+
+
+class RuleDefinition(AwsModel):
+    match_attributes: MatchAttributes = MatchAttributes()
+    actions: list[str] = []
+
+
+class StatelessRule(AwsModel):
+    rule_definition: RuleDefinition
+    priority: int
+
+
+class StatelessRulesAndCustomActions(AwsModel):
+    stateless_rules: list[StatelessRule] = []
+    custom_actions: list[dict[str, Any]] = []
+
+
+class StatefulRuleHeader(AwsModel):
+    protocol: str = "IP"
+    source: str = "ANY"
+    source_port: str = "ANY"
+    direction: str = "FORWARD"
+    destination: str = "ANY"
+    destination_port: str = "ANY"
+
+
+class StatefulRuleOption(AwsModel):
+    keyword: str
+    settings: list[str] = []
+
+
+class StatefulRule(AwsModel):
+    action: str  # PASS | DROP | REJECT | ALERT
+    header: StatefulRuleHeader
+    rule_options: list[StatefulRuleOption] = []
+
+
+class RulesSourceList(AwsModel):
+    """A domain list: ``.example.com`` matches example.com and every subdomain (Network Firewall API
+    reference, "RulesSourceList"); TLS_SNI inspects HTTPS, HTTP_HOST plain HTTP."""
+
+    targets: list[str] = []
+    target_types: list[str] = []
+    generated_rules_type: str = "ALLOWLIST"  # ALLOWLIST | DENYLIST | REJECTLIST | ALERTLIST
+
+
+class RulesSource(AwsModel):
+    rules_string: str | None = None  # Suricata rules: not evaluated by reachbot
+    rules_source_list: RulesSourceList | None = None
+    stateful_rules: list[StatefulRule] = []
+    stateless_rules_and_custom_actions: StatelessRulesAndCustomActions | None = None
+
+
+class StatefulRuleOptions(AwsModel):
+    rule_order: Literal["DEFAULT_ACTION_ORDER", "STRICT_ORDER"] = "DEFAULT_ACTION_ORDER"
+
+
+class FirewallRuleGroup(Tagged):
+    """DescribeRuleGroup: ``RuleGroupResponse`` (name, ARN, type) and ``RuleGroup`` flattened."""
+
+    rule_group_arn: str
+    rule_group_name: str
+    type: Literal["STATEFUL", "STATELESS"]
+    region: str
+    rule_variables: RuleVariables | None = None
+    rules_source: RulesSource = RulesSource()
+    stateful_rule_options: StatefulRuleOptions | None = None
+
+
+# --- Route 53 Resolver (route53resolver List* / Get*) -------------------------------------------------------
+
+
+class ResolverTargetAddress(AwsModel):
+    ip: str | None = None
+    port: int | None = None
+
+
+class ResolverRule(AwsModel):
+    """ListResolverRules, with the VPCs ListResolverRuleAssociations associates it with (``vpc_ids``)."""
+
+    id: str
+    domain_name: str  # "corp.example.com." as Resolver returns it; "." forwards everything
+    rule_type: str = "FORWARD"  # FORWARD | SYSTEM | RECURSIVE | DELEGATE
+    name: str | None = None
+    target_ips: list[ResolverTargetAddress] = []
+    resolver_endpoint_id: str | None = None
+    owner_id: str | None = None
+    region: str
+    vpc_ids: list[str] = []
+
+
+class ResolverEndpointIp(AwsModel):
+    subnet_id: str
+    ip: str | None = None
+
+
+class ResolverEndpoint(AwsModel):
+    """ListResolverEndpoints, with ListResolverEndpointIpAddresses' addresses (``ip_addresses``)."""
+
+    id: str
+    name: str | None = None
+    direction: str = "OUTBOUND"
+    host_vpc_id: str = Field(validation_alias=AliasChoices("HostVPCId", "host_vpc_id"), serialization_alias="HostVPCId")
+    region: str
+    security_group_ids: list[str] = []
+    ip_addresses: list[ResolverEndpointIp] = []
+
+
+class DnsFirewallRule(AwsModel):
+    priority: int
+    action: str  # ALLOW | BLOCK | ALERT
+    firewall_domain_list_id: str
+    name: str | None = None
+    block_response: str | None = None  # NODATA | NXDOMAIN | OVERRIDE
+    block_override_domain: str | None = None
+    qtype: str | None = None
+
+
+class DnsFirewallAssociation(AwsModel):
+    vpc_id: str
+    priority: int
+    status: str = "COMPLETE"
+
+
+class DnsFirewallRuleGroup(AwsModel):
+    """A DNS Firewall rule group (ListFirewallRuleGroups) with its rules (ListFirewallRules) and its VPC
+    associations (ListFirewallRuleGroupAssociations)."""
+
+    id: str
+    name: str | None = None
+    region: str
+    owner_id: str | None = None
+    rules: list[DnsFirewallRule] = []
+    associations: list[DnsFirewallAssociation] = []
+
+
+class DnsFirewallDomainList(AwsModel):
+    """ListFirewallDomainLists with ListFirewallDomains' entries; absent when the domains could not be read."""
+
+    id: str
+    name: str | None = None
+    region: str
+    domains: list[str] = []
+
+
 # --- the snapshot ----------------------------------------------------------------------------------------
 
 
@@ -651,3 +898,10 @@ class Snapshot(AwsModel):
     roles: list[Role] = []
     instance_profiles: list[InstanceProfile] = []
     organization: Organization | None = None  # None: outside any organisation, or not read (see coverage)
+    firewalls: list[Firewall] = []
+    firewall_policies: list[FirewallPolicy] = []
+    firewall_rule_groups: list[FirewallRuleGroup] = []
+    resolver_rules: list[ResolverRule] = []
+    resolver_endpoints: list[ResolverEndpoint] = []
+    dns_firewall_rule_groups: list[DnsFirewallRuleGroup] = []
+    dns_firewall_domain_lists: list[DnsFirewallDomainList] = []

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from engine.engine import Engine
 
 # Blast radius, smallest first: the client's own NO_PROXY, its own role, shared route tables, shared policies.
-_CLIENT_ENV, _CLIENT_ROLE, _ROUTES, _ENDPOINT_POLICY, _BUCKET_POLICY = range(5)
+_CLIENT_ENV, _CLIENT_ROLE, _ROUTES, _ENDPOINT_POLICY, _BUCKET_POLICY, _FIREWALL_RULES = range(6)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -283,12 +283,52 @@ class IdentityPolicyChange(Change):
         topo.put_role(role.model_copy(update={"role_policy_list": [*kept, ref]}))
 
 
+@dataclass(frozen=True, kw_only=True)
+class FirewallDomainEntry(Change):
+    """Add a name to a Network Firewall domain allow list (``aws network-firewall update-rule-group``). Every
+    flow through every firewall that uses the rule group may then reach that name: the widest blast radius."""
+
+    kind = "firewall_rule_group"
+    blast = _FIREWALL_RULES
+    owner = "the network security team"
+    rule_group_arn: str
+    domain: str
+
+    @property
+    def change(self) -> dict[str, Any]:
+        return {"rule_group_arn": self.rule_group_arn, "domain": self.domain}
+
+    def apply(self, topo: Topology) -> None:
+        group = topo.firewall_rule_groups[self.rule_group_arn]
+        listed = group.rules_source.rules_source_list
+        if listed is None:
+            raise ValueError(f"{group.rule_group_name} is not a domain list rule group")
+        domains = listed.model_copy(update={"targets": [*listed.targets, self.domain]})
+        source = group.rules_source.model_copy(update={"rules_source_list": domains})
+        topo.put_firewall_rule_group(group.model_copy(update={"rules_source": source}))
+
+
+def firewall_domain_entry(group: m.FirewallRuleGroup, domain: str) -> FirewallDomainEntry:
+    """The change with its command: UpdateRuleGroup replaces the whole rule group and needs the current
+    UpdateToken (Network Firewall API reference, "UpdateRuleGroup")."""
+    listed = group.rules_source.rules_source_list
+    source = {"RulesSourceList": {"Targets": [*(listed.targets if listed else []), domain],
+                                  "TargetTypes": listed.target_types if listed else [],
+                                  "GeneratedRulesType": listed.generated_rules_type if listed else "ALLOWLIST"}}
+    arn = group.rule_group_arn
+    token = f"$(aws network-firewall describe-rule-group --rule-group-arn {arn} --query UpdateToken --output text)"
+    command = (f'aws network-firewall update-rule-group --rule-group-arn {arn} --update-token "{token}" '
+               f"--rule-group '{json.dumps({'RulesSource': source})}'")
+    return FirewallDomainEntry(rule_group_arn=arn, domain=domain, command=command,
+                               summary=f"add {domain} to the domain allow list {group.rule_group_name}")
+
+
 _ROUTE_ACTIONS: dict[str, type[RouteTableChange]] = {
     c.action: c for c in (DisassociateEndpoint, AssociateEndpoint, AddRoute, AddTgwRoute)
 }
 _KINDS: dict[str, type[Change]] = {
     c.kind: c for c in (NoProxyChange, EndpointPolicyChange, BucketPolicyChange, IdentityPolicyChange,
-                        AddAttachmentSubnet, AclEntryChange)
+                        AddAttachmentSubnet, AclEntryChange, FirewallDomainEntry)
 }
 
 

@@ -254,6 +254,8 @@ def find_destination(topo: Topology, token: str) -> Destination:
     if token.lower().startswith("s3://"):
         bucket, _, key = token[5:].partition("/")
         return _bucket(topo, bucket, key or None)
+    if token.lower().startswith("tcp://"):
+        return _plain_tcp(topo, token, shown)
     if "://" in token:
         return _from_url(topo, token)
     host, port = _split_port(token)
@@ -267,6 +269,20 @@ def find_destination(topo: Topology, token: str) -> Destination:
     if "." in host.rstrip(".") or reserved_name(host):
         return _from_host(topo, _checked_host(host, shown), port, None)
     return _unknown(topo, host.rstrip("."))
+
+
+def _plain_tcp(topo: Topology, url: str, shown: str) -> Destination:
+    """``tcp://host:port``: a plain TCP connection (no HTTP client, so no proxy settings apply), port required."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise QuestionError(f"{shown!r} is not a URL: {_url_problem(exc)}. Write it like tcp://host:port.") from None
+    if not parts.hostname or port is None or port == 0 or parts.path.strip("/") or parts.query:
+        raise QuestionError(f"{shown!r}: a plain TCP destination is tcp://host:port (port 1-65535, no path).")
+    host = parts.hostname
+    dest = find_destination(topo, f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+    return Destination(dest.kind, dest.id, dest.host, dest.region, port, None, "tcp", tcp=True)
 
 
 def _not_a_url_or_range(token: str, shown: str) -> None:

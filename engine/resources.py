@@ -55,6 +55,13 @@ RESOURCE_KINDS: tuple[ResourceKind, ...] = (
     ResourceKind("hosted_zones", "id", "private-zone", key=lambda z: z.id.rsplit("/", 1)[-1]),
     ResourceKind("roles", "arn", "role", index="roles"),
     ResourceKind("instance_profiles", "arn", "instance-profile", index="profiles"),
+    ResourceKind("firewalls", "firewall_arn", "firewall", named=True, index="firewalls"),
+    ResourceKind("firewall_policies", "firewall_policy_arn", "firewall-policy", index="firewall_policies"),
+    ResourceKind("firewall_rule_groups", "rule_group_arn", "firewall-rule-group", index="firewall_rule_groups"),
+    ResourceKind("resolver_rules", "id", "resolver-rule", key=lambda r: (r.id, r.region)),
+    ResourceKind("resolver_endpoints", "id", "resolver-endpoint", key=lambda e: (e.id, e.region)),
+    ResourceKind("dns_firewall_rule_groups", "id", "dns-firewall-rule-group", key=lambda g: (g.id, g.region)),
+    ResourceKind("dns_firewall_domain_lists", "id", "dns-firewall-domain-list", key=lambda d: (d.id, d.region)),
     ResourceKind("accounts", "account_id", index="accounts"),
     ResourceKind("coverage", None, key=lambda c: (c.account_id, c.region)),
 )

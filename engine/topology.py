@@ -76,6 +76,9 @@ class Topology:
     roles: Mapping[str, m.Role]
     profiles: dict[str, m.InstanceProfile]
     accounts: dict[str, m.Account]
+    firewalls: dict[str, m.Firewall]
+    firewall_policies: dict[str, m.FirewallPolicy]
+    firewall_rule_groups: Mapping[str, m.FirewallRuleGroup]
     rtb_routes: Mapping[str, list[tuple[m.Route, Network | None]]]
     instances_by_name: Mapping[str, list[m.Instance]]
     instances_by_ip: Mapping[str, list[m.Instance]]
@@ -101,6 +104,7 @@ class Topology:
         self._index_routing()
         self._index_addresses()
         self._index_dns()
+        self._index_firewalls()
         self.gaps = {(c.account_id, c.region): c.gaps for c in snap.coverage if c.gaps or not c.complete}
         self._graph = self._build_graph()
         self._check_references()
@@ -179,6 +183,15 @@ class Topology:
             if ep.vpc_endpoint_type == "Interface" and ep.private_dns_enabled:
                 region, service = service_of(ep.service_name)
                 self.private_dns_endpoint[(ep.vpc_id, f"{service}.{region}.amazonaws.com")] = ep
+
+    def _index_firewalls(self) -> None:
+        # Network Firewall endpoints are the vpce-… ids in each firewall's FirewallStatus.SyncStates[az]
+        # (Network Firewall developer guide, "Firewall endpoints"): route tables name them as GatewayId.
+        self.firewall_endpoints: dict[str, tuple[m.Firewall, m.FirewallAttachment]] = {
+            state.attachment.endpoint_id: (fw, state.attachment)
+            for fw in self.snap.firewalls for state in fw.firewall_status.sync_states.values()
+            if state.attachment is not None and state.attachment.endpoint_id
+        }
 
     # --- lookups ---------------------------------------------------------------------------------------------
 
@@ -328,6 +341,9 @@ class Topology:
         if old.policy != bucket.policy:
             self._touched.add(f"policy:bucket:{bucket.name}")
 
+    def put_firewall_rule_group(self, group: m.FirewallRuleGroup) -> None:
+        self._put("firewall_rule_groups", group.rule_group_arn, group)
+
     def put_role(self, role: m.Role) -> None:
         old = self._put("roles", role.arn, role)
         if old.policies != role.policies:
@@ -447,7 +463,8 @@ class Topology:
     def _known(self, target: str) -> bool:
         return any(
             target in table
-            for table in (self.igws, self.nats, self.peerings, self.tgws, self.endpoints, self.enis, self.instances)
+            for table in (self.igws, self.nats, self.peerings, self.tgws, self.endpoints, self.enis, self.instances,
+                          self.firewall_endpoints)
         ) or target.startswith(("vgw-", "eigw-", "cagw-", "lgw-"))
 
 

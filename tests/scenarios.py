@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from engine import Engine
@@ -51,6 +52,22 @@ class Small:
         sg = self.b.security_group(vpc, "proxy", ingress=[tcp(3128, "10.0.0.0/16")])
         return self.b.instance(subnet, "proxy", "10.9.0.10", [sg], role_arn=role_arn, public_ip="203.0.113.10",
                                proxy_ports=[3128])
+
+    def firewalled(self, domains: Iterable[str] = (".amazonaws.com",), groups: Iterable[str] = (),
+                   **policy: Any) -> tuple[str, str]:
+        """Centralised inspection inside the VPC: private subnet → Network Firewall endpoint → NAT gateway →
+        internet gateway. The firewall's stateful rule groups are a domain allow list (``domains``; none when
+        empty) then ``groups``. Returns (the firewall endpoint, the allow list's ARN or "")."""
+        b = self.b
+        fw_subnet = b.subnet(self.vpc, "firewall-a", "10.0.8.0/24")
+        fw_rtb = b.route_table(self.vpc, "firewall-rt", [fw_subnet])
+        b.route(fw_rtb, "0.0.0.0/0", b.nat_gateway(self.public, "203.0.113.20", "10.0.0.20"))
+        domains = list(domains)
+        allow = b.firewall_rule_group("egress-allow", REGION, ACCOUNT, domains=domains) if domains else ""
+        arn = b.firewall_policy("egress", REGION, ACCOUNT, stateful=[a for a in (allow, *groups) if a], **policy)
+        endpoint = b.network_firewall(self.vpc, "egress-fw", arn, {fw_subnet: "10.0.8.5"})[f"{REGION}a"]
+        b.route(self.private_rtb, "0.0.0.0/0", endpoint)
+        return endpoint, allow
 
     def vpc_dns(self, support: bool | None, hostnames: bool | None, vpc: str | None = None) -> None:
         """Set (or, with None, leave unrecorded as an older snapshot does) the VPC's DNS attributes."""

@@ -11,11 +11,16 @@ from __future__ import annotations
 import contextlib
 import json
 from pathlib import Path
+from typing import Any
 
 import boto3
 
+from engine.collect.aws import iam_action
 from engine.collect.collector import collect
+from engine.collect.crawl import DirSource, crawl_region
+from engine.collect.raw import GLOBAL, RawScope, scan_directory
 from tests.collect.emulator import Collected, Emulator, Recorder, collected_fixture, emulator_fixture  # noqa: F401
+from tests.collect.recorded import with_inspection
 
 POLICY = Path(__file__).resolve().parents[1] / "deploy" / "iam" / "reachbot-collector-policy.json"
 
@@ -45,10 +50,36 @@ def _organisation_collection(emulator: Emulator) -> Recorder:
     return recorder
 
 
-def test_policy_names_exactly_the_actions_collect_calls(emulator: Emulator, collected: Collected) -> None:
-    """The union of operations made by a full collection and an organisation-mode one equals the policy's
-    actions: nothing missing (collection would have gaps), nothing extra (least privilege)."""
+class _Noting:
+    """A crawl Source over a saved directory that notes the IAM action of every call the crawl asks for."""
+
+    def __init__(self, inner: DirSource) -> None:
+        self.inner, self.actions = inner, set[str]()
+
+    def fetch(self, service: str, operation: str, **kw: Any) -> dict[str, Any] | None:
+        self.actions.add(iam_action(service, operation))
+        return self.inner.fetch(service, operation, **kw)
+
+
+def _recorded_actions(emulator: Emulator, collected: Collected, tmp: Path) -> set[str]:
+    """The calls the region crawl makes on a saved estate holding what moto cannot serve (tests/collect/recorded)."""
+    raw = with_inspection(collected.raw_dir, tmp / "raw", emulator.estate.ids, [".amazonaws.com"])
+    noted: set[str] = set()
+    for saved in scan_directory(raw, None):
+        if saved.region != GLOBAL:
+            source = _Noting(DirSource(saved, RawScope(saved.account, saved.region)))
+            crawl_region(source, "/reachbot/proxy")
+            noted |= source.actions
+    return noted
+
+
+def test_policy_names_exactly_the_actions_collect_calls(emulator: Emulator, collected: Collected,
+                                                       tmp_path: Path) -> None:
+    """The union of operations made by a full collection and an organisation-mode one, and of the calls the
+    crawl makes for what moto does not serve (read from recorded responses), equals the policy's actions:
+    nothing missing (collection would have gaps), nothing extra (least privilege)."""
     made = set(collected.recorder.actions) | set(_organisation_collection(emulator).actions)
+    made |= _recorded_actions(emulator, collected, tmp_path)
     assert made == _policy_actions()
 
 

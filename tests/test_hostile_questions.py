@@ -188,3 +188,16 @@ def test_the_cli_never_prints_a_password_typed_in_a_question(
     code = main(["ask", question, "--snapshot", "bundled", *(["--json"] if as_json else [])])
     out, err = capsys.readouterr()
     assert code in (0, 2) and SECRET not in out + err and "Traceback" not in err
+
+
+def test_tcp_url_is_a_plain_tcp_connection_that_no_proxy_setting_touches() -> None:
+    """``tcp://host:port`` names a plain TCP flow (HTTP proxy variables apply to HTTP clients only); without a
+    port, or with a path, it is bad input rather than a guess."""
+    from engine import Engine, QuestionError, load_bundled
+
+    eng = Engine(load_bundled(), "bundled")
+    q = eng.parse("web-osaka-a -> tcp://10.30.1.31:5432")
+    assert (q.destination.kind, q.destination.port, q.destination.tcp) == ("ip", 5432, True)
+    for bad in ("tcp://10.30.1.31", "tcp://10.30.1.31:5432/x", "tcp://10.30.1.31:99999"):
+        with pytest.raises(QuestionError):
+            eng.parse(f"web-osaka-a -> {bad}")

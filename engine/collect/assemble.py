@@ -30,7 +30,8 @@ ID_FIELDS = {
     "transit_gateway_route_tables": "transit_gateway_route_table_id", "vpc_endpoints": "vpc_endpoint_id",
     "network_interfaces": "network_interface_id", "instances": "instance_id", "security_groups": "group_id",
     "network_acls": "network_acl_id", "buckets": "name", "hosted_zones": "id", "roles": "arn",
-    "instance_profiles": "arn",
+    "instance_profiles": "arn", "firewalls": "firewall_arn", "firewall_policies": "firewall_policy_arn",
+    "firewall_rule_groups": "rule_group_arn",
 }
 # Which call would have listed a route's target, by id prefix (for gaps about targets outside the collection).
 _LISTED_BY = {
@@ -148,6 +149,9 @@ def reference_gaps(lists: dict[str, list[Any]]) -> dict[tuple[str, str], list[m.
     known = {item_id for field in ("internet_gateways", "nat_gateways", "vpc_peering_connections",
                                    "transit_gateways", "vpc_endpoints", "network_interfaces", "instances")
              for item_id in (getattr(i, ID_FIELDS[field]) for i in lists[field])}
+    # Network Firewall endpoints are known from DescribeFirewall's sync states as well.
+    known |= {st.attachment.endpoint_id for fw in lists.get("firewalls", [])
+              for st in fw.firewall_status.sync_states.values() if st.attachment and st.attachment.endpoint_id}
     prefix_lists = {p.prefix_list_id for p in lists["prefix_lists"]}
     subnets = {s.subnet_id for s in lists["subnets"]}
     vpcs = {v.vpc_id for v in lists["vpcs"]}

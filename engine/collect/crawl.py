@@ -118,6 +118,7 @@ def crawl_region(src: Source, ssm_prefix: str) -> None:
     _instances(src)
     _transit_gateway_routes(src)
     _prefix_lists(src)
+    crawl_network_firewall(src)
     # Proxy settings per instance: <prefix>/<instance-id>/<VAR>. WithDecryption so SecureString values (a proxy
     # URL with a password) can be read; the password is masked before it reaches the snapshot.
     src.fetch("ssm", "GetParametersByPath", Path=ssm_prefix, Recursive=True, WithDecryption=True)
@@ -167,6 +168,28 @@ def _prefix_lists(src: Source) -> None:
         pid = pl["PrefixListId"]
         if pid not in have and "delete" not in pl.get("State", ""):
             src.fetch("ec2", "GetManagedPrefixListEntries", key=pid, resource=pid, PrefixListId=pid)
+
+
+def crawl_network_firewall(src: Source) -> None:
+    """Firewalls → each one's policy → the policy's rule groups (Network Firewall API reference). The endpoint
+    ids route tables name come from DescribeFirewall's FirewallStatus.SyncStates."""
+    listing = src.fetch("network-firewall", "ListFirewalls") or {}
+    policies: set[str] = set()
+    for fw in listing.get("Firewalls", []):
+        arn = fw["FirewallArn"]
+        detail = src.fetch("network-firewall", "DescribeFirewall", key=arn, resource=arn, FirewallArn=arn) or {}
+        policy = detail.get("Firewall", {}).get("FirewallPolicyArn")
+        if policy:
+            policies.add(policy)
+    groups: set[str] = set()
+    for arn in sorted(policies):
+        policy = src.fetch("network-firewall", "DescribeFirewallPolicy", key=arn, resource=arn,
+                           FirewallPolicyArn=arn) or {}
+        body = policy.get("FirewallPolicy", {})
+        for field in ("StatelessRuleGroupReferences", "StatefulRuleGroupReferences"):
+            groups |= {ref["ResourceArn"] for ref in body.get(field, [])}
+    for arn in sorted(groups):
+        src.fetch("network-firewall", "DescribeRuleGroup", key=arn, resource=arn, RuleGroupArn=arn)
 
 
 # --- one account's global services -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 from engine import model as m
+from engine.collect import map_nfw
 from engine.collect import proxy_settings as ps
 from engine.collect.crawl import GONE
 from engine.collect.raw import RawScope
@@ -55,6 +56,7 @@ def map_region(scope: RawScope, ssm_prefix: str) -> RegionParts:
         "prefix_lists": prefix_lists(get("DescribePrefixLists"), get("DescribeManagedPrefixLists"),
                                      scope.keyed.get("GetManagedPrefixListEntries", {}), region),
     }
+    items |= map_nfw.region_items(scope.keyed, region)
     gaps = [m.Gap(service="ec2", operation="SearchTransitGatewayRoutes", error="AdditionalRoutesAvailable",
                   permission="ec2:SearchTransitGatewayRoutes", resource=t) for t in truncated]
     return RegionParts(items, gaps)

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from ipaddress import ip_address, ip_network
-from typing import Any
+from typing import Any, Literal
 
 from engine import model as m
 
@@ -104,7 +104,7 @@ class EstateBuilder:
                 owner_id=self._vpc[vpc_id]["account"], tags=tags(name),
             )
         )
-        self._subnet[subnet_id] = {"vpc": vpc_id, "region": region, "cidr": cidr}
+        self._subnet[subnet_id] = {"vpc": vpc_id, "region": region, "cidr": cidr, "az": f"{region}{az_suffix}"}
         self._vpc[vpc_id]["subnets"].append(subnet_id)
         return subnet_id
 
@@ -241,6 +241,107 @@ class EstateBuilder:
             )
         )
         return vpce_id
+
+    # --- AWS Network Firewall ----------------------------------------------------------------------------
+
+    def firewall_rule_group(self, name: str, region: str, account: str, *, domains: Iterable[str] = (),
+                            domain_list: str = "ALLOWLIST", target_types: Iterable[str] = ("TLS_SNI", "HTTP_HOST"),
+                            stateful_rules: Iterable[m.StatefulRule] = (), rules_string: str | None = None,
+                            stateless_rules: Iterable[m.StatelessRule] = (), home_net: Iterable[str] = ()) -> str:
+        """A rule group: a domain list (``domains``), 5-tuple ``stateful_rules``, Suricata ``rules_string``, or
+        ``stateless_rules`` (which make it a STATELESS group). Returns its ARN."""
+        stateless = list(stateless_rules)
+        kind: Literal["STATEFUL", "STATELESS"] = "STATELESS" if stateless else "STATEFUL"
+        arn = f"arn:aws:network-firewall:{region}:{account}:{kind.lower()}-rulegroup/{name}"
+        domains = list(domains)
+        source = m.RulesSource(
+            rules_string=rules_string, stateful_rules=list(stateful_rules),
+            rules_source_list=m.RulesSourceList(targets=domains, target_types=list(target_types),
+                                                generated_rules_type=domain_list) if domains else None,
+            stateless_rules_and_custom_actions=m.StatelessRulesAndCustomActions(stateless_rules=stateless)
+            if stateless else None)
+        home = list(home_net)
+        variables = m.RuleVariables(ip_sets={"HOME_NET": m.IpSet(definition=home)}) if home else None
+        self.items["firewall_rule_groups"].append(m.FirewallRuleGroup(
+            rule_group_arn=arn, rule_group_name=name, type=kind, region=region, rule_variables=variables,
+            rules_source=source))
+        return arn
+
+    def firewall_policy(self, name: str, region: str, account: str, *, stateful: Iterable[str] = (),
+                        stateless: Iterable[str] = (), stateless_default: Iterable[str] = ("aws:forward_to_sfe",),
+                        strict: bool = False, stateful_default: Iterable[str] = ()) -> str:
+        """A firewall policy over rule group ARNs (priorities follow the order given). Returns its ARN."""
+        arn = f"arn:aws:network-firewall:{region}:{account}:firewall-policy/{name}"
+        self.items["firewall_policies"].append(m.FirewallPolicy(
+            firewall_policy_arn=arn, firewall_policy_name=name, region=region,
+            stateless_default_actions=list(stateless_default),
+            stateless_fragment_default_actions=list(stateless_default),
+            stateless_rule_group_references=[m.RuleGroupReference(resource_arn=a, priority=i + 1)
+                                             for i, a in enumerate(stateless)],
+            stateful_rule_group_references=[m.RuleGroupReference(resource_arn=a, priority=i + 1 if strict else None)
+                                            for i, a in enumerate(stateful)],
+            stateful_default_actions=list(stateful_default),
+            stateful_engine_options=m.StatefulEngineOptions(rule_order="STRICT_ORDER") if strict else None))
+        return arn
+
+    def network_firewall(self, vpc_id: str, name: str, policy_arn: str, subnets: Mapping[str, str]) -> dict[str, str]:
+        """A firewall with one endpoint per subnet (``subnets`` maps subnet id → the endpoint's IP there), as
+        DescribeFirewall reports them in FirewallStatus.SyncStates; returns AZ → endpoint id."""
+        v = self._vpc[vpc_id]
+        states: dict[str, m.FirewallSyncState] = {}
+        for subnet_id, ip in subnets.items():
+            az = self._subnet[subnet_id]["az"]
+            vpce = self.gwlb_endpoint(vpc_id, subnet_id, ip, f"vpce-svc-nfw-{name}-{az}", name=f"{name}-{az}")
+            states[az] = m.FirewallSyncState(attachment=m.FirewallAttachment(subnet_id=subnet_id, endpoint_id=vpce))
+        self.items["firewalls"].append(m.Firewall(
+            firewall_name=name, firewall_arn=f"arn:aws:network-firewall:{v['region']}:{v['account']}:firewall/{name}",
+            firewall_policy_arn=policy_arn, vpc_id=vpc_id, region=v["region"], owner_id=v["account"],
+            subnet_mappings=[m.SubnetMapping(subnet_id=s) for s in subnets],
+            firewall_status=m.FirewallStatus(sync_states=states), tags=tags(name)))
+        return {az: st.attachment.endpoint_id or "" for az, st in states.items() if st.attachment}
+
+    # --- Route 53 Resolver ------------------------------------------------------------------------------
+
+    def resolver_endpoint(self, vpc_id: str, name: str, subnets: Mapping[str, str]) -> str:
+        """An outbound Resolver endpoint with one address per subnet (subnet id → IP), each an ENI."""
+        v = self._vpc[vpc_id]
+        endpoint_id = aws_id("rslvr-out", vpc_id, name)
+        for subnet_id, ip in subnets.items():
+            self._eni(subnet_id, ip, f"Route 53 Resolver: {endpoint_id}", interface_type="interface")
+        self.items["resolver_endpoints"].append(m.ResolverEndpoint(
+            id=endpoint_id, name=name, direction="OUTBOUND", host_vpc_id=vpc_id, region=v["region"],
+            ip_addresses=[m.ResolverEndpointIp(subnet_id=s, ip=ip) for s, ip in subnets.items()]))
+        return endpoint_id
+
+    def resolver_rule(self, name: str, domain: str, vpcs: Iterable[str], targets: Iterable[str] = (),
+                      endpoint: str | None = None, rule_type: str = "FORWARD") -> str:
+        """A Resolver rule (FORWARD to ``targets`` through ``endpoint``, or SYSTEM) associated with ``vpcs``."""
+        vpcs = list(vpcs)
+        v = self._vpc[vpcs[0]]
+        rule_id = aws_id("rslvr-rr", name, domain)
+        self.items["resolver_rules"].append(m.ResolverRule(
+            id=rule_id, name=name, domain_name=domain.rstrip(".") + ".", rule_type=rule_type,
+            target_ips=[m.ResolverTargetAddress(ip=ip, port=53) for ip in targets], resolver_endpoint_id=endpoint,
+            owner_id=v["account"], region=v["region"], vpc_ids=vpcs))
+        return rule_id
+
+    def dns_firewall(self, name: str, vpcs: Mapping[str, int],
+                     rules: Iterable[tuple[int, str, Iterable[str], str | None]]) -> str:
+        """A DNS Firewall rule group associated with ``vpcs`` (VPC id → association priority); ``rules`` are
+        (priority, ALLOW | BLOCK | ALERT, domains, block response), each with its own domain list."""
+        v = self._vpc[next(iter(vpcs))]
+        group_id = aws_id("rslvr-frg", name)
+        built = []
+        for priority, action, domains, response in rules:
+            list_id = aws_id("rslvr-fdl", name, priority)
+            self.items["dns_firewall_domain_lists"].append(m.DnsFirewallDomainList(
+                id=list_id, name=f"{name}-{priority}", region=v["region"], domains=list(domains)))
+            built.append(m.DnsFirewallRule(priority=priority, action=action, firewall_domain_list_id=list_id,
+                                           name=f"{name}-rule-{priority}", block_response=response))
+        self.items["dns_firewall_rule_groups"].append(m.DnsFirewallRuleGroup(
+            id=group_id, name=name, region=v["region"], owner_id=v["account"], rules=built,
+            associations=[m.DnsFirewallAssociation(vpc_id=vpc, priority=p) for vpc, p in vpcs.items()]))
+        return group_id
 
     def peering(self, requester_vpc: str, accepter_vpc: str, name: str | None = None, status: str = "active") -> str:
         pcx_id = aws_id("pcx", requester_vpc, accepter_vpc)

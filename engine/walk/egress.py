@@ -15,6 +15,7 @@ from engine.dns import Address
 from engine.filters import EPHEMERAL
 from engine.policy import RequestContext, Unknowable
 from engine.topology import service_of
+from engine.walk.inspection import inspect
 from engine.walk.names import resolve_for
 from engine.walk.targets import APPLIANCES, Target, handed_to, target_of, through_peering
 from engine.walk.tgw import follow_transit_gateway
@@ -296,6 +297,32 @@ def _exit_appliance(walk: Walk, egress: Side, route: m.Route, addr: Address) -> 
     handed_to(walk, route, addr)
 
 
+def _exit_inspection(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
+    """A Gateway Load Balancer endpoint: AWS Network Firewall's (its policy is in the snapshot: evaluate it, then
+    route on from the firewall endpoint's subnet), or a third-party appliance's (unknown, named)."""
+    found = walk.topo.firewall_endpoints.get(route.target or "")
+    if found is None:
+        handed_to(walk, route, addr)
+        return
+    firewall, attachment = found
+    if sum(h.kind == "network-firewall" for h in walk.t.hops) >= _MAX_FIREWALLS:
+        walk.t.cannot_tell(Code.ROUTING_LOOP, count=_MAX_FIREWALLS, destination=addr)
+        return
+    if not inspect(walk, egress, firewall, attachment, addr):
+        return
+    subnet = walk.topo.subnets.get(attachment.subnet_id)
+    rtb = walk.topo.route_table_of(attachment.subnet_id)
+    choice = walk.lookup(rtb, addr) if rtb and subnet else None
+    if choice is None or subnet is None:
+        _no_route(walk, rtb or attachment.subnet_id, addr)
+        return
+    walk.route_hop(rtb or "", subnet, choice.route, addr, back=False)
+    _leave(walk, egress, choice.route, addr)
+
+
+_MAX_FIREWALLS = 4
+
+
 def _not_in_snapshot(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
     target = route.target or ""
     walk.t.hop("network-interface", target, None, "appliance", target=target, service=None)
@@ -309,7 +336,7 @@ _EXIT: dict[Target, Callable[[Walk, Side, m.Route, Address], None]] = {
     Target.VPC_PEERING: _exit_peering,
     Target.TRANSIT_GATEWAY: _exit_tgw,
     Target.NETWORK_INTERFACE: _exit_appliance,
-    Target.GWLB_ENDPOINT: _exit_appliance,
+    Target.GWLB_ENDPOINT: _exit_inspection,
     Target.INTERFACE_ENDPOINT: _exit_appliance,  # not a route target AWS accepts; never guess past it
 }
 

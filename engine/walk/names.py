@@ -7,10 +7,12 @@ attributes an older snapshot does not hold (VPC user guide, "DNS attributes for 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from engine import model as m
 from engine.codes import Code, Reason
-from engine.dns import Resolution, resolve
+from engine.dns import Address, Resolution, resolve
+from engine.routing import lookup
 
 if TYPE_CHECKING:
     from engine.walk.walker import Side, Walk
@@ -30,8 +32,45 @@ def resolve_for(walk: Walk, side: Side, host: str, role: str) -> Resolution | No
     if res.answered_by == "resolver-disabled":
         t.refuse(Code.DNS_NO_ANSWER, vpc_id, host=host, vpc=vpc_id, why=Reason.DNS_SUPPORT_DISABLED)
         return None
+    verdict = res.dns_firewall
+    if verdict is not None and verdict.action == "BLOCK":
+        t.refuse(Code.DNS_FIREWALL_BLOCK, verdict.group.name or verdict.group.id, host=host, vpc=vpc_id,
+                 rule_group=verdict.group.name or verdict.group.id, rule=verdict.rule.name or verdict.rule.priority,
+                 domain_list=verdict.domain_list, response=verdict.rule.block_response or "NODATA")
+        return None
+    if verdict is not None:
+        t.cannot_tell(Code.DNS_FIREWALL_NOT_EVALUATED, vpc=vpc_id, host=host,
+                      rule_group=verdict.group.name or verdict.group.id, domain_list=verdict.domain_list)
+    if res.forwarded is not None:
+        _forwarded(walk, res.forwarded, host)
+        return None
     if res.bypassed:
         t.observe(Code.PRIVATE_DNS_NEEDS_HOSTNAMES, vpc_id, vpc=vpc_id, host=host, bypassed=res.bypassed)
     if res.unknown_attributes:
         t.cannot_tell(Code.DNS_ATTRIBUTES_UNKNOWN, vpc=vpc_id, host=host, attributes=list(res.unknown_attributes))
     return res
+
+
+def _forwarded(walk: Walk, rule: m.ResolverRule, host: str) -> None:
+    """A FORWARD rule sends the query to resolvers outside the VPC through the rule's outbound endpoint; their
+    answer is not in the snapshot (unknown), and if no endpoint address has a route to any target, the query
+    never leaves (the name cannot resolve)."""
+    t, topo = walk.t, walk.topo
+    targets = [a.ip for a in rule.target_ips if a.ip]
+    endpoint = next((e for e in topo.snap.resolver_endpoints if e.id == rule.resolver_endpoint_id), None)
+    facts: dict[str, Any] = {"rule": rule.name or rule.id, "domain": rule.domain_name, "targets": targets, "host": host,
+             "endpoint": rule.resolver_endpoint_id}
+    if endpoint is None:
+        t.cannot_tell(Code.RESOLVER_FORWARDED, **facts)
+        return
+    routed = []
+    for address in endpoint.ip_addresses:
+        rtb = topo.route_table_of(address.subnet_id)
+        routed += [(rtb, ip) for ip in targets if rtb and lookup(topo, rtb, Address(ip=ip)) is not None]
+    t.hop("resolver-endpoint", endpoint.id, endpoint.region, **facts, routed=[ip for _rtb, ip in routed])
+    if targets and not routed:
+        rtb = topo.route_table_of(endpoint.ip_addresses[0].subnet_id) if endpoint.ip_addresses else None
+        t.refuse(Code.NO_ROUTE, rtb or endpoint.id, rtb=rtb, destination=Address(ip=targets[0]),
+                 why=Reason.RESOLVER_TARGET, **facts)
+        return
+    t.cannot_tell(Code.RESOLVER_FORWARDED, **facts)

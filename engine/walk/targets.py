@@ -65,6 +65,8 @@ def target_of(topo: Topology, route: m.Route) -> Target:
     endpoint = topo.endpoints.get(gateway)
     if endpoint is not None:
         return _ENDPOINT_TARGETS[endpoint.vpc_endpoint_type]
+    if gateway in topo.firewall_endpoints:  # a Network Firewall endpoint known from DescribeFirewall only
+        return Target.GWLB_ENDPOINT
     return Target.NOT_IN_SNAPSHOT
 
 

@@ -38,6 +38,8 @@ LABELS = {
     "literal": "literal address",
     "public": "public DNS",
     "reserved": "nothing (a reserved name)",
+    "forwarded": "a Resolver forwarding rule (resolvers outside the VPC answer)",
+    "dns-firewall": "Route 53 Resolver DNS Firewall, which blocks it",
     "resolver-disabled": "nobody (the VPC's Amazon-provided resolver is switched off)",
     "vpc-peering": "peering connection",
     "tgw-attachment": "transit gateway attachment",
@@ -81,6 +83,17 @@ def _appliance(w: Wording, f: Facts) -> str:
     return w.fmt("traffic handed to {target}; what that appliance does is not modelled", f)
 
 
+def _network_firewall(w: Wording, f: Facts) -> str:
+    head = "{endpoint} of Network Firewall {firewall} (policy {policy}) in {subnet}"
+    outcome = str(f.get("outcome"))
+    if outcome == "unknown":
+        return w.fmt(head + ": its verdict cannot be told from the snapshot", f)
+    decided = " by {rule}" if f.get("rule") else ""
+    decided += " in rule group {rule_group}" if f.get("rule_group") else ""
+    verb = {"pass": "passed", "drop": "dropped"}.get(outcome, outcome)
+    return w.fmt(head + ": " + verb + decided + " (" + str(f.get("stage")).replace("-", " ") + ")", f)
+
+
 HOPS: dict[str, Template] = {
     "instance": "{name} {ip} in {subnet}, {vpc} (account {account}); runtime {runtime}",
     "proxy": "HTTP proxy {url} ({variable}); the proxy resolves the name and its subnet's route table decides",
@@ -101,6 +114,9 @@ HOPS: dict[str, Template] = {
     "destination-instance": "{name} {ip} port {port} in {subnet}",
     "private-address": "{ip} port {port} ({interface_type})",
     "appliance": _appliance,
+    "network-firewall": _network_firewall,
+    "resolver-endpoint": "outbound Resolver endpoint {endpoint} forwards {host} ({rule}: {domain}) to {targets};"
+                         " routed to {routed}",
 }
 
 
@@ -212,6 +228,15 @@ def _appliance_caveat(w: Wording, f: Facts) -> str:
     return w.fmt("traffic to {destination} is handed to appliance {target}; reachbot cannot see past it", f)
 
 
+def _firewall_deny(w: Wording, f: Facts) -> str:
+    text = "Network Firewall {firewall} (policy {policy}) drops the request to {host}: {rule}"
+    if f.get("rule_group") != f.get("policy"):
+        text += " in rule group {rule_group}"
+    if f.get("why"):
+        text += " ({why})"
+    return w.fmt(text, f)
+
+
 def _policy_unread(w: Wording, f: Facts) -> str:
     what = "the bucket policy" if str(f.get("layer")) == "bucket" else "the identity policies"
     return w.fmt(what + " of {owner} could not be read ({error}); grant {permission} to the collector", f)
@@ -241,6 +266,9 @@ CODES: dict[Code, Template] = {
     Code.TGW_ATTACHMENT_NOT_AVAILABLE: "transit gateway attachment {attachment} ({vpc}) is {state}, not available:"
                                        " it carries no traffic",
     Code.CLIENT_PROXY_ERROR: "{runtime} fails before sending anything: {why}",
+    Code.FIREWALL_DENY: _firewall_deny,
+    Code.DNS_FIREWALL_BLOCK: "Route 53 Resolver DNS Firewall blocks {host} in {vpc}: rule {rule} of rule group"
+                             " {rule_group} matches domain list {domain_list} (answer {response})",
     Code.ENDPOINT_POLICY_DENY: _policy_refusal(Code.ENDPOINT_POLICY_DENY),
     Code.BUCKET_POLICY_DENY: _policy_refusal(Code.BUCKET_POLICY_DENY),
     Code.IDENTITY_POLICY_DENY: _policy_refusal(Code.IDENTITY_POLICY_DENY),
@@ -307,6 +335,12 @@ CODES: dict[Code, Template] = {
                              " ({why}); allowed one way, refused the other",
     Code.ORGANIZATION_UNREAD: "the organisation of account {account} was not read ({error}): service and"
                               " resource control policies may refuse this request; read them with --org-role",
+    Code.FIREWALL_NOT_EVALUATED: "Network Firewall {firewall}: rule group {rule_group} could decide this request"
+                                 " but reachbot cannot evaluate it ({why})",
+    Code.DNS_FIREWALL_NOT_EVALUATED: "DNS Firewall rule group {rule_group} of {vpc} uses domain list {domain_list},"
+                                     " which the snapshot does not hold, and it could decide {host}",
+    Code.RESOLVER_FORWARDED: "{host} is forwarded by Resolver rule {rule} ({domain}) to {targets} through"
+                             " endpoint {endpoint}; their answer is not in the snapshot",
     Code.DNS_ATTRIBUTES_UNKNOWN: "the snapshot does not record {attributes} of {vpc}, and the answer for {host}"
                                  " depends on it; re-collect (ec2:DescribeVpcAttribute) to settle it",
     Code.POLICY_NOT_EVALUATED: "the endpoint policy of {vpce} is not evaluated for {host}: reachbot evaluates"
@@ -333,6 +367,8 @@ REASONS: dict[Reason, Template] = {
                           " answers for it (a localhost name would only mean the asking machine itself)",
     Reason.PROXY_URL_INVALID: "the proxy URL {proxy} from {variable} has no usable host and port (a port is"
                               " 1-65535), so the client fails to connect to the proxy",
+    Reason.RESOLVER_TARGET: " (the forwarding rule {rule}'s target resolvers, from outbound endpoint {endpoint}:"
+                            " the name cannot be resolved)",
     Reason.DNS_SUPPORT_DISABLED: "its enableDnsSupport attribute is false, so the Amazon-provided resolver does not"
                                  " answer any name there",
     Reason.PRIVATE_NAT_GATEWAY: "it is a private NAT gateway",

@@ -80,13 +80,9 @@ def logged(caplog: pytest.LogCaptureFixture) -> str:
     return "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
 
 
-ENGINE_CRASH = pytest.mark.xfail(
-    reason="the engine's URL parsing raises on a password with an unencoded / or #, and urllib's ValueError "
-           "quotes the password's first part into the logged traceback: the engine half of issue 12 "
-           "(question grammar) fixes it", strict=False)
 QUESTIONS = [
     f"why can web-osaka-a not reach https://admin:Qs3cr3t@{S3_HOST}/x",  # answered: goes into metadata
-    pytest.param(f"why can web-osaka-a not reach https://admin:Qs3/cr#3t@{S3_HOST}/x", marks=ENGINE_CRASH),
+    f"why can web-osaka-a not reach https://admin:Qs3/cr#3t@{S3_HOST}/x",  # unencoded / and #: refused, masked
     "why can web-osaka-a not reach s3://app-data/x?token=Qs3cr3t",
     "why can web-osaka-q not reach svc:Qs3cr3t@proxy.corp.internal:3128",  # not understood: echoed back
 ]
@@ -137,10 +133,7 @@ def test_a_password_quoted_in_a_thread_stays_out_of_the_handoff(bot: Bot, channe
     assert_nothing_leaked(bot, channel, caplog)
 
 
-RAW_PASSWORD = pytest.param("svc:Pr0xy/p#w", marks=pytest.mark.xfail(
-    reason="the engine cannot parse a proxy URL with an unencoded / or # yet, and urllib's ValueError quotes "
-           "the password's first part into the logged traceback: the engine half of issue 12 (proxy URLs "
-           "validated at load) fixes it", strict=False))
+RAW_PASSWORD = "svc:Pr0xy/p#w"  # unencoded / and # in the password: masked all the same
 
 
 @pytest.fixture(scope="module", params=["svc:Pr0xy%2Fpw", RAW_PASSWORD], ids=["rfc3986", "unencoded"])
