@@ -7,6 +7,7 @@ cites the AWS page whose rule it encodes.
 
 from __future__ import annotations
 
+from engine import model as m
 from engine.estates.builder import tcp
 from engine.model import NetworkAclEntry, PortRange
 from tests.scenarios import ACCOUNT, REGION, Hub, Small
@@ -423,3 +424,71 @@ def test_attachment_subnet_table_that_sends_the_vpcs_own_address_to_an_appliance
     s.b.route(rtb, "10.2.1.0/24", appliance)
     a = s.engine().ask("client -> tcp://10.2.1.10:443", fixes=False)
     assert a.verdict == "unknown" and any("appliance" in c for c in a.caveats)
+
+
+def _central_egress_through_inspection(appliance_mode: str):  # type: ignore[no-untyped-def]
+    """Hub, with an inspection VPC (zones a and b) between the spokes and the egress VPC: spoke table 0/0 →
+    inspection, inspection table 0/0 → egress and 10.0.0.0/16 → spoke, egress table 10.0.0.0/16 → inspection.
+    The client sits in zone b; the NAT gateway is in zone a."""
+    s = Hub()
+    b = s.b
+    spoke_b = b.subnet(s.vpc, "tgw-b", "10.0.8.0/24", az_suffix="b")
+    b.items["transit_gateway_attachments"] = [
+        a.model_copy(update={"subnet_ids": [*a.subnet_ids, spoke_b]}) if a.transit_gateway_attachment_id == s.spoke_att
+        else a for a in b.items["transit_gateway_attachments"]]
+    zone_b = b.subnet(s.vpc, "private-b", "10.0.2.0/24", az_suffix="b")
+    b._rtbs[s.private_rtb]["subnets"].append(zone_b)
+    insp = b.vpc("inspection", REGION, "10.50.0.0/16", ACCOUNT)
+    insp_a, insp_b = b.subnet(insp, "insp-a", "10.50.0.0/24"), b.subnet(insp, "insp-b", "10.50.1.0/24", az_suffix="b")
+    insp_rtb = b.route_table(insp, "insp-rt", [insp_a, insp_b])
+    b.route(insp_rtb, "0.0.0.0/0", s.tgw)  # stands in for the firewall's route back to the gateway
+    insp_rt = b.tgw_route_table(s.tgw, "inspection")
+    att_i = b.tgw_attachment(s.tgw, insp_rt, insp, [insp_a, insp_b], appliance_mode=appliance_mode)
+    tables = b.items["transit_gateway_route_tables"]
+    for i, t in enumerate(tables):
+        if t.transit_gateway_route_table_id in (s.spoke_rt, s.egress_rt):
+            tables[i] = t.model_copy(update={"routes": []})
+    b.tgw_route(s.spoke_rt, "0.0.0.0/0", att_i)
+    b.tgw_route(s.egress_rt, "10.0.0.0/16", att_i)
+    b.tgw_route(insp_rt, "0.0.0.0/0", s.egress_att)
+    b.tgw_route(insp_rt, "10.0.0.0/16", s.spoke_att)
+    s.client(subnet=zone_b, ip="10.0.2.10")
+    return s, att_i
+
+
+def test_central_egress_through_an_inspection_vpc_in_two_zones_without_appliance_mode_is_unknown() -> None:
+    """Spoke in zone b, NAT in zone a: the request crosses the inspection VPC in zone b and the reply in zone a
+    unless appliance mode pins the flow to one zone (Transit Gateway guide, "Example: Appliance in a shared
+    services VPC"; Network Firewall guide, "Avoiding asymmetric routing")."""
+    s, att_i = _central_egress_through_inspection("disable")
+    a = s.engine().ask("client -> data-there", fixes=False)
+    assert a.verdict == "unknown"
+    assert any("appliance mode" in c and att_i in c for c in a.caveats)
+    assert "nat-gateway" in kinds(a)  # the walk went on through the inspection VPC to the egress VPC
+
+
+def test_central_egress_through_an_inspection_vpc_with_appliance_mode_is_traced_to_the_bucket() -> None:
+    """With appliance mode both directions cross the inspection VPC in one zone (same pages)."""
+    s, _ = _central_egress_through_inspection("enable")
+    a = s.engine().ask("client -> data-there", fixes=False)
+    assert a.verdict == "reachable", a.caveats
+    assert [h.kind for h in a.hops].count("tgw-attachment") == 4
+
+
+def test_security_group_rule_naming_an_uncollected_shared_prefix_list_makes_a_denial_unknown() -> None:
+    """A security group rule may reference a customer-managed prefix list shared through RAM; without its
+    entries the rule might admit the flow, so 'blocked' would be a guess (VPC guide, "Managed prefix lists":
+    reference prefix lists in your AWS resources)."""
+    s = Small()
+    pl = s.b.prefix_list("corp-proxies", REGION, [], "999988887777", collected=False)
+    edge, subnet, _ = s.edge_vpc()
+    proxy_sg = s.b.security_group(edge, "proxy", ingress=[])
+    s.b.items["security_groups"] = [
+        g.model_copy(update={"ip_permissions": [tcp(3128).model_copy(
+            update={"prefix_list_ids": [m.PrefixListIdRef(prefix_list_id=pl)]})]}) if g.group_id == proxy_sg else g
+        for g in s.b.items["security_groups"]]
+    s.b.instance(subnet, "proxy", "10.9.0.10", [proxy_sg], public_ip="203.0.113.10", proxy_ports=[3128])
+    s.client(proxy_env={"HTTPS_PROXY": "http://10.9.0.10:3128"})
+    a = s.engine().ask("client -> data-there", fixes=False)
+    assert a.verdict == "unknown" and a.blocked_by is None
+    assert any(pl in c and proxy_sg in c for c in a.caveats)

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from engine import model as m
 from engine.codes import Code, Reason
 from engine.dns import Address, resolve
-from engine.filters import EPHEMERAL, Peer, acl_allows, security_groups_allow
+from engine.filters import EPHEMERAL, FilterResult, Peer, acl_allows, security_groups_allow
 from engine.policy import (
     AccessDecision,
     EndpointLayer,
@@ -205,11 +205,10 @@ class Walk:
 
     def ip_leg(self, src: Side, dst: Side, port: int) -> bool:
         """Both ways between two ENIs: security groups, network ACLs, routes out and back."""
-        t = self.t
         dst_addr, src_addr = Address(ip=dst.eni.private_ip_address), Address(ip=src.eni.private_ip_address)
         sg = security_groups_allow(self.topo, src.groups, True, Peer(dst_addr, tuple(dst.groups)), port)
         if not sg.allowed:
-            t.refuse(Code.SG_EGRESS_DENY, sg.resource, filter=sg)
+            self.security_group_refusal(Code.SG_EGRESS_DENY, sg)
             return False
         if not self.acl(src.subnet, True, dst_addr, (port, port)):
             return False
@@ -220,7 +219,7 @@ class Walk:
             return False
         sg = security_groups_allow(self.topo, dst.groups, False, Peer(src_addr, tuple(src.groups)), port)
         if not sg.allowed:
-            t.refuse(Code.SG_INGRESS_DENY, sg.resource, filter=sg)
+            self.security_group_refusal(Code.SG_INGRESS_DENY, sg)
             return False
         if not self.route_to_ip(dst.subnet, src_addr, src.subnet.vpc_id, True, dst_addr, EPHEMERAL):
             return False
@@ -246,8 +245,16 @@ class Walk:
         """The sender's egress rules towards an address outside the VPC's interfaces."""
         sg = security_groups_allow(self.topo, side.groups, True, Peer(addr), port)
         if not sg.allowed:
-            self.t.refuse(Code.SG_EGRESS_DENY, sg.resource, filter=sg)
+            self.security_group_refusal(Code.SG_EGRESS_DENY, sg)
         return sg.allowed
+
+    def security_group_refusal(self, code: Code, sg: FilterResult) -> None:
+        """No rule admits the flow; unless a rule names a prefix list whose entries were not collected, which
+        might admit it (VPC guide, "Managed prefix lists": referencing lists in security group rules)."""
+        if sg.unresolved:
+            self.t.cannot_tell(Code.PREFIX_LIST_NOT_COLLECTED, resource=sg.resource, prefix_list=sg.unresolved)
+        else:
+            self.t.refuse(code, sg.resource, filter=sg)
 
     def acl(self, subnet: m.Subnet, egress: bool, peer: Address, ports: tuple[int, int]) -> bool:
         """The subnet's network ACL, one direction (stateless: requests and replies are checked apart)."""
