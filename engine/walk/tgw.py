@@ -62,6 +62,8 @@ def follow_transit_gateway(walk: Walk, vpc: str, tgw_id: str, addr: Address,
             return None
         if nxt.resource_type == "vpc" and nxt.resource_id:
             return _land(walk, nxt, entry, addr, back)
+        if not _available(walk, nxt):  # a peering attachment not yet accepted carries nothing either
+            return None
         peer = _peer_side(topo, nxt)
         if peer is None:
             t.cannot_tell(Code.RESOURCE_NOT_IN_SNAPSHOT, resource=nxt.resource_id or target_id,
