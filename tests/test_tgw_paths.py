@@ -519,3 +519,41 @@ def test_tgw_peering_attachment_pending_acceptance_carries_nothing() -> None:
     a = s.engine().ask("can client reach db:5432", fixes=False)
     assert a.blocked_by is not None and (a.blocked_by.code, a.blocked_by.resource) == \
         ("TGW_ATTACHMENT_NOT_AVAILABLE", p1)
+
+
+def _far_vpc_with_acl():  # type: ignore[no-untyped-def]
+    """The main VPC and a far VPC joined by a transit gateway; the far attachment's only subnet holds server-1,
+    another far subnet holds server-2, and both subnets' ACL denies HTTPS from the main VPC inbound."""
+    s = Small()
+    b = s.b
+    far = b.vpc("far", REGION, "10.7.0.0/16", ACCOUNT)
+    att_sub, other = b.subnet(far, "far-tgw", "10.7.0.0/24"), b.subnet(far, "far-app", "10.7.1.0/24")
+    far_rtb = b.route_table(far, "far-rt", [att_sub, other])
+    tgw, rt = b.transit_gateway(REGION, ACCOUNT, "hub")
+    b.tgw_route(rt, "10.0.0.0/16", b.tgw_attachment(tgw, rt, s.vpc, [s.private]))
+    b.tgw_route(rt, "10.7.0.0/16", b.tgw_attachment(tgw, rt, far, [att_sub]))
+    b.route(s.private_rtb, "10.7.0.0/16", tgw)
+    b.route(far_rtb, "10.0.0.0/16", tgw)
+    acl = b.network_acl(far, "far-acl", [att_sub, other],
+                        [_deny(90, False, "10.0.0.0/16", (443, 443)), _allow_all(False), _allow_all(True)])
+    sg = b.security_group(far, "servers", ingress=[tcp(443, "10.0.0.0/16")])
+    b.instance(att_sub, "server-1", "10.7.0.10", [sg])
+    b.instance(other, "server-2", "10.7.1.10", [sg])
+    s.client()
+    return s, acl
+
+
+def test_gateway_handing_a_packet_to_an_instance_of_its_own_subnet_is_judged_by_no_acl() -> None:
+    """When the instance shares the attachment subnet, neither inbound nor outbound rules judge what the
+    gateway hands it ("Network ACLs for transit gateways": same subnet)."""
+    s, _ = _far_vpc_with_acl()
+    a = s.engine().ask("can client reach server-1:443", fixes=False)
+    assert a.verdict == "reachable", (a.blocked_by, a.caveats)
+
+
+def test_gateway_handing_a_packet_to_another_subnet_meets_that_subnets_inbound_acl() -> None:
+    """Instances in another subnet than the attachment's: that subnet's inbound rules judge the packet by its
+    source ("Network ACLs for transit gateways": different subnets)."""
+    s, acl = _far_vpc_with_acl()
+    a = s.engine().ask("can client reach server-2:443", fixes=False)
+    assert a.blocked_by is not None and (a.blocked_by.code, a.blocked_by.resource) == ("NACL_DENY", acl)

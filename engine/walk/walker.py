@@ -41,7 +41,7 @@ from engine.proxy import ProxyChoice, choose_proxy
 from engine.question import Question
 from engine.routing import RouteChoice, lookup, unresolved_prefix_lists
 from engine.topology import Topology
-from engine.walk.record import Trace
+from engine.walk.record import TgwLanding, Trace
 from engine.walk.targets import transit
 
 MAX_TRANSITS = 6  # peering / transit-gateway hand-offs followed before giving up (loops in bad configs)
@@ -88,8 +88,7 @@ class Walk:
         self.policies = policies
         self.t = Trace(question)
         self.crossing = _NOWHERE  # set by each leg that routes (route_to_ip, the egress walk)
-        # (TGW attachment, zone, return leg?, delivered there?) for each VPC a transit gateway handed traffic to
-        self.tgw_landings: list[tuple[str, str | None, bool, bool]] = []
+        self.tgw_landings: list[TgwLanding] = []  # each VPC a transit gateway handed this leg's packets to
 
     @property
     def question(self) -> Question:
@@ -215,7 +214,8 @@ class Walk:
         self.tgw_landings = []
         if not self.route_to_ip(src.subnet, dst_addr, dst.subnet.vpc_id, False, src_addr, (port, port)):
             return False
-        if not self.acl(dst.subnet, False, src_addr, (port, port)):
+        entered = self.delivered_by_tgw_into(dst.subnet, False)
+        if not entered and not self.acl(dst.subnet, False, src_addr, (port, port)):
             return False
         sg = security_groups_allow(self.topo, dst.groups, False, Peer(src_addr, tuple(src.groups)), port)
         if not sg.allowed:
@@ -224,22 +224,29 @@ class Walk:
         if not self.route_to_ip(dst.subnet, src_addr, src.subnet.vpc_id, True, dst_addr, EPHEMERAL):
             return False
         self.appliance_mode_check()
-        return self.acl(dst.subnet, True, src_addr, EPHEMERAL) and self.acl(src.subnet, False, dst_addr, EPHEMERAL)
+        return self.acl(dst.subnet, True, src_addr, EPHEMERAL) and (
+            self.delivered_by_tgw_into(src.subnet, True) or self.acl(src.subnet, False, dst_addr, EPHEMERAL))
 
     def appliance_mode_check(self) -> None:
         """A flow that crosses a transit VPC (inspection, shared services) in one zone and returns in another
         meets two appliances, each seeing half of it; stateful ones (Network Firewall) drop it. Appliance mode
         keeps both directions in one zone (Transit Gateway guide, "Appliance in a shared services VPC";
         Network Firewall guide, "Avoiding asymmetric routing")."""
-        forward = {att: az for att, az, back, deliver in self.tgw_landings if not back and not deliver}
-        for att_id, az, back, deliver in self.tgw_landings:
-            if not back or deliver or att_id not in forward or forward[att_id] == az:
+        forward = {x.attachment: x.zone for x in self.tgw_landings if not x.back and not x.delivered}
+        for x in self.tgw_landings:
+            if not x.back or x.delivered or x.attachment not in forward or forward[x.attachment] == x.zone:
                 continue
-            att = self.topo.tgw_attachments[att_id]
+            att = self.topo.tgw_attachments[x.attachment]
             if att.appliance_mode_support != "enable":
-                self.t.cannot_tell(Code.TGW_APPLIANCE_MODE_OFF, attachment=att_id, vpc=att.resource_id,
-                                   forward_az=forward[att_id], return_az=az,
+                self.t.cannot_tell(Code.TGW_APPLIANCE_MODE_OFF, attachment=x.attachment, vpc=att.resource_id,
+                                   forward_az=forward[x.attachment], return_az=x.zone,
                                    mode=att.appliance_mode_support or "not collected")
+
+    def delivered_by_tgw_into(self, subnet: m.Subnet, back: bool) -> bool:
+        """The gateway handed the packet to this very subnet through its own attachment interface there: what
+        the gateway hands to instances of its own subnet is judged by no network ACL ("Network ACLs for
+        transit gateways": same subnet)."""
+        return any(x.delivered and x.back == back and x.subnet == subnet.subnet_id for x in self.tgw_landings)
 
     def security_groups_out(self, side: Side, addr: Address, port: int) -> bool:
         """The sender's egress rules towards an address outside the VPC's interfaces."""
