@@ -38,6 +38,8 @@ class FilterResult:
     protocol: str = "tcp"
     ports: tuple[int, int] = (0, 0)
     peer: Address | None = None
+    # A denied flow that a rule naming this prefix list might admit: its entries were not collected.
+    unresolved: str | None = None
 
 
 def security_groups_allow(
@@ -53,7 +55,25 @@ def security_groups_allow(
                     _sg_peer_match(topo, rule, peer):
                 return FilterResult(True, gid, rule, tuple(group_ids), egress, protocol, (port, port), peer.address)
     first = group_ids[0] if group_ids else "(no security group)"
-    return FilterResult(False, first, None, tuple(group_ids), egress, protocol, (port, port), peer.address)
+    unresolved = _unresolved_reference(topo, group_ids, egress, protocol, port)
+    return FilterResult(False, unresolved[0] if unresolved else first, None, tuple(group_ids), egress, protocol,
+                        (port, port), peer.address, unresolved[1] if unresolved else None)
+
+
+def _unresolved_reference(topo: Topology, group_ids: list[str], egress: bool, protocol: str,
+                          port: int) -> tuple[str, str] | None:
+    """(group, prefix list) of a rule for this port that names a prefix list whose entries the snapshot lacks
+    (a customer-managed list shared through RAM by an account that was not collected)."""
+    for gid in group_ids:
+        sg = topo.security_groups.get(gid)
+        for rule in (sg.ip_permissions_egress if egress else sg.ip_permissions) if sg else ():
+            if not _proto_port_match(rule.ip_protocol, rule.from_port, rule.to_port, protocol, port):
+                continue
+            for ref in rule.prefix_list_ids:
+                pl = topo.prefix_lists.get(ref.prefix_list_id)
+                if pl is None or not pl.entries_collected:
+                    return gid, ref.prefix_list_id
+    return None
 
 
 def _proto_port_match(rule_proto: str, lo: int | None, hi: int | None, protocol: str, port: int) -> bool:

@@ -7,6 +7,7 @@ cites the AWS page whose rule it encodes.
 
 from __future__ import annotations
 
+from engine import model as m
 from engine.estates.builder import tcp
 from engine.model import NetworkAclEntry, PortRange
 from tests.scenarios import ACCOUNT, REGION, Hub, Small
@@ -423,3 +424,136 @@ def test_attachment_subnet_table_that_sends_the_vpcs_own_address_to_an_appliance
     s.b.route(rtb, "10.2.1.0/24", appliance)
     a = s.engine().ask("client -> tcp://10.2.1.10:443", fixes=False)
     assert a.verdict == "unknown" and any("appliance" in c for c in a.caveats)
+
+
+def _central_egress_through_inspection(appliance_mode: str):  # type: ignore[no-untyped-def]
+    """Hub, with an inspection VPC (zones a and b) between the spokes and the egress VPC: spoke table 0/0 →
+    inspection, inspection table 0/0 → egress and 10.0.0.0/16 → spoke, egress table 10.0.0.0/16 → inspection.
+    The client sits in zone b; the NAT gateway is in zone a."""
+    s = Hub()
+    b = s.b
+    spoke_b = b.subnet(s.vpc, "tgw-b", "10.0.8.0/24", az_suffix="b")
+    b.items["transit_gateway_attachments"] = [
+        a.model_copy(update={"subnet_ids": [*a.subnet_ids, spoke_b]}) if a.transit_gateway_attachment_id == s.spoke_att
+        else a for a in b.items["transit_gateway_attachments"]]
+    zone_b = b.subnet(s.vpc, "private-b", "10.0.2.0/24", az_suffix="b")
+    b._rtbs[s.private_rtb]["subnets"].append(zone_b)
+    insp = b.vpc("inspection", REGION, "10.50.0.0/16", ACCOUNT)
+    insp_a, insp_b = b.subnet(insp, "insp-a", "10.50.0.0/24"), b.subnet(insp, "insp-b", "10.50.1.0/24", az_suffix="b")
+    insp_rtb = b.route_table(insp, "insp-rt", [insp_a, insp_b])
+    b.route(insp_rtb, "0.0.0.0/0", s.tgw)  # stands in for the firewall's route back to the gateway
+    insp_rt = b.tgw_route_table(s.tgw, "inspection")
+    att_i = b.tgw_attachment(s.tgw, insp_rt, insp, [insp_a, insp_b], appliance_mode=appliance_mode)
+    tables = b.items["transit_gateway_route_tables"]
+    for i, t in enumerate(tables):
+        if t.transit_gateway_route_table_id in (s.spoke_rt, s.egress_rt):
+            tables[i] = t.model_copy(update={"routes": []})
+    b.tgw_route(s.spoke_rt, "0.0.0.0/0", att_i)
+    b.tgw_route(s.egress_rt, "10.0.0.0/16", att_i)
+    b.tgw_route(insp_rt, "0.0.0.0/0", s.egress_att)
+    b.tgw_route(insp_rt, "10.0.0.0/16", s.spoke_att)
+    s.client(subnet=zone_b, ip="10.0.2.10")
+    return s, att_i
+
+
+def test_central_egress_through_an_inspection_vpc_in_two_zones_without_appliance_mode_is_unknown() -> None:
+    """Spoke in zone b, NAT in zone a: the request crosses the inspection VPC in zone b and the reply in zone a
+    unless appliance mode pins the flow to one zone (Transit Gateway guide, "Example: Appliance in a shared
+    services VPC"; Network Firewall guide, "Avoiding asymmetric routing")."""
+    s, att_i = _central_egress_through_inspection("disable")
+    a = s.engine().ask("client -> data-there", fixes=False)
+    assert a.verdict == "unknown"
+    assert any("appliance mode" in c and att_i in c for c in a.caveats)
+    assert "nat-gateway" in kinds(a)  # the walk went on through the inspection VPC to the egress VPC
+
+
+def test_central_egress_through_an_inspection_vpc_with_appliance_mode_is_traced_to_the_bucket() -> None:
+    """With appliance mode both directions cross the inspection VPC in one zone (same pages)."""
+    s, _ = _central_egress_through_inspection("enable")
+    a = s.engine().ask("client -> data-there", fixes=False)
+    assert a.verdict == "reachable", a.caveats
+    assert [h.kind for h in a.hops].count("tgw-attachment") == 4
+
+
+def test_security_group_rule_naming_an_uncollected_shared_prefix_list_makes_a_denial_unknown() -> None:
+    """A security group rule may reference a customer-managed prefix list shared through RAM; without its
+    entries the rule might admit the flow, so 'blocked' would be a guess (VPC guide, "Managed prefix lists":
+    reference prefix lists in your AWS resources)."""
+    s = Small()
+    pl = s.b.prefix_list("corp-proxies", REGION, [], "999988887777", collected=False)
+    edge, subnet, _ = s.edge_vpc()
+    proxy_sg = s.b.security_group(edge, "proxy", ingress=[])
+    s.b.items["security_groups"] = [
+        g.model_copy(update={"ip_permissions": [tcp(3128).model_copy(
+            update={"prefix_list_ids": [m.PrefixListIdRef(prefix_list_id=pl)]})]}) if g.group_id == proxy_sg else g
+        for g in s.b.items["security_groups"]]
+    s.b.instance(subnet, "proxy", "10.9.0.10", [proxy_sg], public_ip="203.0.113.10", proxy_ports=[3128])
+    s.client(proxy_env={"HTTPS_PROXY": "http://10.9.0.10:3128"})
+    a = s.engine().ask("client -> data-there", fixes=False)
+    assert a.verdict == "unknown" and a.blocked_by is None
+    assert any(pl in c and proxy_sg in c for c in a.caveats)
+
+
+def test_tgw_peering_attachment_pending_acceptance_carries_nothing() -> None:
+    """A transit gateway peering attachment must be accepted by the peer before it carries traffic (Transit
+    Gateway guide, "Transit gateway peering attachments": pendingAcceptance)."""
+    from tests.scenarios import OTHER_REGION
+
+    s = Small()
+    far = s.b.vpc("far", OTHER_REGION, "10.8.0.0/16", ACCOUNT)
+    far_sub = s.b.subnet(far, "far-a", "10.8.0.0/24")
+    far_rtb = s.b.route_table(far, "far-rt", [far_sub])
+    tgw1, rt1 = s.b.transit_gateway(REGION, ACCOUNT, "hub-1")
+    tgw2, rt2 = s.b.transit_gateway(OTHER_REGION, ACCOUNT, "hub-2")
+    a_near = s.b.tgw_attachment(tgw1, rt1, s.vpc, [s.private])
+    a_far = s.b.tgw_attachment(tgw2, rt2, far, [far_sub])
+    p1 = s.b.tgw_attachment(tgw1, rt1, tgw2, resource_type="peering", state="pendingAcceptance")
+    p2 = s.b.tgw_attachment(tgw2, rt2, tgw1, resource_type="peering", state="pendingAcceptance")
+    for table, cidr, att in ((rt1, "10.8.0.0/16", p1), (rt2, "10.8.0.0/16", a_far), (rt2, "10.0.0.0/16", p2),
+                             (rt1, "10.0.0.0/16", a_near)):
+        s.b.tgw_route(table, cidr, att)
+    s.b.route(s.private_rtb, "10.8.0.0/16", tgw1)
+    s.b.route(far_rtb, "10.0.0.0/16", tgw2)
+    s.b.instance(far_sub, "db", "10.8.0.20", [s.b.security_group(far, "db", ingress=[tcp(5432, "10.0.0.0/16")])])
+    s.client()
+    a = s.engine().ask("can client reach db:5432", fixes=False)
+    assert a.blocked_by is not None and (a.blocked_by.code, a.blocked_by.resource) == \
+        ("TGW_ATTACHMENT_NOT_AVAILABLE", p1)
+
+
+def _far_vpc_with_acl():  # type: ignore[no-untyped-def]
+    """The main VPC and a far VPC joined by a transit gateway; the far attachment's only subnet holds server-1,
+    another far subnet holds server-2, and both subnets' ACL denies HTTPS from the main VPC inbound."""
+    s = Small()
+    b = s.b
+    far = b.vpc("far", REGION, "10.7.0.0/16", ACCOUNT)
+    att_sub, other = b.subnet(far, "far-tgw", "10.7.0.0/24"), b.subnet(far, "far-app", "10.7.1.0/24")
+    far_rtb = b.route_table(far, "far-rt", [att_sub, other])
+    tgw, rt = b.transit_gateway(REGION, ACCOUNT, "hub")
+    b.tgw_route(rt, "10.0.0.0/16", b.tgw_attachment(tgw, rt, s.vpc, [s.private]))
+    b.tgw_route(rt, "10.7.0.0/16", b.tgw_attachment(tgw, rt, far, [att_sub]))
+    b.route(s.private_rtb, "10.7.0.0/16", tgw)
+    b.route(far_rtb, "10.0.0.0/16", tgw)
+    acl = b.network_acl(far, "far-acl", [att_sub, other],
+                        [_deny(90, False, "10.0.0.0/16", (443, 443)), _allow_all(False), _allow_all(True)])
+    sg = b.security_group(far, "servers", ingress=[tcp(443, "10.0.0.0/16")])
+    b.instance(att_sub, "server-1", "10.7.0.10", [sg])
+    b.instance(other, "server-2", "10.7.1.10", [sg])
+    s.client()
+    return s, acl
+
+
+def test_gateway_handing_a_packet_to_an_instance_of_its_own_subnet_is_judged_by_no_acl() -> None:
+    """When the instance shares the attachment subnet, neither inbound nor outbound rules judge what the
+    gateway hands it ("Network ACLs for transit gateways": same subnet)."""
+    s, _ = _far_vpc_with_acl()
+    a = s.engine().ask("can client reach server-1:443", fixes=False)
+    assert a.verdict == "reachable", (a.blocked_by, a.caveats)
+
+
+def test_gateway_handing_a_packet_to_another_subnet_meets_that_subnets_inbound_acl() -> None:
+    """Instances in another subnet than the attachment's: that subnet's inbound rules judge the packet by its
+    source ("Network ACLs for transit gateways": different subnets)."""
+    s, acl = _far_vpc_with_acl()
+    a = s.engine().ask("can client reach server-2:443", fixes=False)
+    assert a.blocked_by is not None and (a.blocked_by.code, a.blocked_by.resource) == ("NACL_DENY", acl)

@@ -19,7 +19,7 @@ from engine.walk.inspection import inspect
 from engine.walk.names import resolve_for
 from engine.walk.targets import APPLIANCES, Target, handed_to, target_of, through_peering
 from engine.walk.tgw import follow_transit_gateway
-from engine.walk.walker import Crossing, Side, Walk
+from engine.walk.walker import MAX_TRANSITS, Crossing, Side, Walk
 
 
 def to_destination(walk: Walk, egress: Side) -> None:
@@ -209,9 +209,12 @@ def _reply_reaches_client(walk: Walk, egress: Side, subnet: m.Subnet, addr: Addr
             return True  # the local route: nothing else to judge inside the VPC
     crossing = walk.crossing
     try:
-        return walk.route_to_ip(subnet, client, egress.subnet.vpc_id, True, addr, EPHEMERAL)
+        if not walk.route_to_ip(subnet, client, egress.subnet.vpc_id, True, addr, EPHEMERAL):
+            return False
     finally:
         walk.crossing = crossing
+    walk.appliance_mode_check()  # an inspection VPC between the spoke and the egress VPC, crossed both ways
+    return True
 
 
 # --- where the route out leads, by the type of its target (engine.walk.targets) --------------------------------
@@ -249,21 +252,26 @@ def _exit_tgw(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
     CIDRs back through the transit gateway)."""
     port = walk.question.destination.port
     walk.crossing = Crossing(egress.subnet, Address(ip=egress.eni.private_ip_address), (port, port))
-    landing = follow_transit_gateway(walk, egress.subnet.vpc_id, route.target or "", addr, False)
+    walk.tgw_landings = []
+    _through_tgw(walk, egress, egress.subnet.vpc_id, route.target or "", addr, 0)
+
+
+def _through_tgw(walk: Walk, egress: Side, vpc: str, tgw: str, addr: Address, depth: int) -> None:
+    landing = follow_transit_gateway(walk, vpc, tgw, addr, False)
     if landing is None:
         return
     vpc, rtb = landing
-    if rtb is None or walk.crossing.subnet.vpc_id != vpc:
-        walk.t.hop("transit-gateway", route.target or "", egress.subnet.region, "transit-gateway-egress",
-                   destination=addr, tgw=route.target)
-        walk.t.cannot_tell(Code.TGW_EGRESS_NOT_TRACED, destination=addr, tgw=route.target)
+    if rtb is None or walk.crossing.subnet.vpc_id != vpc or depth >= MAX_TRANSITS:
+        walk.t.hop("transit-gateway", tgw, egress.subnet.region, "transit-gateway-egress", destination=addr, tgw=tgw)
+        walk.t.cannot_tell(Code.TGW_EGRESS_NOT_TRACED, destination=addr, tgw=tgw)
         return
-    _from_egress_vpc(walk, egress, walk.crossing.subnet, rtb, addr)
+    _from_egress_vpc(walk, egress, walk.crossing.subnet, rtb, addr, depth)
 
 
-def _from_egress_vpc(walk: Walk, egress: Side, subnet: m.Subnet, rtb: str, addr: Address) -> None:
+def _from_egress_vpc(walk: Walk, egress: Side, subnet: m.Subnet, rtb: str, addr: Address, depth: int) -> None:
     """The egress VPC's attachment subnet table: a NAT gateway there carries the spoke's traffic; an internet
-    gateway or a gateway endpoint does not (each serves only its own VPC's interfaces: domain-rules.md)."""
+    gateway or a gateway endpoint does not (each serves only its own VPC's interfaces: domain-rules.md). A
+    transit VPC (inspection) that hands the traffic back to the gateway is followed on to the egress VPC."""
     t, topo = walk.t, walk.topo
     choice = walk.lookup(rtb, addr)
     if choice is None:
@@ -282,6 +290,8 @@ def _from_egress_vpc(walk: Walk, egress: Side, subnet: m.Subnet, rtb: str, addr:
         t.refuse(Code.NO_ROUTE, rtb, rtb=rtb, destination=addr, why=Reason.IGW_NEEDS_NAT, igw=route.target)
     elif target in APPLIANCES:
         handed_to(walk, route, addr)
+    elif target is Target.TRANSIT_GATEWAY:
+        _through_tgw(walk, egress, subnet.vpc_id, route.target or "", addr, depth + 1)
     else:
         t.hop("transit-gateway", route.target or "", subnet.region, "transit-gateway-egress", destination=addr,
               tgw=route.target)

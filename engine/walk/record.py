@@ -55,6 +55,18 @@ class Caveat:
     facts: Mapping[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class TgwLanding:
+    """Where a transit gateway handed a packet into a VPC: the attachment, the attachment subnet and its zone,
+    on the way there or back, and whether the packet was for that VPC itself (else a transit VPC)."""
+
+    attachment: str
+    subnet: str
+    zone: str | None
+    back: bool
+    delivered: bool
+
+
 @dataclass
 class Trace:
     """What the walk found; ``engine.engine.to_answer`` renders it into an :class:`~engine.answer.Answer`."""

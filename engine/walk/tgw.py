@@ -28,6 +28,7 @@ from engine.dns import Address
 from engine.filters import acl_allows
 from engine.routing import lookup, prefix_list_known
 from engine.topology import Topology, parse_ip, parse_net
+from engine.walk.record import TgwLanding
 
 if TYPE_CHECKING:
     from engine.walk.walker import Walk
@@ -62,6 +63,8 @@ def follow_transit_gateway(walk: Walk, vpc: str, tgw_id: str, addr: Address,
             return None
         if nxt.resource_type == "vpc" and nxt.resource_id:
             return _land(walk, nxt, entry, addr, back)
+        if not _available(walk, nxt):  # a peering attachment not yet accepted carries nothing either
+            return None
         peer = _peer_side(topo, nxt)
         if peer is None:
             t.cannot_tell(Code.RESOURCE_NOT_IN_SNAPSHOT, resource=nxt.resource_id or target_id,
@@ -169,13 +172,15 @@ def _land(walk: Walk, att: m.TransitGatewayAttachment, entry: m.Subnet, addr: Ad
     out = _one_way_out(walk, att, candidates, dest, addr)
     if out is None:
         return None
-    walk.tgw_landings.append((att.transit_gateway_attachment_id, out.availability_zone, back, deliver))
+    rtb = topo.route_table_of(out.subnet_id)
+    delivered = deliver and not _diverted(topo, rtb, addr)
+    walk.tgw_landings.append(TgwLanding(att.transit_gateway_attachment_id, out.subnet_id, out.availability_zone,
+                                        back, delivered))
     if not back:
         walk.t.hop("tgw-attachment", att.transit_gateway_attachment_id, out.region, "tgw-attachment-out",
                    attachment=att.transit_gateway_attachment_id, subnet=out.subnet_id, az=out.availability_zone,
                    vpc=vpc, tgw=att.transit_gateway_id)
-    rtb = topo.route_table_of(out.subnet_id)
-    if deliver and not _diverted(topo, rtb, addr):
+    if delivered:
         return vpc, None
     # Not for this VPC itself (an egress or inspection VPC), or its attachment subnet's table sends even this
     # VPC's address elsewhere (to a firewall endpoint, say): that table decides next ("Amazon VPC attachments":

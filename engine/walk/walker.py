@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from engine import model as m
 from engine.codes import Code, Layer, Reason
 from engine.dns import Address
-from engine.filters import EPHEMERAL, Peer, acl_allows, security_groups_allow
+from engine.filters import EPHEMERAL, FilterResult, Peer, acl_allows, security_groups_allow
 from engine.policy import (
     AccessDecision,
     EndpointLayer,
@@ -41,7 +41,7 @@ from engine.question import Question
 from engine.routing import RouteChoice, lookup, unresolved_prefix_lists
 from engine.topology import Topology
 from engine.walk.names import resolve_for
-from engine.walk.record import Trace
+from engine.walk.record import TgwLanding, Trace
 from engine.walk.targets import transit
 
 MAX_TRANSITS = 6  # peering / transit-gateway hand-offs followed before giving up (loops in bad configs)
@@ -88,8 +88,7 @@ class Walk:
         self.policies = policies
         self.t = Trace(question)
         self.crossing = _NOWHERE  # set by each leg that routes (route_to_ip, the egress walk)
-        # (TGW attachment, zone, return leg?, delivered there?) for each VPC a transit gateway handed traffic to
-        self.tgw_landings: list[tuple[str, str | None, bool, bool]] = []
+        self.tgw_landings: list[TgwLanding] = []  # each VPC a transit gateway handed this leg's packets to
 
     @property
     def question(self) -> Question:
@@ -211,49 +210,64 @@ class Walk:
 
     def ip_leg(self, src: Side, dst: Side, port: int) -> bool:
         """Both ways between two ENIs: security groups, network ACLs, routes out and back."""
-        t = self.t
         dst_addr, src_addr = Address(ip=dst.eni.private_ip_address), Address(ip=src.eni.private_ip_address)
         sg = security_groups_allow(self.topo, src.groups, True, Peer(dst_addr, tuple(dst.groups)), port)
         if not sg.allowed:
-            t.refuse(Code.SG_EGRESS_DENY, sg.resource, filter=sg)
+            self.security_group_refusal(Code.SG_EGRESS_DENY, sg)
             return False
         if not self.acl(src.subnet, True, dst_addr, (port, port)):
             return False
         self.tgw_landings = []
         if not self.route_to_ip(src.subnet, dst_addr, dst.subnet.vpc_id, False, src_addr, (port, port)):
             return False
-        if not self.acl(dst.subnet, False, src_addr, (port, port)):
+        entered = self.delivered_by_tgw_into(dst.subnet, False)
+        if not entered and not self.acl(dst.subnet, False, src_addr, (port, port)):
             return False
         sg = security_groups_allow(self.topo, dst.groups, False, Peer(src_addr, tuple(src.groups)), port)
         if not sg.allowed:
-            t.refuse(Code.SG_INGRESS_DENY, sg.resource, filter=sg)
+            self.security_group_refusal(Code.SG_INGRESS_DENY, sg)
             return False
         if not self.route_to_ip(dst.subnet, src_addr, src.subnet.vpc_id, True, dst_addr, EPHEMERAL):
             return False
         self.appliance_mode_check()
-        return self.acl(dst.subnet, True, src_addr, EPHEMERAL) and self.acl(src.subnet, False, dst_addr, EPHEMERAL)
+        return self.acl(dst.subnet, True, src_addr, EPHEMERAL) and (
+            self.delivered_by_tgw_into(src.subnet, True) or self.acl(src.subnet, False, dst_addr, EPHEMERAL))
 
     def appliance_mode_check(self) -> None:
         """A flow that crosses a transit VPC (inspection, shared services) in one zone and returns in another
         meets two appliances, each seeing half of it; stateful ones (Network Firewall) drop it. Appliance mode
         keeps both directions in one zone (Transit Gateway guide, "Appliance in a shared services VPC";
         Network Firewall guide, "Avoiding asymmetric routing")."""
-        forward = {att: az for att, az, back, deliver in self.tgw_landings if not back and not deliver}
-        for att_id, az, back, deliver in self.tgw_landings:
-            if not back or deliver or att_id not in forward or forward[att_id] == az:
+        forward = {x.attachment: x.zone for x in self.tgw_landings if not x.back and not x.delivered}
+        for x in self.tgw_landings:
+            if not x.back or x.delivered or x.attachment not in forward or forward[x.attachment] == x.zone:
                 continue
-            att = self.topo.tgw_attachments[att_id]
+            att = self.topo.tgw_attachments[x.attachment]
             if att.appliance_mode_support != "enable":
-                self.t.cannot_tell(Code.TGW_APPLIANCE_MODE_OFF, attachment=att_id, vpc=att.resource_id,
-                                   forward_az=forward[att_id], return_az=az,
+                self.t.cannot_tell(Code.TGW_APPLIANCE_MODE_OFF, attachment=x.attachment, vpc=att.resource_id,
+                                   forward_az=forward[x.attachment], return_az=x.zone,
                                    mode=att.appliance_mode_support or "not collected")
+
+    def delivered_by_tgw_into(self, subnet: m.Subnet, back: bool) -> bool:
+        """The gateway handed the packet to this very subnet through its own attachment interface there: what
+        the gateway hands to instances of its own subnet is judged by no network ACL ("Network ACLs for
+        transit gateways": same subnet)."""
+        return any(x.delivered and x.back == back and x.subnet == subnet.subnet_id for x in self.tgw_landings)
 
     def security_groups_out(self, side: Side, addr: Address, port: int) -> bool:
         """The sender's egress rules towards an address outside the VPC's interfaces."""
         sg = security_groups_allow(self.topo, side.groups, True, Peer(addr), port)
         if not sg.allowed:
-            self.t.refuse(Code.SG_EGRESS_DENY, sg.resource, filter=sg)
+            self.security_group_refusal(Code.SG_EGRESS_DENY, sg)
         return sg.allowed
+
+    def security_group_refusal(self, code: Code, sg: FilterResult) -> None:
+        """No rule admits the flow; unless a rule names a prefix list whose entries were not collected, which
+        might admit it (VPC guide, "Managed prefix lists": referencing lists in security group rules)."""
+        if sg.unresolved:
+            self.t.cannot_tell(Code.PREFIX_LIST_NOT_COLLECTED, resource=sg.resource, prefix_list=sg.unresolved)
+        else:
+            self.t.refuse(code, sg.resource, filter=sg)
 
     def acl(self, subnet: m.Subnet, egress: bool, peer: Address, ports: tuple[int, int]) -> bool:
         """The subnet's network ACL, one direction (stateless: requests and replies are checked apart)."""
