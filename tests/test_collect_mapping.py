@@ -187,3 +187,17 @@ def test_saved_output_of_an_unexpected_shape_is_a_collection_error(tmp_path: Pat
     (region / "DescribeVpcs.json").write_text(json.dumps({"Vpcs": [{"VpcId": "vpc-1"}]}))
     with pytest.raises(CollectionError, match=rf"account {ACCOUNT}, ap-northeast-1 is not shaped.*'CidrBlock'"):
         collect(CollectOptions(from_dir=str(tmp_path)))
+
+
+def test_role_tags_and_path_come_from_get_role() -> None:
+    """GetRole's Tags become the role's tags (the aws:PrincipalTag/* keys of its sessions, IAM UG global
+    condition keys) and its Path is kept (service-linked roles live under /aws-service-role/)."""
+    scope = RawScope(ACCOUNT, "global")
+    arn = f"arn:aws:iam::{ACCOUNT}:role/app/web-role"
+    scope.store("ListInstanceProfiles", None, {"InstanceProfiles": [{
+        "InstanceProfileName": "web", "Arn": f"arn:aws:iam::{ACCOUNT}:instance-profile/web",
+        "Roles": [{"RoleName": "web-role", "Arn": arn, "Path": "/app/", "RoleId": "AROAEXAMPLE"}]}]})
+    scope.store("GetRole", "web-role", {"Role": {"RoleName": "web-role", "Arn": arn, "Path": "/app/",
+                                                 "Tags": [{"Key": "team", "Value": "data"}]}})
+    [role] = map_global.roles(scope)
+    assert role.path == "/app/" and [(t.key, t.value) for t in role.tags] == [("team", "data")]

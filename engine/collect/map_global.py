@@ -107,8 +107,10 @@ def _role(scope: RawScope, name: str, listed: Api) -> m.Role:
     attached = (scope.get_keyed("ListAttachedRolePolicies", name) or {}).get("AttachedPolicies", [])
     inline = (scope.get_keyed("ListRolePolicies", name) or {}).get("PolicyNames", [])
     boundary_arn = detail.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
+    # GetRole's Tags are the aws:PrincipalTag/* keys of the role's sessions (IAM UG, global condition keys).
     return m.Role(
-        role_name=name, arn=listed["Arn"], role_id=listed.get("RoleId"),
+        role_name=name, arn=listed["Arn"], role_id=listed.get("RoleId"), path=listed.get("Path", "/"),
+        tags=[m.Tag(key=t["Key"], value=t.get("Value", "")) for t in detail.get("Tags", [])],
         attached_policies=[ref for p in attached
                            if (ref := _managed(scope, p["PolicyArn"], p.get("PolicyName"))) is not None],
         role_policy_list=[ref for policy in inline if (ref := _inline(scope, name, policy)) is not None],
