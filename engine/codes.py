@@ -117,6 +117,7 @@ class Code(StrEnum):
     POLICY_NOT_EVALUATED = ("POLICY_NOT_EVALUATED", Kind.CAVEAT,)
     POLICY_KEY_UNKNOWN = ("POLICY_KEY_UNKNOWN", Kind.CAVEAT,)  # the decision rests on a key not read
     ORGANIZATION_UNREAD = ("ORGANIZATION_UNREAD", Kind.CAVEAT,)  # SCPs/RCPs may apply but were not read
+    RESOURCE_POLICY_NOT_COLLECTED = ("RESOURCE_POLICY_NOT_COLLECTED", Kind.CAVEAT,)  # KMS, Secrets Manager, …
 
 
 class Reason(StrEnum):

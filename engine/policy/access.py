@@ -88,7 +88,7 @@ def _read_unknowable(ctx: RequestContext, layers: PolicyLayers) -> tuple[str, ..
     for policy in _policies(layers):
         read |= policy.keys
     families = {k.split("/", 1)[0] + "/*" for k in read if "/" in k}
-    return tuple(k for k in unknowable if k in read or k in families)
+    return tuple(k for k in unknowable if k in read or k in families or k == "resource")
 
 
 def _policies(layers: PolicyLayers) -> list[CompiledPolicy]:
@@ -173,7 +173,7 @@ def _endpoint_result(
 ) -> PolicyResult:
     if policy is not None:
         return policy.evaluate(ctx, kind=PolicyKind.ENDPOINT, optimistic=optimistic)
-    result = DEFAULT_ENDPOINT_POLICY.evaluate(ctx)
+    result = DEFAULT_ENDPOINT_POLICY.evaluate(ctx, optimistic=optimistic)
     return replace(result, name=f"{vpce} (default endpoint policy)")
 
 

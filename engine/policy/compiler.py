@@ -96,9 +96,17 @@ class CompiledStatement:
             if check.ok and via_account and self.effect == "Allow":
                 check = _account_grant(check, kind)
             checks.append(check)
-        checks.append(self.actions.check(ctx.action, ctx.keys))
-        checks.append(self.resources.check(ctx.resource, ctx.keys))
         assume = (self.effect == "Allow") == optimistic
+        checks.append(self.actions.check(ctx.action, ctx.keys))
+        if ctx.resource_unknown and "*" in self.resources.raw_values:
+            # "*" covers every resource whichever it is: Resource "*" matches, NotResource "*" does not.
+            checks.append(Check(self.resources.element, not self.resources.negated, None, None, "*",
+                                list(self.resources.raw_values)))
+        elif ctx.resource_unknown:
+            checks.append(Check(self.resources.element, assume, None, None, None,
+                                list(self.resources.raw_values), True, None, unknown=True))
+        else:
+            checks.append(self.resources.check(ctx.resource, ctx.keys))
         checks.extend(c.evaluate(ctx.keys, assume) for c in self.conditions)
         matched = all(c.ok for c in checks)
         return StatementEvaluation(

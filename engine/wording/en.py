@@ -285,6 +285,9 @@ CODES: dict[Code, Template] = {
                              " ({why}); allowed one way, refused the other",
     Code.ORGANIZATION_UNREAD: "the organisation of account {account} was not read ({error}): service and"
                               " resource control policies may refuse this request; read them with --org-role",
+    Code.RESOURCE_POLICY_NOT_COLLECTED: "{action} on {host} is also decided by the resource's own policy (a key"
+                                        " policy, a secret's policy, a role's trust policy), which the snapshot"
+                                        " does not hold",
     Code.POLICY_NOT_EVALUATED: "the endpoint policy of {vpce} is not evaluated for {host}: reachbot evaluates"
                                " policies for S3 requests only",
 }
