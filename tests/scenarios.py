@@ -74,16 +74,20 @@ class Perimeter(Small):
     (only buckets of the organisation, aws:ResourceOrgID). Bucket data-here is the organisation's; bucket
     elsewhere-data belongs to an account outside it."""
 
-    def __init__(self, *, boundary: bool = True) -> None:
+    def __init__(self, *, boundary: bool = True, rcp: dict[str, Any] | None = None) -> None:
+        """``rcp``: a resource control policy (id p-network) attached at the root."""
         super().__init__()
         b = self.b
         self.role = b.role(ACCOUNT, "bounded-role", {"rw": RW}, boundary=("list-only", BOUNDARY) if boundary else None)
         self.boundary_arn = f"arn:aws:iam::{ACCOUNT}:policy/list-only"
         self.vpce = b.gateway_endpoint(self.vpc, "s3", [self.private_rtb], policy=PERIMETER)
         b.bucket("elsewhere-data", REGION, OUTSIDE)
-        b.organization(ORG_ID, "999999999999", {ACCOUNT: ["ou-workloads"]},
-                       {"p-FullAWSAccess": ("SERVICE_CONTROL_POLICY", FULL_ACCESS),
-                        "p-guard": ("SERVICE_CONTROL_POLICY", GUARD_SCP)},
-                       {"root": ["p-FullAWSAccess"], "ou-workloads": ["p-FullAWSAccess", "p-guard"],
-                        ACCOUNT: ["p-FullAWSAccess"]})
+        policies = {"p-FullAWSAccess": ("SERVICE_CONTROL_POLICY", FULL_ACCESS),
+                    "p-guard": ("SERVICE_CONTROL_POLICY", GUARD_SCP)}
+        attached = {"root": ["p-FullAWSAccess"], "ou-workloads": ["p-FullAWSAccess", "p-guard"],
+                    ACCOUNT: ["p-FullAWSAccess"]}
+        if rcp is not None:
+            policies["p-network"] = ("RESOURCE_CONTROL_POLICY", rcp)
+            attached["root"].append("p-network")
+        b.organization(ORG_ID, "999999999999", {ACCOUNT: ["ou-workloads"]}, policies, attached)
         self.client()

@@ -35,7 +35,22 @@ def test_scp_refuses_and_the_organisation_owned_fix_is_proven() -> None:
     s = Perimeter(boundary=False)
     a = s.engine().ask("client -> data-here", action="s3:DeleteObject")
     assert a.verdict == "blocked" and a.blocked_by is not None
-    assert (a.blocked_by.code, a.blocked_by.resource) == ("SCP_DENY", "p-guard (p-guard)")
+    assert (a.blocked_by.code, a.blocked_by.resource) == ("SCP_DENY", "guard (p-guard)")
     fix = next(f for f in a.fixes if f.kind == "organization_policy")
     assert fix.verified and fix.owner == "the organisation's administrators"
     assert fix.change["policy_id"] == "p-guard" and "update-policy" in fix.command
+
+
+def test_rcp_on_the_bucket_owners_path_refuses_and_the_fix_is_organisation_owned() -> None:
+    """A network-perimeter RCP at the root denies S3 requests that do not come from an approved VPC
+    (Organizations UG, "Resource control policies"; aws:SourceVpc). The refusal names the RCP; the fix, an
+    exception for the client's role, is proposed to the organisation's administrators and proven."""
+    rcp = {"Version": "2012-10-17", "Statement": [{
+        "Sid": "ApprovedNetworksOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+        "Condition": {"StringNotEqualsIfExists": {"aws:SourceVpc": "vpc-approved"}}}]}
+    s = Perimeter(boundary=False, rcp=rcp)
+    a = s.engine().ask("client -> data-here", action="s3:ListBucket")
+    assert a.verdict == "blocked" and a.blocked_by is not None
+    assert (a.blocked_by.code, a.blocked_by.resource) == ("RCP_DENY", "network (p-network)")
+    fix = next(f for f in a.fixes if f.kind == "organization_policy")
+    assert fix.verified and fix.owner == "the organisation's administrators" and fix.change["policy_id"] == "p-network"

@@ -385,14 +385,14 @@ class EstateBuilder:
                      attached: Mapping[str, list[str]]) -> None:
         """An organisation: ``paths`` maps each account to its OUs below the root (the root id is derived),
         ``policies`` maps a policy id to (type, document), ``attached`` a target (root, OU, account) to the
-        ids of the policies attached there ("root" for the root)."""
+        ids of the policies attached there ("root" for the root). A policy's name is its id without "p-"."""
         root = "r-" + hashlib.sha256(org_id.encode()).hexdigest()[:4]
         accounts = [m.OrgAccount(account_id=acct, path=[
             m.OrgTarget(target_id=target, policy_ids=list(attached.get("root" if target == root else target, [])))
             for target in (root, *ous, acct)]) for acct, ous in paths.items()]
         self._organization = m.Organization(
             id=org_id, master_account_id=management, accounts=accounts,
-            policies=[m.OrgPolicy(id=pid, name=pid, type=kind, content=str(policy_text(doc)))
+            policies=[m.OrgPolicy(id=pid, name=pid.removeprefix("p-"), type=kind, content=str(policy_text(doc)))
                       for pid, (kind, doc) in policies.items()])
 
     # --- result --------------------------------------------------------------------------------------------
