@@ -81,7 +81,8 @@ class PolicyBook:
 
     def org_gaps(self) -> list[m.Gap]:
         """What collection could not read of the organisation (filed under service ``organizations``)."""
-        return [g for gaps in self.topo.gaps.values() for g in gaps if g.service == "organizations"]
+        return self.topo.derived.get(("org-gaps",), (), lambda: [
+            g for gaps in self.topo.gaps.values() for g in gaps if g.service == "organizations"])
 
     def _org_policy(self, policy: m.OrgPolicy) -> CompiledPolicy | None:
         return self._get("org", policy.id, policy.id, policy.content, f"{policy.name} ({policy.id})",

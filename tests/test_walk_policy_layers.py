@@ -126,3 +126,14 @@ def test_tls_version_is_one_of_the_versions_aws_endpoints_accept() -> None:
             "Condition": {"NumericLessThan": {"s3:TlsVersion": version}}}]}
     assert _ask(_estate(bucket_policy=deny_below("1.2")).engine(), "client -> guarded").verdict == "reachable"
     assert _ask(_estate(bucket_policy=deny_below("1.3")).engine(), "client -> guarded").verdict == "unknown"
+
+
+def test_service_linked_roles_are_not_affected_by_scps() -> None:
+    """"SCPs do not affect service-linked roles" (Organizations UG, SCPs): the same SCP that refuses the
+    account's own role lets a role under /aws-service-role/ through."""
+    s = _estate(org=True, scp=DENY_GET)
+    linked = s.b.role(ACCOUNT, "AWSServiceRoleForExample", {"rw": RW}, path="/aws-service-role/example.amazonaws.com/")
+    s.b.instance(s.private, "linked-client", "10.0.1.11", [s.sg], role_arn=linked)
+    eng = s.engine()
+    assert _ask(eng).verdict == "blocked"
+    assert _ask(eng, "linked-client -> data-here").verdict == "reachable"

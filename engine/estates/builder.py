@@ -362,12 +362,14 @@ class EstateBuilder:
         return name
 
     def role(self, account: str, name: str, policies: Mapping[str, Mapping[str, Any]],
-             boundary: tuple[str, Mapping[str, Any]] | None = None, tags: Mapping[str, str] | None = None) -> str:
+             boundary: tuple[str, Mapping[str, Any]] | None = None, tags: Mapping[str, str] | None = None,
+             path: str = "/") -> str:
         """``boundary``: (managed policy name, document) set as the role's permissions boundary."""
-        arn = f"arn:aws:iam::{account}:role/{name}"
+        arn = f"arn:aws:iam::{account}:role{path}{name}"
         self.items["roles"].append(
             m.Role(
-                role_name=name, arn=arn, role_id="AROA" + hashlib.sha256(arn.encode()).hexdigest()[:17].upper(),
+                role_name=name, arn=arn, path=path,
+                role_id="AROA" + hashlib.sha256(arn.encode()).hexdigest()[:17].upper(),
                 role_policy_list=[
                     m.PolicyRef(policy_name=pname, policy_document=str(policy_text(doc)))
                     for pname, doc in policies.items()
