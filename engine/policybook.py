@@ -74,8 +74,10 @@ class PolicyBook:
         member = org.account(account) if org is not None else None
         if org is not None and member is not None:
             return {f"aws:{side}OrgID": org.id, f"aws:{side}OrgPaths": [member.paths_key(org.id)]}
+        why = Unknowable(f"the organisation of {account} was not read")
+        if org is not None and account in org.member_ids:
+            return {f"aws:{side}OrgID": org.id, f"aws:{side}OrgPaths": why}  # a member; its path not read
         if self.org_gaps():
-            why = Unknowable(f"the organisation of {account} was not read")
             return {f"aws:{side}OrgID": why, f"aws:{side}OrgPaths": why}
         return {}
 

@@ -146,8 +146,12 @@ def organization(scopes: list[RawScope]) -> tuple[m.Organization | None, set[str
     parents: dict[str, Api] = {}
     attached: dict[tuple[str, str], list[str]] = {}
     policies: dict[str, m.OrgPolicy] = {}
+    members: set[str] = set()
     for scope in scopes:
-        meta = scope.get("DescribeOrganization").get("Organization") or meta
+        if scope.get("DescribeOrganization").get("Organization"):
+            meta = scope.get("DescribeOrganization")["Organization"]
+            members.add(scope.account)
+        members |= {a["Id"] for a in scope.get("ListAccounts").get("Accounts", [])}
         for child, found in scope.keyed.get("ListParents", {}).items():
             if found.get("Parents"):
                 parents[child] = found["Parents"][0]
@@ -174,6 +178,7 @@ def organization(scopes: list[RawScope]) -> tuple[m.Organization | None, set[str
         if not missing:
             complete.add(account)
     org = m.Organization(id=meta["Id"], master_account_id=meta.get("MasterAccountId", ""), accounts=accounts,
+                         member_ids=sorted(members | {a.account_id for a in accounts}),
                          policies=sorted(policies.values(), key=lambda p: p.id), unread_types=sorted(unread))
     return org, complete
 

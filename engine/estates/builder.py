@@ -393,7 +393,7 @@ class EstateBuilder:
             m.OrgTarget(target_id=target, policy_ids=list(attached.get("root" if target == root else target, [])))
             for target in (root, *ous, acct)]) for acct, ous in paths.items()]
         self._organization = m.Organization(
-            id=org_id, master_account_id=management, accounts=accounts,
+            id=org_id, master_account_id=management, accounts=accounts, member_ids=sorted(paths),
             policies=[m.OrgPolicy(id=pid, name=pid.removeprefix("p-"), type=kind, content=str(policy_text(doc)))
                       for pid, (kind, doc) in policies.items()])
 
