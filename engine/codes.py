@@ -130,6 +130,7 @@ class Code(StrEnum):
     DNS_FIREWALL_NOT_EVALUATED = ("DNS_FIREWALL_NOT_EVALUATED", Kind.CAVEAT,)  # a domain list not collected
     RESOLVER_FORWARDED = ("RESOLVER_FORWARDED", Kind.CAVEAT,)  # answered by resolvers outside the snapshot
     DNS_ATTRIBUTES_UNKNOWN = ("DNS_ATTRIBUTES_UNKNOWN", Kind.CAVEAT,)  # an older snapshot: no VPC DNS attributes
+    RESOURCE_POLICY_NOT_COLLECTED = ("RESOURCE_POLICY_NOT_COLLECTED", Kind.CAVEAT,)  # KMS, Secrets Manager, …
 
 
 class Reason(StrEnum):

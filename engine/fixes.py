@@ -25,12 +25,14 @@ from engine.patch import (
     AddRoute,
     AddTgwRoute,
     AssociateEndpoint,
+    BoundaryPolicyChange,
     BucketPolicyChange,
     Change,
     DisassociateEndpoint,
     EndpointPolicyChange,
     IdentityPolicyChange,
     NoProxyChange,
+    OrgPolicyChange,
     firewall_domain_entry,
     patched_engine,
     retarget,
@@ -106,6 +108,10 @@ def candidates_for(eng: Engine, q: Question, trace: Trace) -> list[Change]:
     out += network_changes(eng, q, refusal)
     if refusal.code == Code.FIREWALL_DENY:
         out += _firewall_changes(eng, refusal)
+    if refusal.code == Code.PERMISSIONS_BOUNDARY_DENY and refusal.statement is None:
+        out += _boundary_change(eng, q)
+    if refusal.code in (Code.SCP_DENY, Code.RCP_DENY):
+        out += _org_policy_change(eng, q, refusal)
     return out
 
 
@@ -399,6 +405,62 @@ def _identity_policy_change(eng: Engine, q: Question) -> list[Change]:
         command=f"aws iam put-role-policy --role-name {role.role_name} --policy-name reachbot-fix "
                 f"--policy-document '{text}'",
         summary=f"allow {q.action} on {q.destination.id} in an inline policy of {role.role_name}")]
+
+
+def _boundary_change(eng: Engine, q: Question) -> list[Change]:
+    """The boundary does not allow the action: a new version of the boundary policy that does. (An explicit
+    Deny in a boundary is a deliberate guard: left to a human.)"""
+    role = eng.topology.role_of(q.source)
+    ref = role.permissions_boundary if role is not None else None
+    if ref is None or ref.policy_arn is None:
+        return []
+    doc, statements = _document(ref.policy_document)
+    new = {**doc, "Statement": [*statements, _allow_statement(q, f"Allow{_camel(q.destination.id)}", None)]}
+    text = json.dumps(new, separators=(",", ":"))
+    return [BoundaryPolicyChange(
+        policy_arn=ref.policy_arn, policy=new,
+        command=f"aws iam create-policy-version --policy-arn {ref.policy_arn} --set-as-default "
+                f"--policy-document '{text}'",
+        summary=f"allow {q.action} on {q.destination.id} in permissions boundary {ref.policy_arn}")]
+
+
+def _org_policy_change(eng: Engine, q: Question, refusal: Any) -> list[Change]:
+    """SCP/RCP: organisation-owned, so only proposed (with its proof): an explicit Deny gets an exception for
+    the client's role (aws:PrincipalArn, the usual guard-rail exception); a level where nothing allows gets
+    an Allow in one of the customer-managed policies attached there."""
+    org, role = eng.topology.organization, eng.topology.role_of(q.source)
+    if org is None or role is None:
+        return []
+    if refusal.statement is not None:
+        policy = next((p for p in org.policies if f"{p.name} ({p.id})" == refusal.resource), None)
+        if policy is None:
+            return []
+        doc, statements = _document(policy.content)
+        new_statements = [_with_principal_exception(st, role.arn) if st == refusal.statement else st
+                          for st in statements]
+        what = f"exempt {role.role_name} from the Deny in {policy.name} ({policy.id})"
+    else:
+        attached = {pid for a in org.accounts for level in a.path if level.target_id == refusal.resource
+                    for pid in level.policy_ids}
+        kind = "SERVICE_CONTROL_POLICY" if refusal.code == Code.SCP_DENY else "RESOURCE_CONTROL_POLICY"
+        policy = next((p for p in org.policies if p.id in attached and p.type == kind and not p.aws_managed), None)
+        if policy is None:
+            return []
+        doc, statements = _document(policy.content)
+        new_statements = [*statements, _allow_statement(q, f"Allow{_camel(q.destination.id)}", None)]
+        what = f"allow {q.action} on {q.destination.id} in {policy.name} ({policy.id}) at {refusal.resource}"
+    new = {**doc, "Statement": new_statements}
+    text = json.dumps(new, separators=(",", ":"))
+    return [OrgPolicyChange(policy_id=policy.id, policy=new, summary=what,
+                            command=f"aws organizations update-policy --policy-id {policy.id} --content '{text}'")]
+
+
+def _with_principal_exception(statement: dict[str, Any], role_arn: str) -> dict[str, Any]:
+    cond = {op: dict(keys) for op, keys in (statement.get("Condition") or {}).items()}
+    arns = cond.setdefault("ArnNotLike", {})
+    listed = arns.get("aws:PrincipalArn", [])
+    arns["aws:PrincipalArn"] = [*(listed if isinstance(listed, list) else [listed]), role_arn]
+    return {**statement, "Condition": cond}
 
 
 def _camel(text: str) -> str:

@@ -608,6 +608,9 @@ class Organization(AwsModel):
     id: str  # o-…
     master_account_id: str
     accounts: list[OrgAccount] = []
+    # Accounts known to be members (their DescribeOrganization answered, or ListAccounts listed them), paths
+    # read or not: their aws:PrincipalOrgID / aws:ResourceOrgID is this organisation's id.
+    member_ids: list[str] = []
     policies: list[OrgPolicy] = []
     unread_types: list[str] = []  # SERVICE_CONTROL_POLICY / RESOURCE_CONTROL_POLICY not read
 

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from engine.engine import Engine
 
 # Blast radius, smallest first: the client's own NO_PROXY, its own role, shared route tables, shared policies.
-_CLIENT_ENV, _CLIENT_ROLE, _ROUTES, _ENDPOINT_POLICY, _BUCKET_POLICY, _FIREWALL_RULES = range(6)
+_CLIENT_ENV, _CLIENT_ROLE, _ROUTES, _ENDPOINT_POLICY, _BUCKET_POLICY, _BOUNDARY, _FIREWALL_RULES, _ORGANISATION = \
+    range(8)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -323,12 +324,59 @@ def firewall_domain_entry(group: m.FirewallRuleGroup, domain: str) -> FirewallDo
                                summary=f"add {domain} to the domain allow list {group.rule_group_name}")
 
 
+@dataclass(frozen=True, kw_only=True)
+class BoundaryPolicyChange(Change):
+    """A new default version of the managed policy used as a permissions boundary: every role of the estate
+    that uses it as its boundary gets it (the policy is shared, hence the larger blast radius)."""
+
+    kind = "boundary_policy"
+    blast = _BOUNDARY
+    owner = "the owner of the permissions boundary policy (often the platform or security team)"
+    policy_arn: str
+    policy: dict[str, Any] = field(hash=False)
+
+    @property
+    def change(self) -> dict[str, Any]:
+        return {"policy_arn": self.policy_arn, "policy": self.policy}
+
+    def apply(self, topo: Topology) -> None:
+        text = json.dumps(self.policy)
+        for role in list(topo.roles.values()):
+            ref = role.permissions_boundary
+            if ref is not None and ref.policy_arn == self.policy_arn:
+                topo.put_role(role.model_copy(update={
+                    "permissions_boundary": ref.model_copy(update={"policy_document": text})}))
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrgPolicyChange(Change):
+    """A rewritten service or resource control policy: organisation-owned, proposed with its proof."""
+
+    kind = "organization_policy"
+    blast = _ORGANISATION
+    owner = "the organisation's administrators"
+    policy_id: str
+    policy: dict[str, Any] = field(hash=False)
+
+    @property
+    def change(self) -> dict[str, Any]:
+        return {"policy_id": self.policy_id, "policy": self.policy}
+
+    def apply(self, topo: Topology) -> None:
+        org = topo.organization
+        assert org is not None
+        text = json.dumps(self.policy)
+        policies = [p.model_copy(update={"content": text}) if p.id == self.policy_id else p for p in org.policies]
+        topo.put_organization(org.model_copy(update={"policies": policies}))
+
+
 _ROUTE_ACTIONS: dict[str, type[RouteTableChange]] = {
     c.action: c for c in (DisassociateEndpoint, AssociateEndpoint, AddRoute, AddTgwRoute)
 }
 _KINDS: dict[str, type[Change]] = {
     c.kind: c for c in (NoProxyChange, EndpointPolicyChange, BucketPolicyChange, IdentityPolicyChange,
-                        AddAttachmentSubnet, AclEntryChange, FirewallDomainEntry)
+                        AddAttachmentSubnet, AclEntryChange, FirewallDomainEntry, BoundaryPolicyChange,
+                        OrgPolicyChange)
 }
 
 

@@ -53,7 +53,7 @@ class PolicyBook:
         they do not apply: no organisation read, the account is not in it, it is the management account
         ("SCPs and RCPs don't affect ... the management account", Organizations UG), or the principal is a
         service-linked role ("SCPs do not affect service-linked roles"), or the type was not read."""
-        org = self.topo.snap.organization
+        org = self.topo.organization
         if org is None or account == org.master_account_id or policy_type in org.unread_types:
             return None
         if service_linked and policy_type == SCP_TYPE:
@@ -70,18 +70,21 @@ class PolicyBook:
         """aws:<side>OrgID and aws:<side>OrgPaths (side "Principal" or "Resource") for ``account``: the values
         when the organisation was read, Unknowable when it could not be, absent outside any organisation
         (IAM UG, "AWS global condition context keys")."""
-        org = self.topo.snap.organization
+        org = self.topo.organization
         member = org.account(account) if org is not None else None
         if org is not None and member is not None:
             return {f"aws:{side}OrgID": org.id, f"aws:{side}OrgPaths": [member.paths_key(org.id)]}
+        why = Unknowable(f"the organisation of {account} was not read")
+        if org is not None and account in org.member_ids:
+            return {f"aws:{side}OrgID": org.id, f"aws:{side}OrgPaths": why}  # a member; its path not read
         if self.org_gaps():
-            why = Unknowable(f"the organisation of {account} was not read")
             return {f"aws:{side}OrgID": why, f"aws:{side}OrgPaths": why}
         return {}
 
     def org_gaps(self) -> list[m.Gap]:
         """What collection could not read of the organisation (filed under service ``organizations``)."""
-        return [g for gaps in self.topo.gaps.values() for g in gaps if g.service == "organizations"]
+        return self.topo.derived.get(("org-gaps",), (), lambda: [
+            g for gaps in self.topo.gaps.values() for g in gaps if g.service == "organizations"])
 
     def _org_policy(self, policy: m.OrgPolicy) -> CompiledPolicy | None:
         return self._get("org", policy.id, policy.id, policy.content, f"{policy.name} ({policy.id})",

@@ -93,6 +93,7 @@ class Topology:
 
     def _build(self, snap: m.Snapshot) -> None:
         self.snap = snap
+        self.organization = snap.organization  # replaced on a what-if copy by put_organization
         for kind in RESOURCE_KINDS:  # the by-id dictionaries: vpcs, subnets, endpoints, instances, roles, …
             if kind.index and kind.id_field:
                 ident = attrgetter(kind.id_field)
@@ -348,6 +349,16 @@ class Topology:
         old = self._put("roles", role.arn, role)
         if old.policies != role.policies:
             self._touched.add(f"policy:identity:{role.arn}")
+        if old.permissions_boundary != role.permissions_boundary:
+            self._touched.add(f"policy:boundary:{role.arn}")
+
+    def put_organization(self, org: m.Organization) -> None:
+        """Replace the organisation on a what-if copy (an SCP or RCP rewritten)."""
+        if not self._editing:
+            raise RuntimeError("a topology is read-only; use with_changes() for a what-if copy")
+        before = {p.id: p.content for p in (self.organization.policies if self.organization else [])}
+        self._touched |= {f"policy:org:{p.id}" for p in org.policies if before.get(p.id) != p.content}
+        self.organization = org
 
     def _put(self, index: str, key: Any, value: Any) -> Any:
         """Replace one entry of an index on a copy being made by with_changes; returns the entry replaced."""

@@ -111,3 +111,38 @@ class Hub(Small):
         b.tgw_route(self.egress_rt, "10.0.0.0/16", self.spoke_att, propagated=True)
         b.route(self.private_rtb, "0.0.0.0/0", self.tgw)
         b.route(self.egress_public_rtb, "10.0.0.0/16", self.tgw)  # the return route to the spoke
+ORG_ID = "o-perimeter1"
+OUTSIDE = "210987654321"  # an account outside the organisation
+BOUNDARY = {"Version": "2012-10-17", "Statement": [
+    {"Sid": "ListOnly", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}
+FULL_ACCESS = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+GUARD_SCP = {"Version": "2012-10-17", "Statement": [
+    {"Sid": "NoDeletes", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}]}
+PERIMETER = {"Version": "2012-10-17", "Statement": [
+    {"Sid": "OrgBucketsOnly", "Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*",
+     "Condition": {"StringEquals": {"aws:ResourceOrgID": ORG_ID}}}]}
+
+
+class Perimeter(Small):
+    """The whole IAM decision in one estate: the client's role has a permissions boundary (list only), the
+    account sits in an OU whose SCP denies deletes, and the S3 gateway endpoint carries a data-perimeter policy
+    (only buckets of the organisation, aws:ResourceOrgID). Bucket data-here is the organisation's; bucket
+    elsewhere-data belongs to an account outside it."""
+
+    def __init__(self, *, boundary: bool = True, rcp: dict[str, Any] | None = None) -> None:
+        """``rcp``: a resource control policy (id p-network) attached at the root."""
+        super().__init__()
+        b = self.b
+        self.role = b.role(ACCOUNT, "bounded-role", {"rw": RW}, boundary=("list-only", BOUNDARY) if boundary else None)
+        self.boundary_arn = f"arn:aws:iam::{ACCOUNT}:policy/list-only"
+        self.vpce = b.gateway_endpoint(self.vpc, "s3", [self.private_rtb], policy=PERIMETER)
+        b.bucket("elsewhere-data", REGION, OUTSIDE)
+        policies = {"p-FullAWSAccess": ("SERVICE_CONTROL_POLICY", FULL_ACCESS),
+                    "p-guard": ("SERVICE_CONTROL_POLICY", GUARD_SCP)}
+        attached = {"root": ["p-FullAWSAccess"], "ou-workloads": ["p-FullAWSAccess", "p-guard"],
+                    ACCOUNT: ["p-FullAWSAccess"]}
+        if rcp is not None:
+            policies["p-network"] = ("RESOURCE_CONTROL_POLICY", rcp)
+            attached["root"].append("p-network")
+        b.organization(ORG_ID, "999999999999", {ACCOUNT: ["ou-workloads"]}, policies, attached)
+        self.client()

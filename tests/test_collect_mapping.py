@@ -230,3 +230,17 @@ def test_vpc_attachment_options_and_shared_prefix_list_entries_are_mapped() -> N
     pls = {p.prefix_list_id: p for p in parts.items["prefix_lists"]}
     assert (pls["pl-shared"].owner_id, pls["pl-shared"].entries_collected) == ("999988887777", False)
     assert (pls["pl-own"].cidrs, pls["pl-own"].entries_collected) == (["172.16.0.0/12"], True)
+
+
+def test_role_tags_and_path_come_from_get_role() -> None:
+    """GetRole's Tags become the role's tags (the aws:PrincipalTag/* keys of its sessions, IAM UG global
+    condition keys) and its Path is kept (service-linked roles live under /aws-service-role/)."""
+    scope = RawScope(ACCOUNT, "global")
+    arn = f"arn:aws:iam::{ACCOUNT}:role/app/web-role"
+    scope.store("ListInstanceProfiles", None, {"InstanceProfiles": [{
+        "InstanceProfileName": "web", "Arn": f"arn:aws:iam::{ACCOUNT}:instance-profile/web",
+        "Roles": [{"RoleName": "web-role", "Arn": arn, "Path": "/app/", "RoleId": "AROAEXAMPLE"}]}]})
+    scope.store("GetRole", "web-role", {"Role": {"RoleName": "web-role", "Arn": arn, "Path": "/app/",
+                                                 "Tags": [{"Key": "team", "Value": "data"}]}})
+    [role] = map_global.roles(scope)
+    assert role.path == "/app/" and [(t.key, t.value) for t in role.tags] == [("team", "data")]

@@ -78,7 +78,7 @@ def test_organisation_mode_reads_each_accounts_path_and_its_scps_and_rcps(
     org = result.snapshot.organization
     assert org is not None and org.id == org_server["org_id"] and org.unread_types == []
     member = org.account(org_server["member"])
-    assert member is not None
+    assert member is not None and org_server["member"] in org.member_ids
     assert [level.target_id for level in member.path] == [org_server["root"], org_server["ou"], org_server["member"]]
     assert org_server["scp"] in member.path[1].policy_ids and org_server["rcp"] in member.path[0].policy_ids
     contents = {p.id: (p.type, json.loads(p.content)) for p in org.policies}

@@ -126,3 +126,33 @@ def test_tls_version_is_one_of_the_versions_aws_endpoints_accept() -> None:
             "Condition": {"NumericLessThan": {"s3:TlsVersion": version}}}]}
     assert _ask(_estate(bucket_policy=deny_below("1.2")).engine(), "client -> guarded").verdict == "reachable"
     assert _ask(_estate(bucket_policy=deny_below("1.3")).engine(), "client -> guarded").verdict == "unknown"
+
+
+def test_service_linked_roles_are_not_affected_by_scps() -> None:
+    """"SCPs do not affect service-linked roles" (Organizations UG, SCPs): the same SCP that refuses the
+    account's own role lets a role under /aws-service-role/ through."""
+    s = _estate(org=True, scp=DENY_GET)
+    linked = s.b.role(ACCOUNT, "AWSServiceRoleForExample", {"rw": RW}, path="/aws-service-role/example.amazonaws.com/")
+    s.b.instance(s.private, "linked-client", "10.0.1.11", [s.sg], role_arn=linked)
+    eng = s.engine()
+    assert _ask(eng).verdict == "blocked"
+    assert _ask(eng, "linked-client -> data-here").verdict == "reachable"
+
+
+def test_a_member_account_whose_path_was_not_read_still_knows_its_organisation() -> None:
+    """A member account reads DescribeOrganization but not its path (ListParents needs the management
+    account): aws:PrincipalOrgID and aws:ResourceOrgID are the organisation's id, so a perimeter on them
+    decides; a policy on aws:ResourceOrgPaths would be unknown."""
+    org = m.Organization(id="o-mine", master_account_id="999999999999", member_ids=[ACCOUNT])
+    gap = m.Coverage(account_id=ACCOUNT, region="global", complete=False, gaps=[m.Gap(
+        service="organizations", operation="ListParents", error="AccessDeniedException",
+        permission="organizations:ListParents", resource=ACCOUNT)])
+
+    def member_only(condition: dict[str, Any]) -> Engine:
+        snap = _estate(endpoint=_endpoint_policy(condition)).b.build()
+        return Engine(snap.model_copy(update={"organization": org, "coverage": [*snap.coverage, gap]}), "test")
+
+    a = _ask(member_only({"StringEquals": {"aws:ResourceOrgID": "o-mine"}}))
+    assert a.verdict == "reachable"
+    assert any("organisation of account" in c for c in a.caveats)  # its SCPs were not read: said, not hidden
+    assert _ask(member_only({"StringLike": {"aws:ResourceOrgPaths": "o-mine/*"}})).verdict == "unknown"

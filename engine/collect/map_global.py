@@ -107,8 +107,10 @@ def _role(scope: RawScope, name: str, listed: Api) -> m.Role:
     attached = (scope.get_keyed("ListAttachedRolePolicies", name) or {}).get("AttachedPolicies", [])
     inline = (scope.get_keyed("ListRolePolicies", name) or {}).get("PolicyNames", [])
     boundary_arn = detail.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
+    # GetRole's Tags are the aws:PrincipalTag/* keys of the role's sessions (IAM UG, global condition keys).
     return m.Role(
-        role_name=name, arn=listed["Arn"], role_id=listed.get("RoleId"),
+        role_name=name, arn=listed["Arn"], role_id=listed.get("RoleId"), path=listed.get("Path", "/"),
+        tags=[m.Tag(key=t["Key"], value=t.get("Value", "")) for t in detail.get("Tags", [])],
         attached_policies=[ref for p in attached
                            if (ref := _managed(scope, p["PolicyArn"], p.get("PolicyName"))) is not None],
         role_policy_list=[ref for policy in inline if (ref := _inline(scope, name, policy)) is not None],
@@ -144,8 +146,12 @@ def organization(scopes: list[RawScope]) -> tuple[m.Organization | None, set[str
     parents: dict[str, Api] = {}
     attached: dict[tuple[str, str], list[str]] = {}
     policies: dict[str, m.OrgPolicy] = {}
+    members: set[str] = set()
     for scope in scopes:
-        meta = scope.get("DescribeOrganization").get("Organization") or meta
+        if scope.get("DescribeOrganization").get("Organization"):
+            meta = scope.get("DescribeOrganization")["Organization"]
+            members.add(scope.account)
+        members |= {a["Id"] for a in scope.get("ListAccounts").get("Accounts", [])}
         for child, found in scope.keyed.get("ListParents", {}).items():
             if found.get("Parents"):
                 parents[child] = found["Parents"][0]
@@ -172,6 +178,7 @@ def organization(scopes: list[RawScope]) -> tuple[m.Organization | None, set[str
         if not missing:
             complete.add(account)
     org = m.Organization(id=meta["Id"], master_account_id=meta.get("MasterAccountId", ""), accounts=accounts,
+                         member_ids=sorted(members | {a.account_id for a in accounts}),
                          policies=sorted(policies.values(), key=lambda p: p.id), unread_types=sorted(unread))
     return org, complete
 

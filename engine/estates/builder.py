@@ -489,12 +489,14 @@ class EstateBuilder:
         return name
 
     def role(self, account: str, name: str, policies: Mapping[str, Mapping[str, Any]],
-             boundary: tuple[str, Mapping[str, Any]] | None = None, tags: Mapping[str, str] | None = None) -> str:
+             boundary: tuple[str, Mapping[str, Any]] | None = None, tags: Mapping[str, str] | None = None,
+             path: str = "/") -> str:
         """``boundary``: (managed policy name, document) set as the role's permissions boundary."""
-        arn = f"arn:aws:iam::{account}:role/{name}"
+        arn = f"arn:aws:iam::{account}:role{path}{name}"
         self.items["roles"].append(
             m.Role(
-                role_name=name, arn=arn, role_id="AROA" + hashlib.sha256(arn.encode()).hexdigest()[:17].upper(),
+                role_name=name, arn=arn, path=path,
+                role_id="AROA" + hashlib.sha256(arn.encode()).hexdigest()[:17].upper(),
                 role_policy_list=[
                     m.PolicyRef(policy_name=pname, policy_document=str(policy_text(doc)))
                     for pname, doc in policies.items()
@@ -512,14 +514,14 @@ class EstateBuilder:
                      attached: Mapping[str, list[str]]) -> None:
         """An organisation: ``paths`` maps each account to its OUs below the root (the root id is derived),
         ``policies`` maps a policy id to (type, document), ``attached`` a target (root, OU, account) to the
-        ids of the policies attached there ("root" for the root)."""
+        ids of the policies attached there ("root" for the root). A policy's name is its id without "p-"."""
         root = "r-" + hashlib.sha256(org_id.encode()).hexdigest()[:4]
         accounts = [m.OrgAccount(account_id=acct, path=[
             m.OrgTarget(target_id=target, policy_ids=list(attached.get("root" if target == root else target, [])))
             for target in (root, *ous, acct)]) for acct, ous in paths.items()]
         self._organization = m.Organization(
-            id=org_id, master_account_id=management, accounts=accounts,
-            policies=[m.OrgPolicy(id=pid, name=pid, type=kind, content=str(policy_text(doc)))
+            id=org_id, master_account_id=management, accounts=accounts, member_ids=sorted(paths),
+            policies=[m.OrgPolicy(id=pid, name=pid.removeprefix("p-"), type=kind, content=str(policy_text(doc)))
                       for pid, (kind, doc) in policies.items()])
 
     # --- result --------------------------------------------------------------------------------------------

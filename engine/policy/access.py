@@ -67,14 +67,36 @@ def decide_access(ctx: RequestContext, layers: PolicyLayers) -> AccessDecision:
     and for it; the answer stands when both agree, else ``undetermined`` names the keys (never a guess)."""
     if layers.boundary is not None and not ctx.has_boundary:
         ctx = replace(ctx, has_boundary=True)
-    unknowable = ctx.unknowable
+    unknowable = _read_unknowable(ctx, layers)
     if not unknowable:
         return _decide(ctx, layers, optimistic=False)
+    ctx = replace(ctx, keys={k: v for k, v in ctx.keys.items()
+                             if k in unknowable or not isinstance(v, Unknowable)})
     outcomes = [_bounded(variant, layers) for variant in _variants(ctx)]
     if all(o.allowed for o in outcomes) or not any(o.allowed or o.undetermined for o in outcomes):
         return outcomes[0]
     refused = next((o for o in outcomes if not o.allowed), outcomes[0])
     return replace(refused, allowed=False, undetermined=unknowable)
+
+
+def _read_unknowable(ctx: RequestContext, layers: PolicyLayers) -> tuple[str, ...]:
+    """The Unknowable keys some policy of the request reads (a tag family "x/*" by any "x/<tag>")."""
+    unknowable = ctx.unknowable
+    if not unknowable:
+        return ()
+    read: set[str] = set()
+    for policy in _policies(layers):
+        read |= policy.keys
+    families = {k.split("/", 1)[0] + "/*" for k in read if "/" in k}
+    return tuple(k for k in unknowable if k in read or k in families or k == "resource")
+
+
+def _policies(layers: PolicyLayers) -> list[CompiledPolicy]:
+    found = [layers.endpoint.policy if layers.endpoint else None, layers.resource.policy, layers.boundary,
+             layers.session, *layers.identity.policies]
+    for levels in (layers.scps or (), layers.rcps or ()):
+        found.extend(p for level in levels for p in level.policies)
+    return [p for p in found if p is not None]
 
 
 def _bounded(ctx: RequestContext, layers: PolicyLayers) -> AccessDecision:
@@ -151,7 +173,7 @@ def _endpoint_result(
 ) -> PolicyResult:
     if policy is not None:
         return policy.evaluate(ctx, kind=PolicyKind.ENDPOINT, optimistic=optimistic)
-    result = DEFAULT_ENDPOINT_POLICY.evaluate(ctx)
+    result = DEFAULT_ENDPOINT_POLICY.evaluate(ctx, optimistic=optimistic)
     return replace(result, name=f"{vpce} (default endpoint policy)")
 
 

@@ -27,7 +27,7 @@ from engine.policy.model import (
     RequestContext,
     StatementEvaluation,
 )
-from engine.policy.patterns import Part, glob_regex, has_variables, parse_template, resolve, static_segments
+from engine.policy.patterns import Part, Variable, glob_regex, has_variables, parse_template, resolve, static_segments
 from engine.policy.principals import CompiledPrincipal, compile_principal
 
 _VERSIONS = ("2012-10-17", "2008-10-17")
@@ -96,9 +96,17 @@ class CompiledStatement:
             if check.ok and via_account and self.effect == "Allow":
                 check = _account_grant(check, kind)
             checks.append(check)
-        checks.append(self.actions.check(ctx.action, ctx.keys))
-        checks.append(self.resources.check(ctx.resource, ctx.keys))
         assume = (self.effect == "Allow") == optimistic
+        checks.append(self.actions.check(ctx.action, ctx.keys))
+        if ctx.resource_unknown and "*" in self.resources.raw_values:
+            # "*" covers every resource whichever it is: Resource "*" matches, NotResource "*" does not.
+            checks.append(Check(self.resources.element, not self.resources.negated, None, None, "*",
+                                list(self.resources.raw_values)))
+        elif ctx.resource_unknown:
+            checks.append(Check(self.resources.element, assume, None, None, None,
+                                list(self.resources.raw_values), True, None, unknown=True))
+        else:
+            checks.append(self.resources.check(ctx.resource, ctx.keys))
         checks.extend(c.evaluate(ctx.keys, assume) for c in self.conditions)
         matched = all(c.ok for c in checks)
         return StatementEvaluation(
@@ -123,6 +131,9 @@ class CompiledPolicy:
     version: str | None
     statements: tuple[CompiledStatement, ...]
     document: Mapping[str, Any]
+    # Context keys the policy reads (condition keys and variables, lowercased): decide_access resolves an
+    # Unknowable key both ways only when some policy of the request reads it.
+    keys: frozenset[str] = frozenset()
 
     def evaluate(self, ctx: RequestContext, *, kind: str | None = None, optimistic: bool = False) -> PolicyResult:
         """Every statement in order; an applicable Deny wins, else the first applicable Allow. ``optimistic``
@@ -165,7 +176,18 @@ def compile_policy(
     # Variables are substituted only under Version 2012-10-17; before that "${...}" is plain text.
     variables = version == "2012-10-17"
     statements = tuple(_statement(i, s, name, kind, variables) for i, s in enumerate(listed))
-    return CompiledPolicy(name, kind, version, statements, doc)
+    return CompiledPolicy(name, kind, version, statements, doc, _keys_read(statements))
+
+
+def _keys_read(statements: tuple[CompiledStatement, ...]) -> frozenset[str]:
+    keys: set[str] = set()
+    for st in statements:
+        for cond in st.conditions:
+            keys.add(cond.key_lower)
+            keys |= {p.key for parts in cond.deferred for p in parts if isinstance(p, Variable)}
+        for patterns in (st.actions, st.resources):
+            keys |= {p.key for parts in patterns.deferred for p in parts if isinstance(p, Variable)}
+    return frozenset(keys)
 
 
 def _kind(kind: PolicyKind | str, name: str) -> str:

@@ -98,6 +98,9 @@ def describe_check(check: Check) -> str:
     wants vpce-0def (holds)"."""
     if check.element == "Condition":
         text = _condition(check)
+    elif check.unknown:
+        text = (f"the request's resource is not known, so {check.element} {_values(check.policy_values, listed=True)}"
+                f" is taken to {'let the statement apply' if check.ok else 'keep it from applying'}")
     else:
         subject, yes, no = _ELEMENT_PHRASES.get(check.element, (check.element, "matches", "does not match"))
         listed = _values(check.policy_values, listed=True)

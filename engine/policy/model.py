@@ -229,14 +229,18 @@ class RequestContext:
     # The principal has a permissions boundary: a Deny with NotPrincipal then always applies to it (IAM UG,
     # "Permissions boundaries for IAM entities", Important). Set by decide_access from PolicyLayers.boundary.
     has_boundary: bool = False
+    # Why the request's resource is not known (a service request whose question names no resource): the
+    # Resource element then decides nothing by itself; the decision is taken both ways like an Unknowable key.
+    resource_unknown: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "keys", _normalise_keys(self.keys))
 
     @property
     def unknowable(self) -> tuple[str, ...]:
-        """Names of the keys whose value is :class:`Unknowable`."""
-        return tuple(k for k, v in self.keys.items() if isinstance(v, Unknowable))
+        """Names of the keys whose value is :class:`Unknowable` ("resource" when the resource is unknown)."""
+        keys = tuple(k for k, v in self.keys.items() if isinstance(v, Unknowable))
+        return (*keys, "resource") if self.resource_unknown else keys
 
     @classmethod
     def build(

@@ -7,6 +7,7 @@ gateway endpoint, internet gateway or NAT gateway (``engine.walk.targets``); the
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from engine import model as m
@@ -14,6 +15,7 @@ from engine.codes import Code, Reason
 from engine.dns import Address
 from engine.filters import EPHEMERAL
 from engine.policy import RequestContext, Unknowable
+from engine.services import SERVICES, ServiceAuth, has_resource_policy, service_of_host
 from engine.topology import service_of
 from engine.walk.inspection import inspect
 from engine.walk.names import resolve_for
@@ -359,8 +361,15 @@ def _arrive(walk: Walk, egress: Side, endpoint: m.VpcEndpoint | None, source_ip:
     dest = t.question.destination
     if dest.kind != "s3-bucket":
         t.hop("service", dest.host, dest.region, service=dest.host.split(".")[0], region=dest.region, host=dest.host)
-        if endpoint is not None and endpoint.policy_document:
-            t.caveat(Code.POLICY_NOT_EVALUATED, vpce=endpoint.vpc_endpoint_id, host=dest.host)
+        auth = SERVICES.get(service_of_host(dest.host))
+        if auth is None or t.question.action.split(":")[0].lower() != auth.prefix:
+            if endpoint is not None and endpoint.policy_document:
+                t.caveat(Code.POLICY_NOT_EVALUATED, vpce=endpoint.vpc_endpoint_id, host=dest.host)
+            return
+        role = walk.topo.role_of(t.question.source)
+        ctx = _service_context(walk, egress, endpoint, source_ip, auth, role)
+        if ctx is not None and role is not None:
+            walk.service_gate(ctx, endpoint, role, has_resource_policy(auth, t.question.action))
         return
     bucket = walk.topo.buckets[dest.id]
     role = walk.topo.role_of(t.question.source)
@@ -396,24 +405,56 @@ def _request_context(walk: Walk, egress: Side, endpoint: m.VpcEndpoint | None, s
 
 def _request_keys(walk: Walk, egress: Side, endpoint: m.VpcEndpoint | None, source_ip: str | None,
                   bucket: m.Bucket, role: m.Role) -> dict[str, Any]:
-    https = walk.t.question.destination.scheme == "https"
-    keys: dict[str, Any] = {
-        "aws:SecureTransport": https,
+    keys = _common_keys(walk, egress, endpoint, source_ip, role)
+    keys |= {
         "aws:ResourceAccount": bucket.owner_id, "s3:ResourceAccount": bucket.owner_id,
-        "aws:PrincipalType": "AssumedRole", "aws:PrincipalIsAWSService": False,
         # SDKs and the CLI sign with SigV4 in the Authorization header (S3 API, "Authenticating requests").
         "s3:signatureversion": "AWS4-HMAC-SHA256", "s3:authType": "REST-HEADER",
         # Bucket tags reach the context only for buckets with ABAC enabled, and tags are not collected.
         "aws:ResourceTag/*": Unknowable("bucket tags are not in the snapshot"),
-        **{f"aws:PrincipalTag/{tag.key}": tag.value for tag in role.tags},
-        **walk.policies.org_keys("Principal", role.account_id),
         **walk.policies.org_keys("Resource", bucket.owner_id),
     }
-    if https:
+    if keys["aws:SecureTransport"]:
         # Every AWS API endpoint requires TLS 1.2 or later (AWS Security Blog, "TLS 1.2 to become the minimum
         # TLS protocol level for all AWS API endpoints"); which of 1.2 / 1.3 the client negotiates is unknown.
         keys["s3:TlsVersion"] = Unknowable("the TLS version the client negotiates is not in the snapshot",
                                            ("1.2", "1.3"))
+    return keys
+
+
+def _service_context(walk: Walk, egress: Side, endpoint: m.VpcEndpoint | None, source_ip: str | None,
+                     auth: ServiceAuth, role: m.Role | None) -> RequestContext | None:
+    """A request to another service: the question names its action but not its resource, so the resource (and
+    whose it is) is unknown unless the action takes "*" (Service Authorization Reference)."""
+    t = walk.t
+    if role is None:
+        t.cannot_tell(Code.NO_INSTANCE_ROLE, instance=t.question.source.instance_id)
+        return None
+    keys = _common_keys(walk, egress, endpoint, source_ip, role)
+    star = t.question.action.lower() in auth.star_actions
+    if not star:
+        owner = Unknowable("the question does not name the resource, so its account is not known")
+        keys |= {"aws:ResourceAccount": owner, "aws:ResourceOrgID": owner, "aws:ResourceOrgPaths": owner,
+                 "aws:ResourceTag/*": owner}
+    ctx = RequestContext.build(
+        principal_arn=f"arn:aws:sts::{role.account_id}:assumed-role/{role.role_name}/{t.question.source.instance_id}",
+        role_arn=role.arn, action=t.question.action, resource="*", keys=keys)
+    if not star:
+        ctx = replace(ctx, resource_unknown=f"the question does not name the {auth.prefix} resource")
+    t.request_context = {"principal": ctx.principal_arn, "action": ctx.action,
+                         "resource": "*" if star else "(not named)", **{k: _shown(v) for k, v in keys.items()}}
+    return ctx
+
+
+def _common_keys(walk: Walk, egress: Side, endpoint: m.VpcEndpoint | None, source_ip: str | None,
+                 role: m.Role) -> dict[str, Any]:
+    """Keys every request of the client's role session carries (IAM UG, "AWS global condition context keys")."""
+    keys: dict[str, Any] = {
+        "aws:SecureTransport": walk.t.question.destination.scheme == "https",
+        "aws:PrincipalType": "AssumedRole", "aws:PrincipalIsAWSService": False,
+        **{f"aws:PrincipalTag/{tag.key}": tag.value for tag in role.tags},
+        **walk.policies.org_keys("Principal", role.account_id),
+    }
     if role.role_id:
         keys["aws:userid"] = f"{role.role_id}:{walk.t.question.source.instance_id}"
     if endpoint is not None:

@@ -346,6 +346,42 @@ class Walk:
         self._organisation_caveats(role.account_id, bucket.owner_id)
         return decision
 
+    def service_gate(self, ctx: RequestContext, endpoint: m.VpcEndpoint | None, role: m.Role,
+                     resource_policy: bool) -> AccessDecision | None:
+        """A request to another service through its endpoint: the endpoint policy, and the identity side (identity
+        ∩ boundary ∩ SCPs). Where the service has resource policies the snapshot does not collect (KMS, Secrets
+        Manager, a role's trust policy), only a refusal they cannot lift stands; otherwise the answer is unknown."""
+        if not self._identity_collected(role):
+            return None
+        book = self.policies
+        service_linked = role.path.startswith("/aws-service-role/")
+        decision = decide_access(ctx, PolicyLayers(
+            endpoint=EndpointLayer(endpoint.vpc_endpoint_id, book.endpoint(endpoint)) if endpoint else None,
+            resource=ResourceLayer(self.question.destination.host, role.account_id, None),
+            identity=IdentityLayer(role.arn, book.identity(role)),
+            boundary=book.boundary(role),
+            scps=book.org_levels(role.account_id, SCP_TYPE, service_linked=service_linked),
+        ))
+        definite = not decision.allowed and not decision.undetermined and (
+            decision.code in (Code.ENDPOINT_POLICY_DENY, Code.SCP_DENY) or decision.deciding is not None)
+        if resource_policy and not definite:
+            # A resource policy may grant the role directly, or refuse: neither is in the snapshot.
+            self.t.cannot_tell(Code.RESOURCE_POLICY_NOT_COLLECTED, action=ctx.action,
+                               host=self.question.destination.host)
+            if not decision.allowed:
+                self._organisation_caveats(role.account_id)
+                return decision
+        self._record_decision(decision, ctx)
+        self._organisation_caveats(role.account_id)
+        return decision
+
+    def _identity_collected(self, role: m.Role) -> bool:
+        for gap in self.topo.gaps_for(role.account_id, "global", "iam"):
+            self.t.cannot_tell(Code.POLICY_UNREAD, layer=Layer.IDENTITY, owner=role.arn, error=gap.error,
+                               permission=gap.permission or "iam:GetRolePolicy")
+            return False
+        return True
+
     def _organisation_caveats(self, *accounts: str) -> None:
         """What of the organisation was not read: its SCPs and RCPs may refuse what the answer allows."""
         for gap in self.policies.org_gaps():
@@ -370,7 +406,8 @@ class Walk:
         if decision.undetermined:
             # Allowed with the keys one way, refused the other: "unknown" even though a refusal is listed,
             # never a guess (PRIMER, ground rules).
-            whys = sorted({getattr(ctx.keys.get(k), "why", k) for k in decision.undetermined})
+            whys = sorted({(ctx.resource_unknown or k) if k == "resource" else getattr(ctx.keys.get(k), "why", k)
+                           for k in decision.undetermined})
             t.not_final(Code.POLICY_KEY_UNKNOWN, keys=", ".join(decision.undetermined), why="; ".join(whys))
         if decision.allowed:
             t.observe(Code.POLICY_ALLOWS, dest, decision=decision)

@@ -343,6 +343,9 @@ CODES: dict[Code, Template] = {
                              " endpoint {endpoint}; their answer is not in the snapshot",
     Code.DNS_ATTRIBUTES_UNKNOWN: "the snapshot does not record {attributes} of {vpc}, and the answer for {host}"
                                  " depends on it; re-collect (ec2:DescribeVpcAttribute) to settle it",
+    Code.RESOURCE_POLICY_NOT_COLLECTED: "{action} on {host} is also decided by the resource's own policy (a key"
+                                        " policy, a secret's policy, a role's trust policy), which the snapshot"
+                                        " does not hold",
     Code.POLICY_NOT_EVALUATED: "the endpoint policy of {vpce} is not evaluated for {host}: reachbot evaluates"
                                " policies for S3 requests only",
 }
