@@ -56,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         figures["file_mb"] = path.stat().st_size / 1e6
         results["sizes"][size] = figures
     results["cli"] = cli_figures()
+    from bench.micro import micro_figures
+
+    results["micro"] = micro_figures()
     from bench.report import render
 
     print(render(results))
@@ -98,8 +101,8 @@ def _snapshot_file(size: str, seed: int) -> tuple[Path, float | None]:
 
 
 def _generate(size: str, seed: int, path: Path) -> int:
-    from engine.snapshot import write_snapshot_atomically
     from engine.estates.synth import synth_estate
+    from engine.snapshot import write_snapshot_atomically
 
     write_snapshot_atomically(synth_estate(size, seed), path)
     return 0

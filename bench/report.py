@@ -92,6 +92,12 @@ def render(results: dict[str, Any]) -> str:
         lines.append(f"reachbot ask, fresh process, bundled estate: median {cli['wall_median_s']:.3f} s over "
                      f"{cli['runs']} runs (target ≤ 0.8 s: {verdict}); imports boto3/botocore/slack: "
                      f"{', '.join(cli['forbidden_imports']) or 'none'} ({cli['modules_imported']} modules)")
+    micro = results.get("micro")
+    if micro:
+        worst = max(micro["choose_proxy_us"].values())
+        lines.append(f"policy evaluation, {micro['policies']} compiled policies of the bundled estate: median "
+                     f"{micro['policy_eval_us_median']:.1f} µs, max {micro['policy_eval_us_max']:.1f} µs (target: "
+                     f"tens of µs); choose_proxy: at most {worst:.1f} µs per call over the runtimes")
     m = results.get("machine", {})
     lines.append(f"python {m.get('python')}, {m.get('cpus')} CPUs; times are wall clock, one process")
     return "\n".join(lines)

@@ -23,8 +23,8 @@ def _pct(samples: list[float], q: float) -> float:
 
 def measure(size: str, path: Path, seed: int, n_questions: int, n_fixes: int) -> dict[str, Any]:
     from engine.engine import Engine
-    from engine.snapshot import load_from
     from engine.estates.synth import sample_question_mix
+    from engine.snapshot import load_from
 
     out: dict[str, Any] = {"size": size, "rss_imports_mib": _rss_mib()}
     started = time.perf_counter()

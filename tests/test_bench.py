@@ -94,3 +94,13 @@ def test_cached_estates_are_keyed_by_the_generator_files_as_they_are_now() -> No
     from bench.bench import _fingerprint
 
     assert len(_fingerprint()) == 10
+
+
+def test_micro_figures_cover_every_compiled_policy_and_runtime() -> None:
+    """The per-call figures the benchmark prints exist for every policy of the bundled estate and every runtime."""
+    from bench.micro import micro_figures
+    from engine import RUNTIMES
+
+    figures = micro_figures()
+    assert figures["policies"] >= 4 and figures["policy_eval_us_median"] > 0
+    assert set(figures["choose_proxy_us"]) == set(RUNTIMES)

@@ -4,7 +4,7 @@ English evidence, and the speed budget."""
 from __future__ import annotations
 
 import json
-import time
+import re
 from typing import Any
 
 import pytest
@@ -306,8 +306,9 @@ def test_describe_statement_and_decision() -> None:
 # --- speed --------------------------------------------------------------------------------------------------
 
 
-def test_five_statement_policy_evaluates_in_tens_of_microseconds() -> None:
-    """Compile once, evaluate many: no parsing or regex compiles per request (task performance budget)."""
+def test_compiled_policy_evaluates_without_parsing_or_compiling_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compile once, evaluate many: no JSON parsing and no regex compile per request (what keeps a 5-statement
+    policy in tens of microseconds; the figure itself is measured by ``python -m bench.bench``)."""
     statements = [
         {
             "Sid": "DenyInsecure",
@@ -347,9 +348,11 @@ def test_five_statement_policy_evaluates_in_tens_of_microseconds() -> None:
     policy = compile_policy(_doc(*statements), name="b", kind="bucket")
     ctx = _ctx({"aws:SourceVpce": "vpce-0def", "aws:SecureTransport": True})
     assert policy.evaluate(ctx).decision is Decision.ALLOW
-    runs = 2000
-    start = time.perf_counter()
-    for _ in range(runs):
-        policy.evaluate(ctx)
-    per_call_us = (time.perf_counter() - start) / runs * 1e6
-    assert per_call_us < 150, f"{per_call_us:.1f} µs per evaluation"
+
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed or compiled while evaluating")
+
+    monkeypatch.setattr(re, "_compile", forbidden)
+    monkeypatch.setattr(json, "loads", forbidden)
+    for _ in range(3):
+        assert policy.evaluate(ctx).decision is Decision.ALLOW

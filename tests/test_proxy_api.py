@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import sys
 
 import pytest
 
@@ -233,16 +233,19 @@ def test_proxy_choice_never_shows_credentials_when_displayed() -> None:
     assert isinstance(choice, ProxyChoice) and not choice.direct
 
 
-def test_choose_proxy_is_cheap_on_the_hot_path() -> None:
-    """Called per question: a few microseconds each, parsed entries cached (generous bound for slow CI)."""
+def test_choose_proxy_parses_each_setting_once_on_the_hot_path() -> None:
+    """Called per question: the environment's values are parsed on first use and served from the caches after
+    (every cache's misses stay flat on repeated calls); the per-call figure is measured by bench.bench."""
     env = {f"VAR_{i}": "x" * 20 for i in range(40)}
     env.update({"HTTPS_PROXY": P, "NO_PROXY": "localhost,127.0.0.1,169.254.169.254,.internal,10.0.0.0/8",
                 "NODE_USE_ENV_PROXY": "1", "https.proxyHost": "10.20.0.10"})
     url = "https://app-data.s3.ap-northeast-3.amazonaws.com/key"
+    caches = [fn for mod in (sys.modules[n] for n in sorted(sys.modules) if n.startswith(proxy_module.__name__))
+              for fn in vars(mod).values() if callable(getattr(fn, "cache_info", None))]
+    assert caches
     for runtime in RUNTIMES:
         choose_proxy(url, env, runtime)
-        start = time.perf_counter()
-        for _ in range(2000):
+        misses = [fn.cache_info().misses for fn in caches]
+        for _ in range(50):
             choose_proxy(url, env, runtime)
-        per_call = (time.perf_counter() - start) / 2000
-        assert per_call < 100e-6, (runtime, per_call)
+        assert [fn.cache_info().misses for fn in caches] == misses, runtime
