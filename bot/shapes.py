@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from slack_bolt.request.internals import parse_body
+from bot.bolt_fixes import parse_body
 
 Check = Callable[[Any], bool]
 
@@ -52,7 +52,7 @@ _NESTED = ("event", "message", "previous_message", "item", "assistant_thread", "
 def problem(text: str, content_type: str | None) -> str | None:
     """Why ``text`` (a signed, decoded body) is not a request reachbot handles; None when it is one."""
     try:
-        # bolt's own parser, so what is checked here is exactly what bolt will dispatch on
+        # bolt's own parser (with bot.bolt_fixes' correction), so what is checked is what bolt dispatches on
         body = parse_body(text, content_type)
     except (ValueError, RecursionError):  # json.JSONDecodeError is a ValueError
         return "the body is not valid JSON"
