@@ -10,6 +10,10 @@ Not a test (timings depend on the machine). Two ways to run it:
 
 Answers go to response URLs on a local sink this script runs, so it also reports how long the answers
 took. Prints p50/p99/max for acks and answers; exits 1 if any ack failed or took 3 s or more.
+
+``--hostile`` then measures what issue 12 found slow: how long a 10 MB body takes to be refused (413), how
+long the largest admitted signed /reach (a question just under the body cap) takes to be acked and answered,
+and how long rendering a reply that echoes a 256 KiB / 4 MiB question takes (redaction once per message).
 """
 
 from __future__ import annotations
@@ -154,6 +158,44 @@ def spawn() -> tuple[str, str, object]:
     return f"http://127.0.0.1:{server.effective_port}/slack/events", secret, stop
 
 
+def hostile(url: str, secret: str, cap: int = 256 * 1024) -> None:
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    started = time.monotonic()
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as conn:
+        conn.sendall(f"POST {parts.path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                     f"Content-Length: {10 * 1024 * 1024}\r\n\r\n".encode() + b"a" * 65536)
+        status = conn.recv(64).split(b" ", 2)[1].decode()
+    print(f"10 MB body: {status} after {(time.monotonic() - started) * 1000:.1f} ms")
+    sink = Sink()
+    fields = {"command": "/reach", "user_id": "U1", "channel_id": "CBIG", "team_id": "T0TEAM",
+              "response_url": sink.base + "/response/big"}
+    room = cap - len(urlencode(fields)) - 10  # the question fills the rest, encoded: spaces become "+"
+    body = urlencode({**fields, "text": ("why can web-osaka-a not reach http://u:pw@host a.b.c " * cap)[:room]})
+    body = body if len(body) <= cap else urlencode({**fields, "text": "a" * room})
+    ts = str(int(time.time()))
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
+               "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)}
+    sent = time.monotonic()
+    with urllib.request.urlopen(urllib.request.Request(url, body.encode(), headers), timeout=30) as r:
+        acked, status = time.monotonic() - sent, r.status
+    while "/response/big" not in sink.arrived and time.monotonic() - sent < 60:
+        time.sleep(0.02)
+    answered = sink.arrived.get("/response/big", float("nan")) - sent
+    print(f"{len(body) // 1024} KiB signed /reach: {status} acked in {acked * 1000:.1f} ms, answered in "
+          f"{answered * 1000:.1f} ms")
+    from bot.reach import NotUnderstood
+    from bot.render.replies import outcome_reply
+
+    for size in (256 * 1024, 4 * 1024 * 1024):
+        started = time.monotonic()
+        reply = outcome_reply(NotUnderstood(("x http://u:pw@h a.b " * (size // 20))[:size], []))
+        print(f"render + redact a reply echoing {size // 1024} KiB: {(time.monotonic() - started) * 1000:.0f} ms "
+              f"({len(reply.messages)} messages)")
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     p.add_argument("--url", help="a running reachbot's /slack/events URL")
@@ -161,16 +203,23 @@ def main() -> int:
     p.add_argument("--secret", default=os.environ.get("SLACK_SIGNING_SECRET"), help="default: $SLACK_SIGNING_SECRET")
     p.add_argument("-n", "--count", type=int, default=50)
     p.add_argument("--wait-answers", type=float, default=15.0, help="seconds to wait for the answers")
+    p.add_argument("--hostile", action="store_true", help="then measure oversized and huge requests (issue 12)")
     args = p.parse_args()
     if args.spawn:
         url, secret, stop = spawn()
         try:
-            return run(url, secret, args.count, args.wait_answers)
+            code = run(url, secret, args.count, args.wait_answers)
+            if args.hostile:
+                hostile(url, secret)
+            return code
         finally:
             stop()  # type: ignore[operator]
     if not args.url or not args.secret:
         p.error("give --spawn, or --url with --secret / $SLACK_SIGNING_SECRET")
-    return run(args.url, args.secret, args.count, args.wait_answers)
+    code = run(args.url, args.secret, args.count, args.wait_answers)
+    if args.hostile:
+        hostile(args.url, args.secret)
+    return code
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot import logs
+from bot import bolt_fixes, logs
 from bot.dedupe import SeenEvents
 from bot.gate import Gate
 from bot.listeners import register_listeners
@@ -25,6 +25,7 @@ def create_app(settings: Settings, client: WebClient | None = None) -> App:
     if settings.signing_secret is None and settings.app_token is None:
         raise ReachbotError("SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it.")
     logs.install()  # before App(): bolt copies the filter of its base logger to every logger it makes
+    bolt_fixes.apply()
     client = client or web_client(settings)
     snapshots = SnapshotHolder(settings.snapshot, settings.snapshot_check_seconds,
                                eager=not settings.on_lambda)

@@ -22,6 +22,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.aws_lambda import SlackRequestHandler
 
+from bot import logs
 from bot.app import create_app, gate_for
 from bot.gate import Decision, Gate
 from bot.settings import Settings
@@ -32,7 +33,9 @@ logging.getLogger().setLevel(logging.INFO)
 @functools.cache
 def _handler() -> tuple[SlackRequestHandler, Gate]:
     settings = Settings.from_env(on_lambda=True)
-    return SlackRequestHandler(_app(settings)), gate_for(settings)
+    slack = SlackRequestHandler(_app(settings))
+    logs.install(*logging.getLogger().handlers)  # the Lambda runtime's handler formats every line we log
+    return slack, gate_for(settings)
 
 
 def _app(settings: Settings) -> App:

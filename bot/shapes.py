@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from slack_bolt.request.internals import parse_body
+from bot.bolt_fixes import parse_body
 
 Check = Callable[[Any], bool]
 
@@ -41,7 +41,7 @@ _COMMON: dict[str, Check] = {
     "type": _opt_str, "team": _ref, "enterprise": _ref, "user": _ref, "channel": _ref,
     "team_id": _opt_str, "enterprise_id": _opt_str, "user_id": _opt_str, "channel_id": _opt_str,
     "thread_ts": _opt_str, "user_team": _opt_str, "context_team_id": _opt_str, "context_enterprise_id": _opt_str,
-    "function_execution_id": _opt_str, "bot_access_token": _opt_str, "is_ext_shared_channel": lambda v: True,
+    "function_execution_id": _opt_str, "bot_access_token": _opt_str,
     "event": _obj, "message": _obj, "previous_message": _obj, "item": _obj, "assistant_thread": _obj,
     "function_data": _obj, "view": _obj, "container": _obj, "workflow_step": _obj,
     "authorizations": lambda v: v is None or (isinstance(v, list) and all(isinstance(a, dict) for a in v)),
@@ -52,7 +52,7 @@ _NESTED = ("event", "message", "previous_message", "item", "assistant_thread", "
 def problem(text: str, content_type: str | None) -> str | None:
     """Why ``text`` (a signed, decoded body) is not a request reachbot handles; None when it is one."""
     try:
-        # bolt's own parser, so what is checked here is exactly what bolt will dispatch on
+        # bolt's own parser (with bot.bolt_fixes' correction), so what is checked is what bolt dispatches on
         body = parse_body(text, content_type)
     except (ValueError, RecursionError):  # json.JSONDecodeError is a ValueError
         return "the body is not valid JSON"

@@ -119,3 +119,26 @@ def test_slacks_unsigned_ssl_check_gets_an_empty_200(bot: Bot):
 def test_a_well_formed_request_still_gets_its_answer_after_all_that(bot: Bot, channel):
     _, url = bot.slash(CASE_3, channel)
     assert "Blocked" in answer_via_response_url(bot, url)["blocks"][0]["text"]["text"]
+
+
+def test_a_chunked_body_growing_past_the_cap_is_refused_as_it_arrives(bot: Bot):
+    """Without a Content-Length (chunked transfer), the body is counted as it arrives and refused at the cap."""
+    parts = urlsplit(bot.url)
+    chunk = b"a" * 65536
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as conn:
+        conn.sendall(f"POST {parts.path} HTTP/1.1\r\nHost: x\r\nContent-Type: {FORM}\r\n"
+                     "Transfer-Encoding: chunked\r\n\r\n".encode())
+        try:
+            for _ in range(160):  # 10 MB, if the server let it
+                conn.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
+        except OSError:
+            pass  # the server answered and closed: what this test wants
+        assert conn.recv(4096).startswith(b"HTTP/1.1 413")
+
+
+def test_a_question_containing_the_word_payload_is_answered(bot: Bot, channel):
+    """slack_bolt reads a form body with the text "payload" anywhere in it as an interactivity payload
+    (bot.bolt_fixes): the command arrived empty. It is answered like any other, by the lazy listener too."""
+    reply, url = bot.slash("why can web-osaka-a not reach bucket payload-archive", channel)
+    assert reply.status == 200
+    assert "payload-archive" in json.dumps(answer_via_response_url(bot, url))

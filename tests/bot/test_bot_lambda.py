@@ -124,3 +124,12 @@ def test_lambda_refuses_bolts_lazy_header_unless_it_is_bolts_own_self_invocation
     event = http_api_event(urlencode(slash_command(CASE_3, channel, "U0ASKER", fake.response_url())))
     event["headers"]["x-slack-bolt-lazy-only"] = "1"
     assert lambda_handler.handler(event, CONTEXT)["statusCode"] == 400
+
+
+def test_lambda_answers_a_question_containing_the_word_payload(fake, lambda_env, channel):
+    """bolt re-parses the raw body in the self-invocation: bot.bolt_fixes must hold there too."""
+    url = fake.response_url()
+    body = urlencode(slash_command("why can web-osaka-a not reach bucket payload-archive", channel, "U1", url))
+    assert lambda_handler.handler(http_api_event(body), CONTEXT)["statusCode"] == 200
+    answer = fake.wait_for("response_url", where=lambda c: fake.base + c.path == url)[0].params
+    assert "payload-archive" in texts(answer["blocks"])

@@ -129,3 +129,42 @@ def test_replays_remember_a_signature_for_its_window_only():
     assert replays.first_time("v0=a", 1000, now=1601)  # forgotten once its window closed
     assert replays.first_time("v0=b", 1700, now=1700) and replays.first_time("v0=c", 1700, now=1700)
     assert len(replays._until) == 2  # bounded
+
+
+def test_log_filter_redacts_formats_once_and_cuts_long_lines():
+    """Every line the bot logs is redacted (arguments and tracebacks included) and cut at MAX_MESSAGE."""
+    import logging
+
+    from bot import logs
+
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    logger = logging.getLogger("bot.test_log_filter")
+    logger.propagate = False
+    logger.addHandler(Keep())
+    logs.install()
+    assert logs.FILTER in logger.filters
+    logs.install()
+    assert logger.filters.count(logs.FILTER) == 1
+    try:
+        raise ValueError("proxy http://svc:Tr4ceback@proxy:3128 refused")
+    except ValueError:
+        logger.exception("asked %r", "via HTTPS_PROXY=svc:Arg5/pw@proxy:3128 " + "x" * 5000)
+    record = records[-1]
+    text = record.getMessage() + (record.exc_text or "")
+    assert "Arg5" not in text and "Tr4ceback" not in text and "more characters not logged" in text
+    assert len(record.getMessage()) < logs.MAX_MESSAGE + 100
+    assert logs.prefix(b"\xff" * 1000).startswith("b'\\xff") and len(logs.prefix(b"a" * 1000)) < 250
+
+
+def test_body_cap_setting_is_read_and_checked():
+    base = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
+    assert Settings.from_env(base).max_body_bytes == 256 * 1024
+    assert Settings.from_env({**base, "REACHBOT_MAX_BODY_BYTES": "65536"}).max_body_bytes == 65536
+    for bad in ("12", "lots", "-5"):
+        with pytest.raises(ReachbotError, match="REACHBOT_MAX_BODY_BYTES"):
+            Settings.from_env({**base, "REACHBOT_MAX_BODY_BYTES": bad})

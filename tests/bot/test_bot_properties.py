@@ -86,7 +86,9 @@ def requests(draw: st.DrawFn, bot: Bot) -> tuple[bytes, str, dict[str, str], str
         obj, url = draw(interactions(bot))
         body, content_type = urlencode({"payload": json.dumps(obj)}).encode(), FORM
     elif shape == "mention":
-        body, content_type = json.dumps(draw(mentions())).encode(), "application/json"
+        mention = draw(mentions())
+        body, content_type = json.dumps(mention).encode(), "application/json"
+        url = "channel:" + mention["event"]["channel"]
     elif shape == "slash":
         url = bot.fake.response_url()
         drop = draw(st.lists(st.sampled_from(["command", "text", "response_url", "user_id"]), max_size=2))
@@ -119,9 +121,12 @@ def engine_traceback(record: logging.LogRecord) -> bool:
 
 
 def first_messages(bot: Bot, url: str) -> int:
-    """Replies through ``url`` not counting continuation pages of one reply."""
-    return len([c for c in bot.fake.of("response_url") if bot.fake.base + c.path == url
-                and not str(c.params.get("text", "")).startswith("(continued)")])
+    """Replies through ``url`` (or posted in channel ``channel:C…``), not counting continuation pages."""
+    if url.startswith("channel:"):
+        calls = [c for c in bot.fake.of("chat.postMessage") if c.params.get("channel") == url[len("channel:"):]]
+    else:
+        calls = [c for c in bot.fake.of("response_url") if bot.fake.base + c.path == url]
+    return len([c for c in calls if not str(c.params.get("text", "")).startswith("(continued)")])
 
 
 def test_no_request_gets_a_5xx_a_traceback_or_two_answers(bot: Bot, caplog):
