@@ -31,7 +31,8 @@ ID_FIELDS = {
     "network_interfaces": "network_interface_id", "instances": "instance_id", "security_groups": "group_id",
     "network_acls": "network_acl_id", "buckets": "name", "hosted_zones": "id", "roles": "arn",
     "instance_profiles": "arn", "firewalls": "firewall_arn", "firewall_policies": "firewall_policy_arn",
-    "firewall_rule_groups": "rule_group_arn",
+    "firewall_rule_groups": "rule_group_arn", "resolver_rules": "id", "resolver_endpoints": "id",
+    "dns_firewall_rule_groups": "id", "dns_firewall_domain_lists": "id",
 }
 # Which call would have listed a route's target, by id prefix (for gaps about targets outside the collection).
 _LISTED_BY = {
@@ -50,11 +51,23 @@ class _Items:
         table = self.by_field[field]
         for item in items:
             key = getattr(item, ID_FIELDS[field])
+            if key in table and isinstance(item, m.ResolverRule | m.DnsFirewallRuleGroup):
+                item = _shared(table[key], item)
             if key not in table or _richer(item, table[key]):
                 table[key] = item
 
     def sorted(self, field: str) -> list[Any]:
         return [v for _, v in sorted(self.by_field[field].items())]
+
+
+def _shared(old: Any, new: Any) -> Any:
+    """A Resolver rule or DNS Firewall rule group shared through RAM is listed by every account that uses it,
+    each with its own VPC associations: the snapshot keeps one object with all of them."""
+    if isinstance(new, m.ResolverRule):
+        return new.model_copy(update={"vpc_ids": sorted({*old.vpc_ids, *new.vpc_ids})})
+    seen = {(a.vpc_id, a.priority) for a in new.associations}
+    kept = [a for a in old.associations if (a.vpc_id, a.priority) not in seen]
+    return new.model_copy(update={"associations": [*new.associations, *kept], "rules": new.rules or old.rules})
 
 
 def _richer(new: Any, old: Any) -> bool:
