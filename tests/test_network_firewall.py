@@ -12,6 +12,7 @@ action order (pass, drop, reject, alert) or strict order with ``aws:drop_strict`
 
 from __future__ import annotations
 
+from engine import Engine
 from engine import model as m
 from engine.walk.firewall import domain_matches
 from tests.scenarios import ACCOUNT, REGION, Small
@@ -188,3 +189,19 @@ def test_drop_to_alert_override_turns_the_groups_drops_into_alerts() -> None:
     policies[0] = policies[0].model_copy(update={"stateful_rule_group_references": [
         ref.model_copy(update={"override": m.RuleGroupOverride(action="DROP_TO_ALERT")})]})
     assert _ask(s).verdict == "reachable"
+
+
+def test_unreadable_network_firewall_configuration_in_the_region_makes_the_answer_unknown() -> None:
+    """A DescribeRuleGroup the collector was refused: the firewall on the route might drop the request, so an
+    otherwise reachable path is `unknown` with the gap named (never a guess)."""
+    s = Small()
+    s.firewalled(domains=[THERE])
+    s.client()
+    snap = s.b.build()
+    gap = m.Gap(service="network-firewall", operation="DescribeRuleGroup", error="AccessDeniedException",
+                permission="network-firewall:DescribeRuleGroup", resource="arn:aws:network-firewall:eu-west-1:x")
+    coverage = [c.model_copy(update={"complete": False, "gaps": [gap]}) if c.region == REGION else c
+                for c in snap.coverage]
+    a = Engine(snap.model_copy(update={"coverage": coverage}), "test").ask("client -> data-there", fixes=False)
+    assert a.verdict == "unknown"
+    assert any("DescribeRuleGroup" in c for c in a.caveats)
