@@ -113,6 +113,7 @@ class Code(StrEnum):
     NO_INSTANCE_ROLE = ("NO_INSTANCE_ROLE", Kind.CAVEAT,)
     POLICY_UNREAD = ("POLICY_UNREAD", Kind.CAVEAT,)
     POLICY_NOT_EVALUATED = ("POLICY_NOT_EVALUATED", Kind.CAVEAT,)
+    FIREWALL_ASYMMETRIC = ("FIREWALL_ASYMMETRIC", Kind.CAVEAT,)  # the reply would bypass the firewall
     FIREWALL_NOT_EVALUATED = ("FIREWALL_NOT_EVALUATED", Kind.CAVEAT,)  # a rule group that could decide
     DNS_FIREWALL_NOT_EVALUATED = ("DNS_FIREWALL_NOT_EVALUATED", Kind.CAVEAT,)  # a domain list not collected
     RESOLVER_FORWARDED = ("RESOLVER_FORWARDED", Kind.CAVEAT,)  # answered by resolvers outside the snapshot

@@ -205,3 +205,14 @@ def test_unreadable_network_firewall_configuration_in_the_region_makes_the_answe
     a = Engine(snap.model_copy(update={"coverage": coverage}), "test").ask("client -> data-there", fixes=False)
     assert a.verdict == "unknown"
     assert any("DescribeRuleGroup" in c for c in a.caveats)
+
+
+def test_reply_that_bypasses_the_firewall_is_unknown_not_reachable() -> None:
+    """Without a route back through the firewall endpoint in the NAT gateway's subnet, the reply skips the
+    firewall (local route): asymmetric through a stateful firewall, so never `reachable` (Network Firewall
+    developer guide, "Architectures with NAT gateways": route the return through the firewall endpoint)."""
+    s = Small()
+    s.firewalled(domains=[THERE], symmetric=False)
+    a = _ask(s)
+    assert a.verdict == "unknown"
+    assert any("egress-fw" in c and "reply" in c for c in a.caveats)

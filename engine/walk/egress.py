@@ -16,7 +16,7 @@ from engine.filters import EPHEMERAL
 from engine.policy import RequestContext
 from engine.routing import lookup
 from engine.topology import service_of
-from engine.walk.inspection import inspect
+from engine.walk.inspection import inspect, returns_through
 from engine.walk.names import resolve_for
 from engine.walk.targets import APPLIANCES, Target, handed_to, target_of, through_peering
 from engine.walk.walker import Side, Walk
@@ -231,6 +231,9 @@ def _exit_inspection(walk: Walk, egress: Side, route: m.Route, addr: Address) ->
         _no_route(walk, rtb or attachment.subnet_id, addr)
         return
     walk.route_hop(rtb or "", subnet, choice.route, addr, back=False)
+    if returns_through(walk.topo, firewall, choice.route, egress.eni.private_ip_address) is False:
+        walk.t.cannot_tell(Code.FIREWALL_ASYMMETRIC, firewall=firewall.firewall_name, via=choice.route.target,
+                           client=egress.eni.private_ip_address)
     _leave(walk, egress, choice.route, addr)
 
 

@@ -289,6 +289,9 @@ CODES: dict[Code, Template] = {
     Code.NO_INSTANCE_ROLE: "{instance} has no instance profile role in the snapshot, so the request's credentials"
                            " (and the identity policy) are unknown",
     Code.POLICY_UNREAD: _policy_unread,
+    Code.FIREWALL_ASYMMETRIC: "the reply to {client} comes back from {via} without crossing Network Firewall"
+                              " {firewall}: a stateful firewall that sees one direction of a flow drops or"
+                              " cannot judge it (route the return through the firewall endpoint)",
     Code.FIREWALL_NOT_EVALUATED: "Network Firewall {firewall}: rule group {rule_group} could decide this request"
                                  " but reachbot cannot evaluate it ({why})",
     Code.DNS_FIREWALL_NOT_EVALUATED: "DNS Firewall rule group {rule_group} of {vpc} uses domain list {domain_list},"

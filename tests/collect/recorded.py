@@ -55,6 +55,14 @@ def with_inspection(raw: Path, out: Path, ids: dict[str, str], allowed: list[str
                     "State": "active"},
                    {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": ids["shared-egress-igw"],
                     "Origin": "CreateRoute", "State": "active"}]})
+    tables["RouteTables"].append({  # the internet gateway's ingress table: replies come back through the firewall
+        "RouteTableId": "rtb-0f1ae0a11e0000002", "VpcId": ids["shared-egress-osaka"], "OwnerId": NETWORK,
+        "Associations": [{"RouteTableAssociationId": "rtbassoc-0f1ae0a11e0000002",
+                          "GatewayId": ids["shared-egress-igw"], "Main": False}],
+        "Routes": [{"DestinationCidrBlock": "10.10.0.0/16", "GatewayId": "local", "Origin": "CreateRouteTable",
+                    "State": "active"},
+                   {"DestinationCidrBlock": "10.10.0.0/24", "GatewayId": FW_ENDPOINT, "Origin": "CreateRoute",
+                    "State": "active"}]})
     _write(base / "DescribeRouteTables.json", tables)
     _write(base / "ListFirewalls.json", {"Firewalls": [{"FirewallName": "egress-fw", "FirewallArn": FIREWALL_ARN}]})
     _write(base / "DescribeFirewall" / key_to_filename(FIREWALL_ARN), {
