@@ -16,9 +16,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from engine import model as m
-from engine.topology import Topology
+
+if TYPE_CHECKING:
+    from engine.topology import Topology
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,3 +93,13 @@ def dns_firewall(topo: Topology, vpc_id: str, host: str) -> DnsFirewallVerdict |
             if rule.action.upper() == "BLOCK":
                 return DnsFirewallVerdict("BLOCK", group, rule, domains.name or domains.id)
     return None
+
+
+def merge_shared(old: Any, new: Any) -> Any:
+    """A Resolver rule or DNS Firewall rule group shared through RAM is listed by every account that uses it,
+    each with its own VPC associations: one object keeps all of them (collection and snapshot merging)."""
+    if isinstance(new, m.ResolverRule):
+        return new.model_copy(update={"vpc_ids": sorted({*old.vpc_ids, *new.vpc_ids})})
+    seen = {(a.vpc_id, a.priority) for a in new.associations}
+    kept = [a for a in old.associations if (a.vpc_id, a.priority) not in seen]
+    return new.model_copy(update={"associations": [*new.associations, *kept], "rules": new.rules or old.rules})

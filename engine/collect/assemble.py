@@ -19,6 +19,7 @@ from engine.collect.overlay import Overlay
 from engine.collect.proxy_hosts import mark_proxies
 from engine.collect.raw import GLOBAL, RawScope
 from engine.errors import CollectionError
+from engine.resolver import merge_shared
 
 # The id of each snapshot list's items: for deduplication (a peering connection is listed by both of its
 # regions, a shared transit gateway by both accounts) and for a stable order in the file.
@@ -52,22 +53,12 @@ class _Items:
         for item in items:
             key = getattr(item, ID_FIELDS[field])
             if key in table and isinstance(item, m.ResolverRule | m.DnsFirewallRuleGroup):
-                item = _shared(table[key], item)
+                item = merge_shared(table[key], item)
             if key not in table or _richer(item, table[key]):
                 table[key] = item
 
     def sorted(self, field: str) -> list[Any]:
         return [v for _, v in sorted(self.by_field[field].items())]
-
-
-def _shared(old: Any, new: Any) -> Any:
-    """A Resolver rule or DNS Firewall rule group shared through RAM is listed by every account that uses it,
-    each with its own VPC associations: the snapshot keeps one object with all of them."""
-    if isinstance(new, m.ResolverRule):
-        return new.model_copy(update={"vpc_ids": sorted({*old.vpc_ids, *new.vpc_ids})})
-    seen = {(a.vpc_id, a.priority) for a in new.associations}
-    kept = [a for a in old.associations if (a.vpc_id, a.priority) not in seen]
-    return new.model_copy(update={"associations": [*new.associations, *kept], "rules": new.rules or old.rules})
 
 
 def _richer(new: Any, old: Any) -> bool:
