@@ -60,6 +60,10 @@ def _route_table(w: Wording, f: Facts) -> str:
 
 def _dns(w: Wording, f: Facts) -> str:
     answer = "no answer (NXDOMAIN)" if f.get("answer") is None else "{answer}"
+    if f.get("answered_by") == "forwarded":
+        answer = "the answer comes from outside the snapshot"
+    elif f.get("answered_by") == "dns-firewall":
+        answer = "no address"
     return w.fmt("{host} resolved in {vpc} ({side} side) by " + w.label(str(f.get("answered_by"))) + ": " + answer, f)
 
 
