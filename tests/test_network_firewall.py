@@ -216,3 +216,30 @@ def test_reply_that_bypasses_the_firewall_is_unknown_not_reachable() -> None:
     a = _ask(s)
     assert a.verdict == "unknown"
     assert any("egress-fw" in c and "reply" in c for c in a.caveats)
+
+
+def test_rule_on_a_narrow_destination_cidr_cannot_place_a_public_service_so_the_answer_is_unknown() -> None:
+    """A stateful DROP for 52.0.0.0/8 port 443: S3's public addresses are symbolic in the snapshot (they change
+    over time), so whether the rule matches cannot be told: `unknown` naming the group, never reachable."""
+    s = Small()
+    drop = s.b.firewall_rule_group("drop-52", REGION, ACCOUNT, stateful_rules=[m.StatefulRule(
+        action="DROP", header=m.StatefulRuleHeader(protocol="TCP", destination="52.0.0.0/8", destination_port="443"),
+        rule_options=[m.StatefulRuleOption(keyword="sid", settings=["7"])])])
+    s.firewalled(domains=[THERE], groups=[drop], strict=True, stateful_default=["aws:drop_established"])
+    a = _ask(s)
+    assert a.verdict == "unknown"
+    assert any("drop-52" in c for c in a.caveats)
+
+
+def test_firewall_endpoint_not_ready_is_unknown() -> None:
+    """An attachment whose status is not READY (being created, failed) does not filter as its policy says."""
+    s = Small()
+    s.firewalled(domains=[THERE])
+    fws = s.b.items["firewalls"]
+    status = fws[0].firewall_status
+    states = {az: st.model_copy(update={"attachment": st.attachment.model_copy(update={"status": "CREATING"})})
+              for az, st in status.sync_states.items() if st.attachment}
+    fws[0] = fws[0].model_copy(update={"firewall_status": status.model_copy(update={"sync_states": states})})
+    a = _ask(s)
+    assert a.verdict == "unknown"
+    assert any("CREATING" in c for c in a.caveats)
