@@ -15,7 +15,7 @@ from functools import lru_cache
 from ipaddress import ip_address
 
 from engine import model as m
-from engine.resolver import DnsFirewallVerdict, dns_firewall, resolver_rule
+from engine.resolver import DnsFirewallVerdict, dns_firewall, dns_firewall_groups, resolver_rule
 from engine.topology import Topology, parse_ip
 
 _REGION = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$")
@@ -135,6 +135,8 @@ def _dns_firewall_on_chain(topo: Topology, vpc_id: str, host: str, zones_apply: 
     """DNS Firewall filters every query the VPC's resolver receives and, by default, each name of a CNAME
     chain (Route 53 developer guide, "DNS Firewall rule settings": FirewallDomainRedirectionAction
     INSPECT_REDIRECTION_DOMAIN): the first name of the chain that is blocked decides."""
+    if not dns_firewall_groups(topo, vpc_id):
+        return None
     names = [host]
     for _ in range(MAX_CNAME_CHAIN if zones_apply else 0):
         answer = _private_zone_answer(topo, vpc_id, names[-1])
