@@ -198,3 +198,17 @@ def test_vpc_dns_attributes_missing_from_a_saved_directory_stay_unrecorded() -> 
     vpcs = {v.vpc_id: v for v in map_ec2.vpcs(listing, "eu-west-1", attrs)}
     assert (vpcs["vpc-1"].enable_dns_support, vpcs["vpc-1"].enable_dns_hostnames) == (False, True)
     assert (vpcs["vpc-2"].enable_dns_support, vpcs["vpc-2"].enable_dns_hostnames) == (None, None)
+
+
+def test_shared_vpc_keeps_the_owners_dns_attributes_whoever_lists_it_first() -> None:
+    """A VPC shared through RAM is listed by its participants, who cannot read its attributes; the owner's
+    copy (with DescribeVpcAttribute's answers) is the one kept (VPC user guide, "Share your VPC")."""
+    from engine.collect.assemble import _Items
+
+    bare = m.Vpc(vpc_id="vpc-1", region="eu-west-1", cidr_block="10.0.0.0/16")
+    owned = bare.model_copy(update={"enable_dns_support": True, "enable_dns_hostnames": True})
+    items = _Items()
+    items.add("vpcs", [bare])
+    items.add("vpcs", [owned])
+    items.add("vpcs", [bare])
+    assert items.sorted("vpcs") == [owned]

@@ -62,7 +62,10 @@ class _Items:
 
 
 def _richer(new: Any, old: Any) -> bool:
-    """A transit gateway attachment seen from the gateway owner's side knows its route-table association."""
+    """A transit gateway attachment seen from the gateway owner's side knows its route-table association; a VPC
+    shared through RAM is described by its participants too, but only its owner can read its DNS attributes."""
+    if isinstance(new, m.Vpc):
+        return new.enable_dns_support is not None and old.enable_dns_support is None
     return isinstance(new, m.TransitGatewayAttachment) and new.association is not None and old.association is None
 
 

@@ -211,9 +211,11 @@ def _exit_appliance(walk: Walk, egress: Side, route: m.Route, addr: Address) -> 
     handed_to(walk, route, addr)
 
 
-def _exit_inspection(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
+def through_inspection(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
     """A Gateway Load Balancer endpoint: AWS Network Firewall's (its policy is in the snapshot: evaluate it, then
-    route on from the firewall endpoint's subnet), or a third-party appliance's (unknown, named)."""
+    route on from the firewall endpoint's subnet), or a third-party appliance's (unknown, named). ``egress`` is
+    the sender whose address the firewall sees (after a NAT gateway, the NAT's interface); other legs that meet
+    a firewall endpoint (a NAT subnet's route, an inspection VPC behind a transit gateway) can call this too."""
     found = walk.topo.firewall_endpoints.get(route.target or "")
     if found is None:
         handed_to(walk, route, addr)
@@ -253,7 +255,7 @@ _EXIT: dict[Target, Callable[[Walk, Side, m.Route, Address], None]] = {
     Target.VPC_PEERING: _exit_peering,
     Target.TRANSIT_GATEWAY: _exit_tgw,
     Target.NETWORK_INTERFACE: _exit_appliance,
-    Target.GWLB_ENDPOINT: _exit_inspection,
+    Target.GWLB_ENDPOINT: through_inspection,
     Target.INTERFACE_ENDPOINT: _exit_appliance,  # not a route target AWS accepts; never guess past it
 }
 
