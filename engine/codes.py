@@ -126,6 +126,7 @@ class Code(StrEnum):
     PUBLIC_DNS_ASSUMED = ("PUBLIC_DNS_ASSUMED", Kind.CAVEAT,)  # a public name: assumed to resolve, not checked
     POLICY_KEY_UNKNOWN = ("POLICY_KEY_UNKNOWN", Kind.CAVEAT,)  # the decision rests on a key not read
     ORGANIZATION_UNREAD = ("ORGANIZATION_UNREAD", Kind.CAVEAT,)  # SCPs/RCPs may apply but were not read
+    FIREWALL_ASYMMETRIC = ("FIREWALL_ASYMMETRIC", Kind.CAVEAT,)  # the reply would bypass the firewall
     FIREWALL_NOT_EVALUATED = ("FIREWALL_NOT_EVALUATED", Kind.CAVEAT,)  # a rule group that could decide
     DNS_FIREWALL_NOT_EVALUATED = ("DNS_FIREWALL_NOT_EVALUATED", Kind.CAVEAT,)  # a domain list not collected
     RESOLVER_FORWARDED = ("RESOLVER_FORWARDED", Kind.CAVEAT,)  # answered by resolvers outside the snapshot

@@ -18,7 +18,7 @@ from ipaddress import ip_address
 
 from engine import model as m
 from engine.names import reserved_name
-from engine.resolver import DnsFirewallVerdict, dns_firewall, resolver_rule
+from engine.resolver import DnsFirewallVerdict, dns_firewall, dns_firewall_groups, resolver_rule
 from engine.topology import Topology, parse_ip
 
 _REGION = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$")
@@ -128,13 +128,32 @@ def resolve(topo: Topology, vpc_id: str, host: str, subnet_az: str | None = None
         return Resolution(host, None, "resolver-disabled", vpc_id)
     unknown = () if support is not None else ("enableDnsSupport",)
     res = _resolve_with_rules(topo, vpc_id, host, subnet_az, hostnames, unknown)
-    verdict = dns_firewall(topo, vpc_id, host)  # it filters every query the VPC's resolver receives
+    verdict = _dns_firewall_on_chain(topo, vpc_id, host, hostnames is not False)
     if verdict is None:
         return res
     if verdict.action == "BLOCK":
         return Resolution(host, None, "dns-firewall", verdict.group.id, unknown_attributes=unknown,
                           dns_firewall=verdict)
     return replace(res, dns_firewall=verdict)
+
+
+def _dns_firewall_on_chain(topo: Topology, vpc_id: str, host: str, zones_apply: bool) -> DnsFirewallVerdict | None:
+    """DNS Firewall filters every query the VPC's resolver receives and, by default, each name of a CNAME
+    chain (Route 53 developer guide, "DNS Firewall rule settings": FirewallDomainRedirectionAction
+    INSPECT_REDIRECTION_DOMAIN): the first name of the chain that is blocked decides."""
+    if not dns_firewall_groups(topo, vpc_id):
+        return None
+    names = [host]
+    for _ in range(MAX_CNAME_CHAIN if zones_apply else 0):
+        answer = _private_zone_answer(topo, vpc_id, names[-1])
+        if answer is None or answer[0] != "CNAME" or not answer[1]:
+            break
+        names.append(answer[1].lower().rstrip("."))
+    for name in names:
+        verdict = dns_firewall(topo, vpc_id, name)
+        if verdict is not None:
+            return verdict
+    return None
 
 
 def _resolve_with_rules(topo: Topology, vpc_id: str, host: str, subnet_az: str | None, hostnames: bool | None,

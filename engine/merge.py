@@ -25,6 +25,7 @@ from typing import Any
 
 from engine import model as m
 from engine.errors import SnapshotError
+from engine.resolver import merge_shared
 from engine.resources import RESOURCE_KINDS, uncovered_snapshot_fields
 
 # Snapshot list field → the key that identifies one resource in it (engine.resources is the one table).
@@ -71,7 +72,9 @@ def _union(name: str, key: Callable[[Any], Any], parts: Sequence[m.Snapshot], or
             first_seen.setdefault(key(item), (i, j))
     for i in order:
         for item in getattr(parts[i], name):
-            chosen[key(item)] = item
+            k = key(item)
+            shared = k in chosen and isinstance(item, m.ResolverRule | m.DnsFirewallRuleGroup)
+            chosen[k] = merge_shared(chosen[k], item) if shared else item
     return [chosen[k] for k in sorted(chosen, key=first_seen.__getitem__)]
 
 

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from engine import model as m
-from engine.topology import Topology
+
+if TYPE_CHECKING:
+    from engine.topology import Topology
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +51,11 @@ def _firewall_by_vpc(topo: Topology) -> dict[str, list[tuple[int, m.DnsFirewallR
 
 def resolver_rule(topo: Topology, vpc_id: str, host: str) -> m.ResolverRule | None:
     """The most specific Resolver rule associated with ``vpc_id`` whose domain holds ``host``."""
-    rules = topo.derived.get(("resolver", "rules-by-vpc"), ("resolver",), lambda: _rules_by_vpc(topo))
+    rules = topo.derived.get(_RULES_KEY, _DEPENDS, lambda: _rules_by_vpc(topo)).get(vpc_id)
+    if not rules:
+        return None
     best: m.ResolverRule | None = None
-    for rule in rules.get(vpc_id, []):
+    for rule in rules:
         domain = rule.domain_name.rstrip(".").lower()
         if (not domain or host == domain or host.endswith("." + domain)) and \
                 (best is None or len(domain) > len(best.domain_name.rstrip("."))):
@@ -69,12 +74,23 @@ def domain_list_matches(entry: str, host: str) -> bool:
     return host == entry
 
 
+def dns_firewall_groups(topo: Topology, vpc_id: str) -> list[tuple[int, m.DnsFirewallRuleGroup]]:
+    """The DNS Firewall rule groups associated with ``vpc_id``, by association priority (usually none)."""
+    by_vpc = topo.derived.get(_FIREWALL_KEY, _DEPENDS, lambda: _firewall_by_vpc(topo))
+    return by_vpc.get(vpc_id, [])  # type: ignore[no-any-return]
+
+
+_FIREWALL_KEY, _RULES_KEY, _DEPENDS = ("resolver", "dns-firewall-by-vpc"), ("resolver", "rules-by-vpc"), ("resolver",)
+
+
 def dns_firewall(topo: Topology, vpc_id: str, host: str) -> DnsFirewallVerdict | None:
     """BLOCK (or UNKNOWN) with the deciding group and rule; None when the query goes on to be answered."""
-    groups = topo.derived.get(("resolver", "dns-firewall-by-vpc"), ("resolver",), lambda: _firewall_by_vpc(topo))
+    groups = dns_firewall_groups(topo, vpc_id)
+    if not groups:
+        return None
     lists = topo.derived.get(("resolver", "domain-lists"), ("resolver",),
                              lambda: {d.id: d for d in topo.snap.dns_firewall_domain_lists})
-    for _priority, group in groups.get(vpc_id, []):
+    for _priority, group in groups:
         for rule in sorted(group.rules, key=lambda r: r.priority):
             if rule.qtype and rule.qtype.upper() not in ("A", "ANY"):
                 continue  # reachbot follows IPv4 address lookups
@@ -90,3 +106,13 @@ def dns_firewall(topo: Topology, vpc_id: str, host: str) -> DnsFirewallVerdict |
             if rule.action.upper() == "BLOCK":
                 return DnsFirewallVerdict("BLOCK", group, rule, domains.name or domains.id)
     return None
+
+
+def merge_shared(old: Any, new: Any) -> Any:
+    """A Resolver rule or DNS Firewall rule group shared through RAM is listed by every account that uses it,
+    each with its own VPC associations: one object keeps all of them (collection and snapshot merging)."""
+    if isinstance(new, m.ResolverRule):
+        return new.model_copy(update={"vpc_ids": sorted({*old.vpc_ids, *new.vpc_ids})})
+    seen = {(a.vpc_id, a.priority) for a in new.associations}
+    kept = [a for a in old.associations if (a.vpc_id, a.priority) not in seen]
+    return new.model_copy(update={"associations": [*new.associations, *kept], "rules": new.rules or old.rules})

@@ -54,10 +54,11 @@ class Small:
                                proxy_ports=[3128])
 
     def firewalled(self, domains: Iterable[str] = (".amazonaws.com",), groups: Iterable[str] = (),
-                   **policy: Any) -> tuple[str, str]:
+                   symmetric: bool = True, **policy: Any) -> tuple[str, str]:
         """Centralised inspection inside the VPC: private subnet → Network Firewall endpoint → NAT gateway →
         internet gateway. The firewall's stateful rule groups are a domain allow list (``domains``; none when
-        empty) then ``groups``. Returns (the firewall endpoint, the allow list's ARN or "")."""
+        empty) then ``groups``; with ``symmetric`` the NAT subnet sends replies to the private subnet back through
+        the firewall. Returns (the firewall endpoint, the allow list's ARN or "")."""
         b = self.b
         fw_subnet = b.subnet(self.vpc, "firewall-a", "10.0.8.0/24")
         fw_rtb = b.route_table(self.vpc, "firewall-rt", [fw_subnet])
@@ -67,6 +68,8 @@ class Small:
         arn = b.firewall_policy("egress", REGION, ACCOUNT, stateful=[a for a in (allow, *groups) if a], **policy)
         endpoint = b.network_firewall(self.vpc, "egress-fw", arn, {fw_subnet: "10.0.8.5"})[f"{REGION}a"]
         b.route(self.private_rtb, "0.0.0.0/0", endpoint)
+        if symmetric:
+            b.route(self.public_rtb, "10.0.1.0/24", endpoint)
         return endpoint, allow
 
     def vpc_dns(self, support: bool | None, hostnames: bool | None, vpc: str | None = None) -> None:

@@ -244,3 +244,17 @@ def test_role_tags_and_path_come_from_get_role() -> None:
                                                  "Tags": [{"Key": "team", "Value": "data"}]}})
     [role] = map_global.roles(scope)
     assert role.path == "/app/" and [(t.key, t.value) for t in role.tags] == [("team", "data")]
+
+
+def test_shared_vpc_keeps_the_owners_dns_attributes_whoever_lists_it_first() -> None:
+    """A VPC shared through RAM is listed by its participants, who cannot read its attributes; the owner's
+    copy (with DescribeVpcAttribute's answers) is the one kept (VPC user guide, "Share your VPC")."""
+    from engine.collect.assemble import _Items
+
+    bare = m.Vpc(vpc_id="vpc-1", region="eu-west-1", cidr_block="10.0.0.0/16")
+    owned = bare.model_copy(update={"enable_dns_support": True, "enable_dns_hostnames": True})
+    items = _Items()
+    items.add("vpcs", [bare])
+    items.add("vpcs", [owned])
+    items.add("vpcs", [bare])
+    assert items.sorted("vpcs") == [owned]

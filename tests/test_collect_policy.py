@@ -20,7 +20,7 @@ from engine.collect.collector import collect
 from engine.collect.crawl import DirSource, crawl_region
 from engine.collect.raw import GLOBAL, RawScope, scan_directory
 from tests.collect.emulator import Collected, Emulator, Recorder, collected_fixture, emulator_fixture  # noqa: F401
-from tests.collect.recorded import with_inspection
+from tests.collect.recorded import with_inspection, with_resolver
 
 POLICY = Path(__file__).resolve().parents[1] / "deploy" / "iam" / "reachbot-collector-policy.json"
 
@@ -63,7 +63,8 @@ class _Noting:
 
 def _recorded_actions(emulator: Emulator, collected: Collected, tmp: Path) -> set[str]:
     """The calls the region crawl makes on a saved estate holding what moto cannot serve (tests/collect/recorded)."""
-    raw = with_inspection(collected.raw_dir, tmp / "raw", emulator.estate.ids, [".amazonaws.com"])
+    raw = with_resolver(with_inspection(collected.raw_dir, tmp / "raw", emulator.estate.ids, [".amazonaws.com"]),
+                        emulator.estate.ids, ["blocked.example.com"])
     noted: set[str] = set()
     for saved in scan_directory(raw, None):
         if saved.region != GLOBAL:

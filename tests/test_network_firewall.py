@@ -12,6 +12,7 @@ action order (pass, drop, reject, alert) or strict order with ``aws:drop_strict`
 
 from __future__ import annotations
 
+from engine import Engine
 from engine import model as m
 from engine.walk.firewall import domain_matches
 from tests.scenarios import ACCOUNT, REGION, Small
@@ -188,3 +189,117 @@ def test_drop_to_alert_override_turns_the_groups_drops_into_alerts() -> None:
     policies[0] = policies[0].model_copy(update={"stateful_rule_group_references": [
         ref.model_copy(update={"override": m.RuleGroupOverride(action="DROP_TO_ALERT")})]})
     assert _ask(s).verdict == "reachable"
+
+
+def test_unreadable_network_firewall_configuration_in_the_region_makes_the_answer_unknown() -> None:
+    """A DescribeRuleGroup the collector was refused: the firewall on the route might drop the request, so an
+    otherwise reachable path is `unknown` with the gap named (never a guess)."""
+    s = Small()
+    s.firewalled(domains=[THERE])
+    s.client()
+    snap = s.b.build()
+    gap = m.Gap(service="network-firewall", operation="DescribeRuleGroup", error="AccessDeniedException",
+                permission="network-firewall:DescribeRuleGroup", resource="arn:aws:network-firewall:eu-west-1:x")
+    coverage = [c.model_copy(update={"complete": False, "gaps": [gap]}) if c.region == REGION else c
+                for c in snap.coverage]
+    a = Engine(snap.model_copy(update={"coverage": coverage}), "test").ask("client -> data-there", fixes=False)
+    assert a.verdict == "unknown"
+    assert any("DescribeRuleGroup" in c for c in a.caveats)
+
+
+def test_reply_that_bypasses_the_firewall_is_unknown_not_reachable() -> None:
+    """Without a route back through the firewall endpoint in the NAT gateway's subnet, the reply skips the
+    firewall (local route): asymmetric through a stateful firewall, so never `reachable` (Network Firewall
+    developer guide, "Architectures with NAT gateways": route the return through the firewall endpoint)."""
+    s = Small()
+    s.firewalled(domains=[THERE], symmetric=False)
+    a = _ask(s)
+    assert a.verdict == "unknown"
+    assert any("egress-fw" in c and "reply" in c for c in a.caveats)
+
+
+def test_rule_on_a_narrow_destination_cidr_cannot_place_a_public_service_so_the_answer_is_unknown() -> None:
+    """A stateful DROP for 52.0.0.0/8 port 443: S3's public addresses are symbolic in the snapshot (they change
+    over time), so whether the rule matches cannot be told: `unknown` naming the group, never reachable."""
+    s = Small()
+    drop = s.b.firewall_rule_group("drop-52", REGION, ACCOUNT, stateful_rules=[m.StatefulRule(
+        action="DROP", header=m.StatefulRuleHeader(protocol="TCP", destination="52.0.0.0/8", destination_port="443"),
+        rule_options=[m.StatefulRuleOption(keyword="sid", settings=["7"])])])
+    s.firewalled(domains=[THERE], groups=[drop], strict=True, stateful_default=["aws:drop_established"])
+    a = _ask(s)
+    assert a.verdict == "unknown"
+    assert any("drop-52" in c for c in a.caveats)
+
+
+def test_firewall_endpoint_not_ready_is_unknown() -> None:
+    """An attachment whose status is not READY (being created, failed) does not filter as its policy says."""
+    s = Small()
+    s.firewalled(domains=[THERE])
+    fws = s.b.items["firewalls"]
+    status = fws[0].firewall_status
+    states = {az: st.model_copy(update={"attachment": st.attachment.model_copy(update={"status": "CREATING"})})
+              for az, st in status.sync_states.items() if st.attachment}
+    fws[0] = fws[0].model_copy(update={"firewall_status": status.model_copy(update={"sync_states": states})})
+    a = _ask(s)
+    assert a.verdict == "unknown"
+    assert any("CREATING" in c for c in a.caveats)
+
+
+def _inspected_after_nat(s: Small, domains: list[str], ingress: bool = True) -> str:
+    """NAT gateway → Network Firewall endpoint → internet gateway (inspection after NAT), with the internet
+    gateway's edge route table sending replies for the NAT subnet back through the firewall endpoint
+    (Network Firewall developer guide, "Architectures"; VPC user guide, "Gateway route tables")."""
+    b = s.b
+    nat_subnet = b.subnet(s.vpc, "nat-a", "10.0.7.0/24")
+    nat = b.nat_gateway(nat_subnet, "203.0.113.30", "10.0.7.30")
+    b.route(s.private_rtb, "0.0.0.0/0", nat)
+    fw_subnet = b.subnet(s.vpc, "firewall-a", "10.0.8.0/24")
+    b.route(b.route_table(s.vpc, "firewall-rt", [fw_subnet]), "0.0.0.0/0", s.igw)
+    allow = b.firewall_rule_group("egress-allow", REGION, ACCOUNT, domains=domains)
+    arn = b.firewall_policy("egress", REGION, ACCOUNT, stateful=[allow])
+    endpoint = b.network_firewall(s.vpc, "egress-fw", arn, {fw_subnet: "10.0.8.5"})[f"{REGION}a"]
+    b.route(b.route_table(s.vpc, "nat-rt", [nat_subnet]), "0.0.0.0/0", endpoint)
+    if ingress:
+        b.route(b.edge_route_table(s.vpc, "igw-ingress", s.igw), "10.0.7.0/24", endpoint)
+    s.client()
+    return endpoint
+
+
+def test_firewall_after_a_nat_gateway_judges_the_nat_and_routes_on_to_the_internet() -> None:
+    """Inspection after NAT: the NAT subnet's default route is the firewall endpoint; the firewall sees the NAT's
+    address, and an allowed name goes on to the internet gateway with the NAT's public address."""
+    s = Small()
+    endpoint = _inspected_after_nat(s, [THERE])
+    a = s.engine().ask("client -> data-there", fixes=False)
+    assert a.verdict == "reachable", a.caveats
+    kinds = [h.kind for h in a.hops]
+    assert kinds.index("nat-gateway") < kinds.index("network-firewall") < kinds.index("internet-gateway")
+    assert next(h for h in a.hops if h.kind == "network-firewall").id == endpoint
+    assert a.request_context is not None and a.request_context["aws:SourceIp"] == "203.0.113.30"
+
+
+def test_firewall_after_a_nat_gateway_refuses_a_name_off_its_allow_list() -> None:
+    """The same firewall refuses a name its allow list lacks: FIREWALL_DENY, not 'appliance not visible'."""
+    s = Small()
+    _inspected_after_nat(s, ["example.org"])
+    a = s.engine().ask("client -> data-there", fixes=False)
+    assert a.verdict == "blocked" and a.blocked_by is not None and a.blocked_by.code == "FIREWALL_DENY"
+
+
+def test_firewall_after_a_nat_gateway_without_ingress_routing_is_unknown() -> None:
+    """Without the internet gateway's edge route back through the firewall, the reply bypasses it."""
+    s = Small()
+    _inspected_after_nat(s, [THERE], ingress=False)
+    a = s.engine().ask("client -> data-there", fixes=False)
+    assert a.verdict == "unknown"
+
+
+def test_reply_through_the_firewall_the_request_passed_is_the_same_admitted_flow() -> None:
+    """Symmetric inspection: the NAT subnet routes the client's subnet back through the endpoint the request
+    crossed; the stateful firewall admitted the flow, so the reply is delivered (not an unseen appliance)."""
+    s = Small()
+    s.firewalled(domains=[THERE])
+    a = _ask(s)
+    assert a.verdict == "reachable"
+    returns = [h for h in a.hops if h.kind == "route-table" and "return path" in h.note]
+    assert any("vpce-" in h.note for h in returns)

@@ -10,6 +10,7 @@ the evaluation, ALERT goes on; BLOCK answers NODATA, NXDOMAIN or an OVERRIDE.
 
 from __future__ import annotations
 
+from engine import model as m
 from engine.resolver import domain_list_matches
 from tests.scenarios import ACCOUNT, Small
 
@@ -124,3 +125,32 @@ def test_dns_firewall_wildcards() -> None:
     assert not domain_list_matches("*.example.com", "example.com")
     assert domain_list_matches("Example.com.", "example.com")
     assert not domain_list_matches("example.com", "a.example.com")
+
+
+def test_dns_firewall_inspects_the_cname_chain_of_a_private_zone() -> None:
+    """A private-zone CNAME to a blocked name: DNS Firewall inspects redirection domains by default
+    (FirewallDomainRedirectionAction INSPECT_REDIRECTION_DOMAIN), so the alias is blocked too."""
+    s = Small()
+    s.client(subnet=s.public, ip="10.0.0.10", public_ip="198.51.100.7")
+    zone = s.b.private_zone("corp.internal", [s.vpc], {}, ACCOUNT)
+    zones = s.b.items["hosted_zones"]
+    zones[0] = zones[0].model_copy(update={"resource_record_sets": [m.ResourceRecordSet(
+        name="files.corp.internal.", type="CNAME", resource_records=[m.ResourceRecord(value="drop.exfil.example")])]})
+    s.b.dns_firewall("egress-dns", {s.vpc: 101}, [(10, "BLOCK", ["*.exfil.example"], "NODATA")])
+    a = s.engine().ask("client -> https://files.corp.internal/", fixes=False)
+    assert zone and a.blocked_by is not None and a.blocked_by.code == "DNS_FIREWALL_BLOCK"
+
+
+def test_rule_shared_through_ram_keeps_every_accounts_vpc_associations_when_snapshots_merge() -> None:
+    """A Resolver rule shared through RAM is listed by each account that associates it with its VPCs; merged
+    partial snapshots keep all associations, so every VPC forwards (never a silently dropped association)."""
+    from engine.merge import merge_snapshots
+
+    s = Small()
+    rule = _forwarding(s)
+    snap = s.b.build()
+    first = snap.model_copy(update={"resolver_rules": [r.model_copy(update={"vpc_ids": ["vpc-0aaaaaaaaaaaaaaaa"]})
+                                                        for r in snap.resolver_rules]})
+    merged = merge_snapshots([first, snap])
+    (kept,) = [r for r in merged.resolver_rules if r.id == rule]
+    assert set(kept.vpc_ids) == {"vpc-0aaaaaaaaaaaaaaaa", s.vpc}

@@ -45,7 +45,7 @@ def test_small_estate_has_the_shape_of_an_organisation(small):
     proxies = [i for i in small.instances if i.proxy_ports]
     assert {p.region for p in proxies} == set(small.regions)
     assert len(small.transit_gateways) == len(small.regions)
-    assert {e.vpc_endpoint_type for e in small.vpc_endpoints} == {"Gateway", "Interface"}
+    assert {e.vpc_endpoint_type for e in small.vpc_endpoints} == {"Gateway", "Interface", "GatewayLoadBalancer"}
     assert small.vpc_peering_connections and small.transit_gateway_attachments
     assert any(p.requester_vpc_info.region != p.accepter_vpc_info.region for p in small.vpc_peering_connections)
     zone = small.hosted_zones[0]

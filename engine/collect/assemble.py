@@ -19,6 +19,7 @@ from engine.collect.overlay import Overlay
 from engine.collect.proxy_hosts import mark_proxies
 from engine.collect.raw import GLOBAL, RawScope
 from engine.errors import CollectionError
+from engine.resolver import merge_shared
 
 # The id of each snapshot list's items: for deduplication (a peering connection is listed by both of its
 # regions, a shared transit gateway by both accounts) and for a stable order in the file.
@@ -31,7 +32,8 @@ ID_FIELDS = {
     "network_interfaces": "network_interface_id", "instances": "instance_id", "security_groups": "group_id",
     "network_acls": "network_acl_id", "buckets": "name", "hosted_zones": "id", "roles": "arn",
     "instance_profiles": "arn", "firewalls": "firewall_arn", "firewall_policies": "firewall_policy_arn",
-    "firewall_rule_groups": "rule_group_arn",
+    "firewall_rule_groups": "rule_group_arn", "resolver_rules": "id", "resolver_endpoints": "id",
+    "dns_firewall_rule_groups": "id", "dns_firewall_domain_lists": "id",
 }
 # Which call would have listed a route's target, by id prefix (for gaps about targets outside the collection).
 _LISTED_BY = {
@@ -50,6 +52,8 @@ class _Items:
         table = self.by_field[field]
         for item in items:
             key = getattr(item, ID_FIELDS[field])
+            if key in table and isinstance(item, m.ResolverRule | m.DnsFirewallRuleGroup):
+                item = merge_shared(table[key], item)
             if key not in table or _richer(item, table[key]):
                 table[key] = item
 
@@ -58,7 +62,10 @@ class _Items:
 
 
 def _richer(new: Any, old: Any) -> bool:
-    """A transit gateway attachment seen from the gateway owner's side knows its route-table association."""
+    """A transit gateway attachment seen from the gateway owner's side knows its route-table association; a VPC
+    shared through RAM is described by its participants too, but only its owner can read its DNS attributes."""
+    if isinstance(new, m.Vpc):
+        return new.enable_dns_support is not None and old.enable_dns_support is None
     return isinstance(new, m.TransitGatewayAttachment) and new.association is not None and old.association is None
 
 

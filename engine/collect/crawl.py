@@ -119,6 +119,7 @@ def crawl_region(src: Source, ssm_prefix: str) -> None:
     _transit_gateway_routes(src)
     _prefix_lists(src)
     crawl_network_firewall(src)
+    crawl_resolver(src)
     # Proxy settings per instance: <prefix>/<instance-id>/<VAR>. WithDecryption so SecureString values (a proxy
     # URL with a password) can be read; the password is masked before it reaches the snapshot.
     src.fetch("ssm", "GetParametersByPath", Path=ssm_prefix, Recursive=True, WithDecryption=True)
@@ -190,6 +191,34 @@ def crawl_network_firewall(src: Source) -> None:
             groups |= {ref["ResourceArn"] for ref in body.get(field, [])}
     for arn in sorted(groups):
         src.fetch("network-firewall", "DescribeRuleGroup", key=arn, resource=arn, RuleGroupArn=arn)
+
+
+def crawl_resolver(src: Source) -> None:
+    """Route 53 Resolver rules with their VPC associations, outbound endpoints with their addresses, and DNS
+    Firewall: associations → rule groups' rules → the domains of each list a rule uses (Route 53 Resolver API
+    reference). An AWS-managed domain list does not give its domains: that is a gap, and answers it could
+    decide are unknown."""
+    src.fetch("route53resolver", "ListResolverRules")
+    src.fetch("route53resolver", "ListResolverRuleAssociations")
+    endpoints = src.fetch("route53resolver", "ListResolverEndpoints") or {}
+    for ep in endpoints.get("ResolverEndpoints", []):
+        if ep.get("Direction") == "OUTBOUND":
+            src.fetch("route53resolver", "ListResolverEndpointIpAddresses", key=ep["Id"], resource=ep["Id"],
+                      ResolverEndpointId=ep["Id"])
+    assocs = (src.fetch("route53resolver", "ListFirewallRuleGroupAssociations") or {}).get(
+        "FirewallRuleGroupAssociations", [])
+    if not assocs:
+        return
+    src.fetch("route53resolver", "ListFirewallRuleGroups")
+    src.fetch("route53resolver", "ListFirewallDomainLists")
+    lists: set[str] = set()
+    for group in sorted({a["FirewallRuleGroupId"] for a in assocs}):
+        rules = src.fetch("route53resolver", "ListFirewallRules", key=group, resource=group,
+                          FirewallRuleGroupId=group) or {}
+        lists |= {r["FirewallDomainListId"] for r in rules.get("FirewallRules", [])}
+    for domain_list in sorted(lists):
+        src.fetch("route53resolver", "ListFirewallDomains", key=domain_list, resource=domain_list,
+                  FirewallDomainListId=domain_list)
 
 
 # --- one account's global services -------------------------------------------------------------------------

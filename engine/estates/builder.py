@@ -117,6 +117,13 @@ class EstateBuilder:
         }
         return rtb_id
 
+    def edge_route_table(self, vpc_id: str, name: str, gateway_id: str) -> str:
+        """A gateway route table: associated with an internet gateway, it routes what enters the VPC through it
+        (VPC user guide, "Gateway route tables"; an inspection appliance's ingress routing)."""
+        rtb_id = self.route_table(vpc_id, name)
+        self._rtbs[rtb_id]["gateways"] = [gateway_id]
+        return rtb_id
+
     def main_route_table(self, vpc_id: str) -> str:
         return str(self._vpc[vpc_id]["main_rtb"])
 
@@ -535,6 +542,8 @@ class EstateBuilder:
                 m.RouteTableAssociation(route_table_association_id=aws_id("rtbassoc", rtb_id, s), subnet_id=s)
                 for s in t["subnets"]
             ]
+            assoc += [m.RouteTableAssociation(route_table_association_id=aws_id("rtbassoc", rtb_id, g), gateway_id=g)
+                      for g in t.get("gateways", [])]
             v = self._vpc[t["vpc"]]
             tables.append(
                 m.RouteTable(

@@ -17,7 +17,7 @@ from engine.filters import EPHEMERAL
 from engine.policy import RequestContext, Unknowable
 from engine.services import SERVICES, ServiceAuth, has_resource_policy, service_of_host
 from engine.topology import service_of
-from engine.walk.inspection import inspect
+from engine.walk.inspection import inspect, returns_through
 from engine.walk.names import resolve_for
 from engine.walk.targets import APPLIANCES, Target, handed_to, target_of, through_peering
 from engine.walk.tgw import follow_transit_gateway
@@ -177,8 +177,11 @@ def through_nat(walk: Walk, egress: Side, nat: m.NatGateway, addr: Address) -> N
             through_gateway_endpoint(walk, sender, ep)
         return
     if choice is not None and target_of(topo, choice.route) in APPLIANCES:
+        # Inspection after NAT: the firewall (or appliance) sees the NAT's private address as the source.
         walk.route_hop(rtb or "", subnet, choice.route, addr, back=False)
-        handed_to(walk, choice.route, addr)
+        nat_eni = next((topo.enis[a.network_interface_id] for a in nat.nat_gateway_addresses
+                        if a.network_interface_id in topo.enis), None)
+        through_inspection(walk, Side(nat_eni, subnet, None) if nat_eni else egress, choice.route, addr)
         return
     igw = choice.route.gateway_id if choice is not None and choice.route.gateway_id in topo.igws else None
     if nat.connectivity_type == "private" or igw is None:
@@ -309,9 +312,11 @@ def _exit_appliance(walk: Walk, egress: Side, route: m.Route, addr: Address) -> 
     handed_to(walk, route, addr)
 
 
-def _exit_inspection(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
+def through_inspection(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
     """A Gateway Load Balancer endpoint: AWS Network Firewall's (its policy is in the snapshot: evaluate it, then
-    route on from the firewall endpoint's subnet), or a third-party appliance's (unknown, named)."""
+    route on from the firewall endpoint's subnet), or a third-party appliance's (unknown, named). ``egress`` is
+    the sender whose address the firewall sees (after a NAT gateway, the NAT's interface); other legs that meet
+    a firewall endpoint (a NAT subnet's route, an inspection VPC behind a transit gateway) can call this too."""
     found = walk.topo.firewall_endpoints.get(route.target or "")
     if found is None:
         handed_to(walk, route, addr)
@@ -329,6 +334,9 @@ def _exit_inspection(walk: Walk, egress: Side, route: m.Route, addr: Address) ->
         _no_route(walk, rtb or attachment.subnet_id, addr)
         return
     walk.route_hop(rtb or "", subnet, choice.route, addr, back=False)
+    if returns_through(walk.topo, firewall, choice.route, egress.eni.private_ip_address) is False:
+        walk.t.cannot_tell(Code.FIREWALL_ASYMMETRIC, firewall=firewall.firewall_name, via=choice.route.target,
+                           client=egress.eni.private_ip_address)
     _leave(walk, egress, choice.route, addr)
 
 
@@ -348,7 +356,7 @@ _EXIT: dict[Target, Callable[[Walk, Side, m.Route, Address], None]] = {
     Target.VPC_PEERING: _exit_peering,
     Target.TRANSIT_GATEWAY: _exit_tgw,
     Target.NETWORK_INTERFACE: _exit_appliance,
-    Target.GWLB_ENDPOINT: _exit_inspection,
+    Target.GWLB_ENDPOINT: through_inspection,
     Target.INTERFACE_ENDPOINT: _exit_appliance,  # not a route target AWS accepts; never guess past it
 }
 

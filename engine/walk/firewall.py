@@ -35,7 +35,7 @@ AppLayer = Literal["TLS_SNI", "HTTP_HOST"]
 _TCP = 6
 
 
-NOT_ALLOWED = "the allow list's drop for names it does not hold"
+NOT_ALLOWED = "the domain allow list (no entry matches the name)"
 
 
 @dataclass(frozen=True, slots=True)

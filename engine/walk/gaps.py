@@ -39,4 +39,9 @@ def _gap_matters(gap: m.Gap, account: str, region: str, src: m.Instance, on_rout
         return gap.resource is None or gap.resource in zones
     if gap.service == "ec2":
         return gap.resource in on_route if gap.resource else region in regions
+    if gap.service in _REGIONAL_FILTERS:  # a firewall or DNS Firewall rule the walk could not see may decide
+        return region in regions
     return False
+
+
+_REGIONAL_FILTERS = frozenset({"network-firewall", "route53resolver"})

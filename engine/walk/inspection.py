@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from engine import model as m
 from engine.codes import Code
 from engine.dns import Address
+from engine.routing import lookup
+from engine.topology import Topology
 from engine.walk.firewall import NOT_ALLOWED, AppLayer, Flow, Verdict, cidrs_of, evaluate
 
 if TYPE_CHECKING:
@@ -65,3 +67,22 @@ def _group_name(group: m.FirewallRuleGroup | None, arn: str | None) -> str | Non
     if group is not None:
         return group.rule_group_name
     return arn.rsplit("/", 1)[-1] if arn else None
+
+
+def returns_through(topo: Topology, firewall: m.Firewall, onward: m.Route, client_ip: str) -> bool | None:
+    """Whether the reply comes back through the firewall: a stateful firewall must see both directions
+    (Network Firewall developer guide, "Architectures": symmetric routing, an IGW ingress route table or the
+    NAT gateway subnet's route back to the protected subnet through the firewall endpoint). None when the
+    next hop is neither a NAT gateway nor an internet gateway (not judged here)."""
+    endpoints = {st.attachment.endpoint_id for st in firewall.firewall_status.sync_states.values()
+                 if st.attachment is not None}
+    nat = topo.nats.get(onward.nat_gateway_id or "")
+    if nat is not None:
+        rtb = topo.route_table_of(nat.subnet_id)
+    elif onward.gateway_id in topo.igws:
+        rtb = next((t.route_table_id for t in topo.route_tables.values()
+                    if any(a.gateway_id == onward.gateway_id for a in t.associations)), None)  # edge association
+    else:
+        return None
+    choice = lookup(topo, rtb, Address(ip=client_ip)) if rtb else None
+    return choice is not None and choice.route.target in endpoints

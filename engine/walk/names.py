@@ -13,6 +13,8 @@ from engine import model as m
 from engine.codes import Code, Reason
 from engine.dns import Address, Resolution, resolve
 from engine.routing import lookup
+from engine.topology import Topology, parse_ip
+from engine.walk.targets import Target, target_of
 
 if TYPE_CHECKING:
     from engine.walk.walker import Side, Walk
@@ -51,6 +53,18 @@ def resolve_for(walk: Walk, side: Side, host: str, role: str) -> Resolution | No
     return res
 
 
+def _routes_towards(topo: Topology, rtb: str, ip: str) -> bool:
+    """A route that can carry a query to ``ip``: a private address never crosses an internet or NAT gateway
+    (VPC user guide, "Internet gateways": only public addresses are routed to the internet)."""
+    choice = lookup(topo, rtb, Address(ip=ip))
+    if choice is None:
+        return False
+    return not (parse_ip(ip).is_private and target_of(topo, choice.route) in _INTERNET_BOUND)
+
+
+_INTERNET_BOUND = frozenset({Target.INTERNET_GATEWAY, Target.NAT_GATEWAY, Target.GATEWAY_ENDPOINT})
+
+
 def _forwarded(walk: Walk, rule: m.ResolverRule, host: str) -> None:
     """A FORWARD rule sends the query to resolvers outside the VPC through the rule's outbound endpoint; their
     answer is not in the snapshot (unknown), and if no endpoint address has a route to any target, the query
@@ -66,7 +80,7 @@ def _forwarded(walk: Walk, rule: m.ResolverRule, host: str) -> None:
     routed = []
     for address in endpoint.ip_addresses:
         rtb = topo.route_table_of(address.subnet_id)
-        routed += [(rtb, ip) for ip in targets if rtb and lookup(topo, rtb, Address(ip=ip)) is not None]
+        routed += [(rtb, ip) for ip in targets if rtb and _routes_towards(topo, rtb, ip)]
     t.hop("resolver-endpoint", endpoint.id, endpoint.region, **facts, routed=[ip for _rtb, ip in routed])
     if targets and not routed:
         rtb = topo.route_table_of(endpoint.ip_addresses[0].subnet_id) if endpoint.ip_addresses else None

@@ -97,6 +97,25 @@ def _appliance(walk: Walk, vpc: str, rtb: str, route: m.Route, addr: Address, ba
     handed_to(walk, route, addr)
 
 
+def _gwlb_transit(walk: Walk, vpc: str, rtb: str, route: m.Route, addr: Address, back: bool) -> Landing | None:
+    """The reply crossing the Network Firewall endpoint the request already passed belongs to a flow the
+    firewall admitted (stateful rules judge the flow, not each direction: Network Firewall developer guide,
+    "Stateful rule groups"); it goes on from the endpoint's subnet table. Anything else through a Gateway Load
+    Balancer endpoint is an appliance the snapshot cannot see."""
+    found = walk.topo.firewall_endpoints.get(route.target or "")
+    passed = any(h.kind == "network-firewall" and h.id == route.target for h in walk.t.hops)
+    if not (back and found is not None and passed):
+        _appliance(walk, vpc, rtb, route, addr, back)
+        return None
+    _firewall, attachment = found
+    subnet = walk.topo.subnets.get(attachment.subnet_id)
+    if subnet is None:
+        walk.t.cannot_tell(Code.RESOURCE_NOT_IN_SNAPSHOT, resource=attachment.subnet_id, kind="subnet",
+                           via=route.target)
+        return None
+    return subnet.vpc_id, walk.topo.route_table_of(subnet.subnet_id)
+
+
 def _leads_out(walk: Walk, vpc: str, rtb: str, route: m.Route, addr: Address, back: bool) -> None:
     code = Code.NO_RETURN_ROUTE if back else Code.NO_ROUTE
     walk.t.refuse(code, rtb, rtb=rtb, destination=addr, why=Reason.LEADS_OUT_OF_NETWORK, route=route.destination,
@@ -108,7 +127,7 @@ _TRANSIT: dict[Target, Callable[[Walk, str, str, m.Route, Address, bool], Landin
     Target.VPC_PEERING: _peering_transit,
     Target.TRANSIT_GATEWAY: _tgw_transit,
     Target.NETWORK_INTERFACE: _appliance,
-    Target.GWLB_ENDPOINT: _appliance,
+    Target.GWLB_ENDPOINT: _gwlb_transit,
 }
 
 

@@ -61,6 +61,10 @@ def _route_table(w: Wording, f: Facts) -> str:
 
 def _dns(w: Wording, f: Facts) -> str:
     answer = "no answer (NXDOMAIN)" if f.get("answer") is None else "{answer}"
+    if f.get("answered_by") == "forwarded":
+        answer = "the answer comes from outside the snapshot"
+    elif f.get("answered_by") == "dns-firewall":
+        answer = "no address"
     return w.fmt("{host} resolved in {vpc} ({side} side) by " + w.label(str(f.get("answered_by"))) + ": " + answer, f)
 
 
@@ -335,6 +339,9 @@ CODES: dict[Code, Template] = {
                              " ({why}); allowed one way, refused the other",
     Code.ORGANIZATION_UNREAD: "the organisation of account {account} was not read ({error}): service and"
                               " resource control policies may refuse this request; read them with --org-role",
+    Code.FIREWALL_ASYMMETRIC: "the reply to {client} comes back from {via} without crossing Network Firewall"
+                              " {firewall}: a stateful firewall that sees one direction of a flow drops or"
+                              " cannot judge it (route the return through the firewall endpoint)",
     Code.FIREWALL_NOT_EVALUATED: "Network Firewall {firewall}: rule group {rule_group} could decide this request"
                                  " but reachbot cannot evaluate it ({why})",
     Code.DNS_FIREWALL_NOT_EVALUATED: "DNS Firewall rule group {rule_group} of {vpc} uses domain list {domain_list},"

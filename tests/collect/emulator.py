@@ -8,6 +8,7 @@ moto's server keeps all state in this process, per account: the estate lives in 
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections import Counter
@@ -25,6 +26,7 @@ from engine.collect.cli import write
 from engine.collect.collector import Collection, CollectOptions, collect
 from engine.collect.seed_demo import Seeded, seed
 from engine.estates import OSAKA, TOKYO
+from tests.collect.recorded import DnsFirewallFake
 
 REGIONS = [OSAKA, TOKYO]
 STORE_BUCKET = "reachbot-snapshots-test"
@@ -88,7 +90,26 @@ def _start() -> Emulator:
     url = f"http://{host}:{port}"
     emu = Emulator(url, server, seed(url, layout="two-accounts"))
     emu.state["patch"] = patch
+    emu.state["dns_firewall"] = _serve_dns_firewall(patch)
     return emu
+
+
+def _serve_dns_firewall(patch: pytest.MonkeyPatch) -> DnsFirewallFake:
+    """moto 5.2 answers DNS Firewall calls with a 500: serve them from a fake with AWS's response shapes
+    (the outer seam; see tests/collect/recorded.py), so a collection against the emulator stays complete."""
+    from botocore import xform_name
+    from moto.route53resolver.responses import Route53ResolverResponse
+
+    fake = DnsFirewallFake()
+
+    def handler(operation: str) -> Any:
+        def method(self: Any) -> str:
+            return json.dumps(fake.answer(operation, self.current_account, self.region, json.loads(self.body or "{}")))
+        return method
+
+    for operation in DnsFirewallFake.OPERATIONS:
+        patch.setattr(Route53ResolverResponse, xform_name(operation), handler(operation), raising=False)
+    return fake
 
 
 @pytest.fixture(scope="session", name="emulator")

@@ -8,6 +8,7 @@ import random
 from engine import model as m
 from engine.estates.builder import EstateBuilder
 from engine.estates.synth.central import central_egress_clients, central_egress_hub
+from engine.estates.synth.inspection import add_inspection
 from engine.estates.synth.network import Addresses, ClientVpc, Hub, build_client_vpc, build_hub
 from engine.estates.synth.profiles import REGIONS, Profile
 from engine.estates.synth.workloads import account_roles, cell_buckets, vpc_instances
@@ -63,6 +64,7 @@ def _generate(p: Profile, seed: int) -> m.Snapshot:
         vpc_instances(b, rng, c, hubs, roles[c.account], count, addrs.host)
     _buckets(b, rng, p, accounts, regions, vpcs, roles)
     _dns(b, hubs, vpcs, network_id)
+    add_inspection(b, addrs, hubs, vpcs, network_id)
     return b.build()
 
 

@@ -31,6 +31,7 @@ def partition_snapshot(snap: m.Snapshot, skew: timedelta = timedelta(0)) -> list
                 out[cell][field].append(item)
 
     _regional(snap, put, vpc_owner, tgw_owner)
+    _inspection(snap, put, vpc_owner)
     _global(snap, put, cells)
     accounts = {a.account_id: a for a in snap.accounts}
     coverage = {(c.account_id, c.region): c for c in snap.coverage}
@@ -84,3 +85,24 @@ def _global(snap: m.Snapshot, put: Any, cells: list[Cell]) -> None:
         put("roles", role, *by_account[role.account_id])
     for profile in snap.instance_profiles:
         put("instance_profiles", profile, *by_account[profile.arn.split(":")[4]])
+
+
+def _inspection(snap: m.Snapshot, put: Any, vpc_owner: dict[str, str]) -> None:
+    """Network Firewall and Route 53 Resolver objects, each read by the account that owns it (rules and rule
+    groups shared through RAM are listed whole by their owner here)."""
+    for fw in snap.firewalls:
+        put("firewalls", fw, (fw.owner_id or vpc_owner.get(fw.vpc_id, ""), fw.region))
+    for policy in snap.firewall_policies:
+        put("firewall_policies", policy, (policy.firewall_policy_arn.split(":")[4], policy.region))
+    for group in snap.firewall_rule_groups:
+        put("firewall_rule_groups", group, (group.rule_group_arn.split(":")[4], group.region))
+    for rule in snap.resolver_rules:
+        put("resolver_rules", rule, (rule.owner_id or "", rule.region))
+    for ep in snap.resolver_endpoints:
+        put("resolver_endpoints", ep, (vpc_owner.get(ep.host_vpc_id, ""), ep.region))
+    owners: dict[str, str] = {}
+    for dns_group in snap.dns_firewall_rule_groups:
+        put("dns_firewall_rule_groups", dns_group, (dns_group.owner_id or "", dns_group.region))
+        owners |= {r.firewall_domain_list_id: dns_group.owner_id or "" for r in dns_group.rules}
+    for domains in snap.dns_firewall_domain_lists:
+        put("dns_firewall_domain_lists", domains, (owners.get(domains.id, ""), domains.region))
