@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from ipaddress import ip_address, ip_network
 from urllib.parse import urlsplit
 
 from engine import model as m
+from engine.derived import EVERYTHING
 from engine.dns import parse_aws_host, s3_host
 from engine.errors import QuestionError
 from engine.names import host_name_problem, is_bucket_name, mask_secrets, port_problem, reserved_name
@@ -233,10 +235,38 @@ def find_instance(topo: Topology, token: str) -> m.Instance:
             f"{mask_secrets(token)!r} names {len(matches)} instances: {', '.join(ids)}. "
             "Ask again with the instance id.", ids, kind="ambiguous",
         )
-    known = list(topo.instances) + [i.name for i in topo.snap.instances if i.name]
-    close = difflib.get_close_matches(token, known, n=5, cutoff=0.5) if len(token) <= 255 else []
+    close = _closest(topo, token, "instances")
     hint = f" Closest: {', '.join(close)}." if close else " Use an instance id, Name tag or private IP."
     raise QuestionError(f"no instance {mask_secrets(token)[:200]!r} in the snapshot.{hint}", close, kind="unknown")
+
+
+_NEIGHBOURS = 150  # names compared per suggestion, whatever the estate's size
+
+
+def _closest(topo: Topology, token: str, kind: str) -> list[str]:
+    """Up to five known names close to ``token``, for the error message.
+
+    difflib compares one pair in about 0.1 ms, so comparing a typo with all 100k names of the xl estate took
+    seconds (a question that answers slowly is a question that can stall the bot). Only the names nearest
+    to it in sorted order (a typo mostly keeps the first characters) are compared.
+    """
+    if len(token) > 255:
+        return []
+    names: list[str] = topo.derived.get(("question", "names", kind), (EVERYTHING,), lambda: _sorted_names(topo, kind))
+    at = bisect.bisect_left(names, token)
+    pool = names[max(0, at - _NEIGHBOURS // 2): at + _NEIGHBOURS // 2]
+    return difflib.get_close_matches(token, pool, n=5, cutoff=0.5)
+
+
+def _sorted_names(topo: Topology, kind: str) -> list[str]:
+    names: set[str] = set()
+    if kind in ("buckets", "destinations"):
+        names.update(topo.buckets)
+    if kind in ("instances", "destinations"):
+        names.update(i.name for i in topo.snap.instances if i.name)
+    if kind == "instances":
+        names.update(topo.instances)
+    return sorted(names)
 
 
 def find_destination(topo: Topology, token: str) -> Destination:
@@ -291,8 +321,7 @@ def _checked_host(host: str, shown: str) -> str:
 
 
 def _unknown(topo: Topology, host: str) -> Destination:
-    known = list(topo.buckets) + [i.name for i in topo.snap.instances if i.name]
-    close = difflib.get_close_matches(host, known, n=5, cutoff=0.5) if len(host) <= 255 else []
+    close = _closest(topo, host, "destinations")
     hint = f" Closest: {', '.join(close)}." if close else " Name a bucket, an s3:// URL, a host name or an IP."
     what = "bucket or instance" if host_name_problem(host) is None else "bucket, instance or host name"
     raise QuestionError(f"no {what} {mask_secrets(host)[:200]!r} in the snapshot.{hint}", close, kind="unknown")
@@ -356,7 +385,7 @@ def _bucket(topo: Topology, name: str, key: str | None) -> Destination:
         if not is_bucket_name(name):
             raise QuestionError(f"{shown!r} is not an S3 bucket name: 3-63 lowercase letters, digits, dots and "
                                 "hyphens, starting and ending with a letter or digit.")
-        close = difflib.get_close_matches(name, list(topo.buckets), n=5, cutoff=0.5)
+        close = _closest(topo, name, "buckets")
         hint = f" Closest: {', '.join(close)}." if close else f" Known buckets: {', '.join(sorted(topo.buckets)[:8])}."
         raise QuestionError(f"no bucket {shown!r} in the snapshot.{hint}", close, kind="unknown")
     # botocore follows S3's region redirect, so the request ends at the bucket's own regional name.
