@@ -94,3 +94,19 @@ def test_cached_estates_are_keyed_by_the_generator_files_as_they_are_now() -> No
     from bench.bench import _fingerprint
 
     assert len(_fingerprint()) == 10
+
+
+def test_the_hostile_run_counts_what_it_promises(article_engine: Engine) -> None:
+    """bench/fuzz.py: a short seeded run over the bundled estate finds no false reachable and no traceback,
+    and its own judge does call a made-up host that slipped through a false reachable."""
+    import random
+
+    from bench.fuzz import ask_all, can_exist, generate
+
+    questions = generate(article_engine.topology, 300, random.Random(1))
+    figures = ask_all(article_engine, questions)
+    assert figures["tried"] == 300 and figures["false_reachable"] == 0 and figures["tracebacks"] == 0
+    assert figures["bad_input"] > 0 and figures["reachable"] + figures["blocked"] > 0
+    answer = article_engine.ask("web-tokyo-a -> www.example.com", fixes=False)
+    fake = answer.model_copy(update={"destination": answer.destination.model_copy(update={"id": "a..b"})})
+    assert can_exist(article_engine.topology, answer) and not can_exist(article_engine.topology, fake)
