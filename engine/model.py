@@ -14,7 +14,7 @@ from functools import lru_cache
 from ipaddress import ip_address, ip_network
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_pascal
 
 from engine.proxy.model import mask_credentials
@@ -520,6 +520,15 @@ class ResourceRecordSet(AwsModel):
     )
     resource_records: list[ResourceRecord] = []
     alias_target: AliasTarget | None = None
+
+    @model_validator(mode="after")
+    def _addresses_are_ips(self) -> ResourceRecordSet:
+        """An A or AAAA record's values are addresses (Route 53 API reference, ResourceRecord); the resolver
+        hands them to the route lookup as they are."""
+        if self.type.upper() in ("A", "AAAA"):
+            for record in self.resource_records:
+                _ip(record.value)
+        return self
 
 
 class HostedZone(AwsModel):

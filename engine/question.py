@@ -36,7 +36,7 @@ _RUNTIME_NAME = re.compile(r"[a-z][a-z0-9-]*", re.IGNORECASE)
 _ACTION_WORD = re.compile(r"[a-z0-9-]+:[A-Za-z0-9*?]+", re.IGNORECASE)
 _IAM_ACTION = re.compile(r"[a-z0-9-]+:[A-Za-z0-9]+")
 _NOISE = {"bucket", "the", "s3", "service", "host", "instance", "endpoint", "from", "to"}
-_PORT_WORDS = {"port", "on", "over", "at"}
+_PORT_WORDS = {"on", "over", "at"}  # may stand before "port N"
 _EXAMPLES = ("Ask like: 'why can i-0abc123 not reach bucket app-data', 'web-tokyo-a -> s3://app-data/key', "
              "or 'can 10.30.1.31 reach ssm.ap-northeast-1.amazonaws.com'.")
 
@@ -201,19 +201,23 @@ def _destination_words(words: list[str], shown: str) -> tuple[str, int | None, l
         dest = dest.strip("()")
     rest = [_bare(w) for w in names[1:] if _bare(w)]
     port: int | None = None
-    if len(rest) >= 2 and rest[-2].lower() == "port" or (len(rest) >= 3 and rest[-3].lower() in _PORT_WORDS
-                                                        and rest[-2].lower() == "port"):
+    if len(rest) >= 2 and rest[-2].lower() == "port":
         problem = port_problem(rest[-1])
         if problem:
-            raise QuestionError(f"{problem}; a port is a number from 1 to 65535.")
+            raise QuestionError(mask_secrets(f"{problem}; a port is a number from 1 to 65535."))
         port = int(rest[-1])
-        rest = rest[:-3] if len(rest) >= 3 and rest[-3].lower() in _PORT_WORDS else rest[:-2]
+        rest = rest[:-2]
+        if rest and rest[-1].lower() in _PORT_WORDS:  # "on port 22", "over port 22"
+            rest = rest[:-1]
     return dest, port, rest
 
 
 def _with_port(dest: Destination, port: int) -> Destination:
     if dest.kind == "s3-bucket":
         raise QuestionError(f"a port is not an option for bucket {dest.id}: S3 is reached on 443.")
+    if dest.port not in (443, 80, port):
+        raise QuestionError(f"two ports for {dest.host}: {dest.port} in the destination and {port} after it; "
+                            "give one.")
     return Destination(dest.kind, dest.id, dest.host, dest.region, port, dest.key, dest.scheme, dest.tcp)
 
 

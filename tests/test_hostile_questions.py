@@ -188,3 +188,10 @@ def test_the_cli_never_prints_a_password_typed_in_a_question(
     code = main(["ask", question, "--snapshot", "bundled", *(["--json"] if as_json else [])])
     out, err = capsys.readouterr()
     assert code in (0, 2) and SECRET not in out + err and "Traceback" not in err
+
+
+def test_a_port_in_the_destination_and_another_after_it_is_refused(article_engine: Engine) -> None:
+    with pytest.raises(QuestionError, match="two ports"):
+        article_engine.parse("web-tokyo-a -> squid-proxy-osaka:3128 port 22")
+    with pytest.raises(QuestionError, match="not a port|not a number"):
+        article_engine.parse("web-tokyo-a -> squid-proxy-osaka port pw@x")
