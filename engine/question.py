@@ -173,8 +173,10 @@ def _split(words: list[str], shown: str) -> tuple[list[str], list[str]]:
             width = 1
         elif low in _TWO_WORD_VERBS and i + 1 < len(words) and lowered[i + 1] == "to":
             width = 2
-        if width:
-            end = i - 1 if i > start and lowered[i - 1] == "not" else i
+        if width:  # "not", "can't", "doesn't", … between the source and the verb are no part of it
+            end = i
+            while end > start + 1 and (lowered[end - 1] == "not" or lowered[end - 1] in _LEAD):
+                end -= 1
             return words[start:end], words[i + width:]
     raise QuestionError(f"cannot tell source from destination in {shown[:200]!r}. " + _EXAMPLES)
 

@@ -41,6 +41,9 @@ def test_text_after_the_destination_is_refused_with_the_closest_reading(
     ("(as java) web-osaka-a -> app-data (s3:ListBucket)", "java", "s3:ListBucket", None),
     ("can web-tokyo-a reach squid-proxy-osaka port 22", "python", "s3:GetObject", 22),
     ("can web-tokyo-a reach squid-proxy-osaka on port 3128?", "python", "s3:GetObject", 3128),
+    ("web-osaka-a can't reach app-data", "python", "s3:GetObject", None),
+    ("web-osaka-a cannot access s3://app-data/x", "python", "s3:GetObject", None),
+    ("why does web-osaka-a not connect to app-data as curl", "curl", "s3:GetObject", None),
 ])
 def test_options_after_the_destination_are_recognised(article_engine: Engine, text: str, runtime: str,
                                                        action: str, port: int | None) -> None:
