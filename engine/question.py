@@ -102,7 +102,7 @@ def parse_question(
     source = find_instance(topo, src)
     destination = find_destination(topo, dest_token)
     if port is not None:
-        destination = _with_port(destination, port)
+        destination = _with_port(destination, port, dest_token)
     chosen_action = action or found_action or DEFAULT_ACTION
     if not _IAM_ACTION.fullmatch(chosen_action):
         raise QuestionError(
@@ -214,12 +214,15 @@ def _destination_words(words: list[str], shown: str) -> tuple[str, int | None, l
     return dest, port, rest
 
 
-def _with_port(dest: Destination, port: int) -> Destination:
+def _with_port(dest: Destination, port: int, token: str) -> Destination:
+    """``DEST port N``. Raised after the lookup, so the error is of kind ``invalid``: it shows that the name
+    exists, which a bot under an access map must not confirm (``QuestionError``)."""
+    shown = mask_secrets(token)[:200]
     if dest.kind == "s3-bucket":
-        raise QuestionError(f"a port is not an option for bucket {dest.id}: S3 is reached on 443.")
+        raise QuestionError(f"a port is not an option for {shown!r}: S3 is reached on 443.", kind="invalid")
     if dest.port not in (443, 80, port):
-        raise QuestionError(f"two ports for {dest.host}: {dest.port} in the destination and {port} after it; "
-                            "give one.")
+        raise QuestionError(f"two ports for {shown!r}: one in the destination and {port} after it; give one.",
+                            kind="invalid")
     return Destination(dest.kind, dest.id, dest.host, dest.region, port, dest.key, dest.scheme, dest.tcp)
 
 

@@ -195,7 +195,13 @@ def test_the_cli_never_prints_a_password_typed_in_a_question(
 
 
 def test_a_port_in_the_destination_and_another_after_it_is_refused(article_engine: Engine) -> None:
-    with pytest.raises(QuestionError, match="two ports"):
+    """Raised once the name is found, so of kind ``invalid``: a bot under an access map hides it like an
+    unknown name, because it confirms the name exists."""
+    with pytest.raises(QuestionError, match="two ports") as err:
         article_engine.parse("web-tokyo-a -> squid-proxy-osaka:3128 port 22")
+    assert err.value.kind == "invalid" and "10.10.0.10" not in str(err.value)
+    with pytest.raises(QuestionError, match="not an option") as err:
+        article_engine.parse("web-tokyo-a -> app-data port 22")
+    assert err.value.kind == "invalid"
     with pytest.raises(QuestionError, match="not a port|not a number"):
         article_engine.parse("web-tokyo-a -> squid-proxy-osaka port pw@x")
