@@ -205,3 +205,21 @@ def test_a_port_in_the_destination_and_another_after_it_is_refused(article_engin
     assert err.value.kind == "invalid"
     with pytest.raises(QuestionError, match="not a port|not a number"):
         article_engine.parse("web-tokyo-a -> squid-proxy-osaka port pw@x")
+
+
+@pytest.mark.parametrize("value", ["http://[::1", "http://[10.9.0.10:0]:3128", "://", "http://10.9.0.10:-1",
+                                   "http://[fe80::1%eth0]:3128", "socks5://10.9.0.10:1080", " ", "10.9.0.10:0"])
+@pytest.mark.parametrize("as_java", [False, True])
+def test_any_proxy_value_is_answered_without_a_traceback(value: str, as_java: bool) -> None:
+    """Whatever an instance's proxy settings hold (environment variables, or the JDK's https.proxyHost), each
+    runtime's answer is a verdict: urlsplit's own ValueError on a broken [bracket] is the client failing."""
+    s = Small()
+    edge, subnet, _ = s.edge_vpc()
+    s.proxy(edge, subnet)
+    env = ({"https.proxyHost": value, "https.proxyPort": "3128"} if as_java
+           else {"https_proxy": value, "HTTPS_PROXY": value, "NODE_USE_ENV_PROXY": "1"})
+    s.client(proxy_env=env)
+    eng = s.engine()
+    for runtime in ("python", "curl", "requests", "go", "java", "node"):
+        answer = eng.ask(f"client -> https://data-here.s3.eu-west-1.amazonaws.com/x as {runtime}", fixes=False)
+        assert answer.verdict in ("reachable", "blocked", "unknown")
