@@ -204,6 +204,19 @@ class RouteTable(Tagged):
     def is_main(self) -> bool:
         return any(a.main for a in self.associations)
 
+    @model_validator(mode="after")
+    def _one_route_per_destination(self) -> RouteTable:
+        """CreateRoute refuses a second route to a destination the table has (RouteAlreadyExists); only a
+        propagated route may share a static route's destination (VPC user guide, "Route priority"). Two such
+        entries would leave the route choice to their order in the file."""
+        seen: dict[tuple[str | None, bool], int] = {}
+        for i, route in enumerate(self.routes):
+            key = (route.destination, route.origin == "EnableVgwRoutePropagation")
+            first = seen.setdefault(key, i)
+            if first != i:
+                raise ValueError(f"Routes[{first}] and Routes[{i}] both route {route.destination}")
+        return self
+
 
 class PrefixList(AwsModel):
     """An AWS-managed prefix list (``describe_prefix_lists``): ``com.amazonaws.<region>.s3`` and friends."""

@@ -164,3 +164,16 @@ def test_an_a_record_that_is_not_an_address_is_refused_at_load(article: Snapshot
     record["ResourceRecords"][0]["Value"] = "proxy.corp.internal"
     with pytest.raises(SnapshotError, match="is not an IP address"):
         parse_snapshot(json.dumps(data), "snap.json")
+
+
+def test_two_routes_to_one_destination_in_a_table_are_refused(article: Snapshot) -> None:
+    """EC2 CreateRoute answers RouteAlreadyExists; only a propagated route may tie with a static one."""
+    data = _data(article)
+    table = next(i for i, t in enumerate(data["RouteTables"]) if len(t["Routes"]) > 1)
+    routes = data["RouteTables"][table]["Routes"]
+    routes.append(dict(routes[-1]))
+    with pytest.raises(SnapshotError, match=rf"at RouteTables\[{table}\]: Routes\[{len(routes) - 2}\] and "
+                                            rf"Routes\[{len(routes) - 1}\] both route"):
+        parse_snapshot(json.dumps(data), "snap.json")
+    routes[-1]["Origin"] = "EnableVgwRoutePropagation"
+    parse_snapshot(json.dumps(data), "snap.json")
