@@ -20,7 +20,8 @@ class QuestionError(ReachbotError):
     """A question could not be parsed, or names nothing (or too much) in the snapshot.
 
     ``kind`` says which: ``unparsed`` (the text itself; reveals nothing about the estate), ``unknown`` (a name
-    the snapshot does not hold) or ``ambiguous`` (a name several resources share).
+    the snapshot does not hold), ``ambiguous`` (a name several resources share) or ``invalid`` (a name the
+    snapshot holds, asked about in a way that cannot work, e.g. a port for a bucket: it reveals the name).
     """
 
     def __init__(self, message: str, candidates: list[str] | None = None, kind: str = "unparsed") -> None:

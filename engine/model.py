@@ -14,7 +14,7 @@ from functools import lru_cache
 from ipaddress import ip_address, ip_network
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_pascal
 
 from engine.proxy.model import mask_credentials
@@ -207,6 +207,19 @@ class RouteTable(Tagged):
     @property
     def is_main(self) -> bool:
         return any(a.main for a in self.associations)
+
+    @model_validator(mode="after")
+    def _one_route_per_destination(self) -> RouteTable:
+        """CreateRoute refuses a second route to a destination the table has (RouteAlreadyExists); only a
+        propagated route may share a static route's destination (VPC user guide, "Route priority"). Two such
+        entries would leave the route choice to their order in the file."""
+        seen: dict[tuple[str | None, bool], int] = {}
+        for i, route in enumerate(self.routes):
+            key = (route.destination, route.origin == "EnableVgwRoutePropagation")
+            first = seen.setdefault(key, i)
+            if first != i:
+                raise ValueError(f"Routes[{first}] and Routes[{i}] both route {route.destination}")
+        return self
 
 
 class PrefixList(AwsModel):
@@ -530,6 +543,15 @@ class ResourceRecordSet(AwsModel):
     )
     resource_records: list[ResourceRecord] = []
     alias_target: AliasTarget | None = None
+
+    @model_validator(mode="after")
+    def _addresses_are_ips(self) -> ResourceRecordSet:
+        """An A or AAAA record's values are addresses (Route 53 API reference, ResourceRecord); the resolver
+        hands them to the route lookup as they are."""
+        if self.type.upper() in ("A", "AAAA"):
+            for record in self.resource_records:
+                _ip(record.value)
+        return self
 
 
 class HostedZone(AwsModel):

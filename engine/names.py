@@ -13,7 +13,10 @@ resolver (``engine.dns``) refuses the names public DNS never answers. Each rule 
   address.
 - Reserved names: RFC 6761 section 6 and RFC 2606: ``.test``, ``.example`` and ``.invalid`` are never
   delegated in public DNS (a recursive resolver answers NXDOMAIN), and ``localhost`` names only ever mean the
-  asking machine's own loopback (6.3), never something across the network.
+  asking machine's own loopback (6.3), never something across the network. Likewise ``.local`` (RFC 6762,
+  multicast DNS), ``.onion`` (RFC 7686), ``home.arpa`` (RFC 8375) and ``.internal`` (reserved by ICANN in
+  2024 for private use): only a private hosted zone (or EC2's own names of instances the snapshot holds)
+  can answer for them, so a name there that none answers gets no answer rather than a public one.
 """
 
 from __future__ import annotations
@@ -32,7 +35,11 @@ RESERVED_TLDS: dict[str, str] = {
     "localhost": "RFC 6761 section 6.3",
     "invalid": "RFC 6761 section 6.4",
     "example": "RFC 2606 section 2",
+    "local": "RFC 6762 section 3, multicast DNS on the local link only",
+    "onion": "RFC 7686 section 2",
+    "internal": "ICANN's 2024 reservation of .internal for private use",
 }
+RESERVED_ZONES: dict[str, str] = {"home.arpa": "RFC 8375 section 3"}
 
 
 def host_name_problem(host: str) -> str | None:
@@ -69,8 +76,11 @@ def is_bucket_name(name: str) -> bool:
 
 def reserved_name(host: str) -> str | None:
     """The RFC reserving ``host`` from public DNS, or None (``localhost`` itself included)."""
-    labels = host.lower().rstrip(".").rsplit(".", 1)
-    return RESERVED_TLDS.get(labels[-1])
+    name = host.lower().rstrip(".")
+    for zone, rfc in RESERVED_ZONES.items():
+        if name == zone or name.endswith("." + zone):
+            return rfc
+    return RESERVED_TLDS.get(name.rsplit(".", 1)[-1])
 
 
 def port_problem(text: str) -> str | None:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from ipaddress import ip_address, ip_network
 from urllib.parse import urlsplit
 
 from engine import model as m
+from engine.derived import EVERYTHING
 from engine.dns import parse_aws_host, s3_host
 from engine.errors import QuestionError
 from engine.names import host_name_problem, is_bucket_name, mask_secrets, port_problem, reserved_name
@@ -34,7 +36,7 @@ _RUNTIME_NAME = re.compile(r"[a-z][a-z0-9-]*", re.IGNORECASE)
 _ACTION_WORD = re.compile(r"[a-z0-9-]+:[A-Za-z0-9*?]+", re.IGNORECASE)
 _IAM_ACTION = re.compile(r"[a-z0-9-]+:[A-Za-z0-9]+")
 _NOISE = {"bucket", "the", "s3", "service", "host", "instance", "endpoint", "from", "to"}
-_PORT_WORDS = {"port", "on", "over", "at"}
+_PORT_WORDS = {"on", "over", "at"}  # may stand before "port N"
 _EXAMPLES = ("Ask like: 'why can i-0abc123 not reach bucket app-data', 'web-tokyo-a -> s3://app-data/key', "
              "or 'can 10.30.1.31 reach ssm.ap-northeast-1.amazonaws.com'.")
 
@@ -100,7 +102,7 @@ def parse_question(
     source = find_instance(topo, src)
     destination = find_destination(topo, dest_token)
     if port is not None:
-        destination = _with_port(destination, port)
+        destination = _with_port(destination, port, dest_token)
     chosen_action = action or found_action or DEFAULT_ACTION
     if not _IAM_ACTION.fullmatch(chosen_action):
         raise QuestionError(
@@ -171,8 +173,10 @@ def _split(words: list[str], shown: str) -> tuple[list[str], list[str]]:
             width = 1
         elif low in _TWO_WORD_VERBS and i + 1 < len(words) and lowered[i + 1] == "to":
             width = 2
-        if width:
-            end = i - 1 if i > start and lowered[i - 1] == "not" else i
+        if width:  # "not", "can't", "doesn't", … between the source and the verb are no part of it
+            end = i
+            while end > start + 1 and (lowered[end - 1] == "not" or lowered[end - 1] in _LEAD):
+                end -= 1
             return words[start:end], words[i + width:]
     raise QuestionError(f"cannot tell source from destination in {shown[:200]!r}. " + _EXAMPLES)
 
@@ -199,19 +203,26 @@ def _destination_words(words: list[str], shown: str) -> tuple[str, int | None, l
         dest = dest.strip("()")
     rest = [_bare(w) for w in names[1:] if _bare(w)]
     port: int | None = None
-    if len(rest) >= 2 and rest[-2].lower() == "port" or (len(rest) >= 3 and rest[-3].lower() in _PORT_WORDS
-                                                        and rest[-2].lower() == "port"):
+    if len(rest) >= 2 and rest[-2].lower() == "port":
         problem = port_problem(rest[-1])
         if problem:
-            raise QuestionError(f"{problem}; a port is a number from 1 to 65535.")
+            raise QuestionError(mask_secrets(f"{problem}; a port is a number from 1 to 65535."))
         port = int(rest[-1])
-        rest = rest[:-3] if len(rest) >= 3 and rest[-3].lower() in _PORT_WORDS else rest[:-2]
+        rest = rest[:-2]
+        if rest and rest[-1].lower() in _PORT_WORDS:  # "on port 22", "over port 22"
+            rest = rest[:-1]
     return dest, port, rest
 
 
-def _with_port(dest: Destination, port: int) -> Destination:
+def _with_port(dest: Destination, port: int, token: str) -> Destination:
+    """``DEST port N``. Raised after the lookup, so the error is of kind ``invalid``: it shows that the name
+    exists, which a bot under an access map must not confirm (``QuestionError``)."""
+    shown = mask_secrets(token)[:200]
     if dest.kind == "s3-bucket":
-        raise QuestionError(f"a port is not an option for bucket {dest.id}: S3 is reached on 443.")
+        raise QuestionError(f"a port is not an option for {shown!r}: S3 is reached on 443.", kind="invalid")
+    if dest.port not in (443, 80, port):
+        raise QuestionError(f"two ports for {shown!r}: one in the destination and {port} after it; give one.",
+                            kind="invalid")
     return Destination(dest.kind, dest.id, dest.host, dest.region, port, dest.key, dest.scheme, dest.tcp)
 
 
@@ -233,10 +244,38 @@ def find_instance(topo: Topology, token: str) -> m.Instance:
             f"{mask_secrets(token)!r} names {len(matches)} instances: {', '.join(ids)}. "
             "Ask again with the instance id.", ids, kind="ambiguous",
         )
-    known = list(topo.instances) + [i.name for i in topo.snap.instances if i.name]
-    close = difflib.get_close_matches(token, known, n=5, cutoff=0.5) if len(token) <= 255 else []
+    close = _closest(topo, token, "instances")
     hint = f" Closest: {', '.join(close)}." if close else " Use an instance id, Name tag or private IP."
     raise QuestionError(f"no instance {mask_secrets(token)[:200]!r} in the snapshot.{hint}", close, kind="unknown")
+
+
+_NEIGHBOURS = 150  # names compared per suggestion, whatever the estate's size
+
+
+def _closest(topo: Topology, token: str, kind: str) -> list[str]:
+    """Up to five known names close to ``token``, for the error message.
+
+    difflib compares one pair in about 0.1 ms, so comparing a typo with all 100k names of the xl estate took
+    seconds (a question that answers slowly is a question that can stall the bot). Only the names nearest
+    to it in sorted order (a typo mostly keeps the first characters) are compared.
+    """
+    if len(token) > 255:
+        return []
+    names: list[str] = topo.derived.get(("question", "names", kind), (EVERYTHING,), lambda: _sorted_names(topo, kind))
+    at = bisect.bisect_left(names, token)
+    pool = names[max(0, at - _NEIGHBOURS // 2): at + _NEIGHBOURS // 2]
+    return difflib.get_close_matches(token, pool, n=5, cutoff=0.5)
+
+
+def _sorted_names(topo: Topology, kind: str) -> list[str]:
+    names: set[str] = set()
+    if kind in ("buckets", "destinations"):
+        names.update(topo.buckets)
+    if kind in ("instances", "destinations"):
+        names.update(i.name for i in topo.snap.instances if i.name)
+    if kind == "instances":
+        names.update(topo.instances)
+    return sorted(names)
 
 
 def find_destination(topo: Topology, token: str) -> Destination:
@@ -307,8 +346,7 @@ def _checked_host(host: str, shown: str) -> str:
 
 
 def _unknown(topo: Topology, host: str) -> Destination:
-    known = list(topo.buckets) + [i.name for i in topo.snap.instances if i.name]
-    close = difflib.get_close_matches(host, known, n=5, cutoff=0.5) if len(host) <= 255 else []
+    close = _closest(topo, host, "destinations")
     hint = f" Closest: {', '.join(close)}." if close else " Name a bucket, an s3:// URL, a host name or an IP."
     what = "bucket or instance" if host_name_problem(host) is None else "bucket, instance or host name"
     raise QuestionError(f"no {what} {mask_secrets(host)[:200]!r} in the snapshot.{hint}", close, kind="unknown")
@@ -372,7 +410,7 @@ def _bucket(topo: Topology, name: str, key: str | None) -> Destination:
         if not is_bucket_name(name):
             raise QuestionError(f"{shown!r} is not an S3 bucket name: 3-63 lowercase letters, digits, dots and "
                                 "hyphens, starting and ending with a letter or digit.")
-        close = difflib.get_close_matches(name, list(topo.buckets), n=5, cutoff=0.5)
+        close = _closest(topo, name, "buckets")
         hint = f" Closest: {', '.join(close)}." if close else f" Known buckets: {', '.join(sorted(topo.buckets)[:8])}."
         raise QuestionError(f"no bucket {shown!r} in the snapshot.{hint}", close, kind="unknown")
     # botocore follows S3's region redirect, so the request ends at the bucket's own regional name.

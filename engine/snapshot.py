@@ -69,12 +69,13 @@ def load_from(location: str) -> LoadedSnapshot:
     if location.startswith("s3://"):
         from engine.collect.store import read_s3  # boto3 lives only under engine/collect
 
-        return LoadedSnapshot(parse_snapshot(read_s3(location), location), location)
+        data = read_s3(location, max_bytes=max_snapshot_bytes())  # refused from its size, unread
+        return LoadedSnapshot(parse_snapshot(data, location), location)
     path = Path(location)
     try:
         with path.open("rb") as fh:
             size = os.fstat(fh.fileno()).st_size
-            _check_size(size, location)  # before reading: a huge file must not be read to be refused
+            check_size(size, location)  # before reading: a huge file must not be read to be refused
             _check_file_framing(fh, size, location)  # a truncated one neither
             text = fh.read()
     except FileNotFoundError:
@@ -98,7 +99,8 @@ def max_snapshot_bytes() -> int:
     return int(raw)
 
 
-def _check_size(size: int, origin: str) -> None:
+def check_size(size: int, origin: str) -> None:
+    """Refuse a snapshot larger than max_snapshot_bytes(), from its size alone (file, S3 object or text)."""
     limit = max_snapshot_bytes()
     if size > limit:
         raise SnapshotError(
@@ -120,7 +122,7 @@ def parse_snapshot(text: bytes | str, origin: str) -> Snapshot:
     invalid UTF-8 without building any Python object, every CIDR, IP, port and ARN is parsed by the model's
     validators, and duplicates by AWS identity are refused with both places.
     """
-    _check_size(len(text), origin)
+    check_size(len(text), origin)
     _check_framing(text, origin)
     try:
         with long_lived_allocation():

@@ -104,3 +104,19 @@ def test_micro_figures_cover_every_compiled_policy_and_runtime() -> None:
     figures = micro_figures()
     assert figures["policies"] >= 4 and figures["policy_eval_us_median"] > 0
     assert set(figures["choose_proxy_us"]) == set(RUNTIMES)
+
+
+def test_the_hostile_run_counts_what_it_promises(article_engine: Engine) -> None:
+    """bench/fuzz.py: a short seeded run over the bundled estate finds no false reachable and no traceback,
+    and its own judge does call a made-up host that slipped through a false reachable."""
+    import random
+
+    from bench.fuzz import ask_all, can_exist, generate
+
+    questions = generate(article_engine.topology, 300, random.Random(1))
+    figures = ask_all(article_engine, questions)
+    assert figures["tried"] == 300 and figures["false_reachable"] == 0 and figures["tracebacks"] == 0
+    assert figures["bad_input"] > 0 and figures["reachable"] + figures["blocked"] > 0
+    answer = article_engine.ask("web-tokyo-a -> www.example.com", fixes=False)
+    fake = answer.model_copy(update={"destination": answer.destination.model_copy(update={"id": "a..b"})})
+    assert can_exist(article_engine.topology, answer) and not can_exist(article_engine.topology, fake)

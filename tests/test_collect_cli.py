@@ -150,3 +150,9 @@ def test_s3_store_missing_snapshot_is_a_snapshot_error(emulator: Emulator, colle
     assert s3_version(collected.store) != before
     with pytest.raises(SnapshotError, match="reachbot collect --out s3://reachbot-snapshots-test/nothing.json"):
         read_s3("s3://reachbot-snapshots-test/nothing.json")
+    # REACHBOT_MAX_SNAPSHOT_BYTES is checked on GetObject's ContentLength, before the body is read (issue #12)
+    from engine.snapshot import load_from
+
+    monkeypatch.setenv("REACHBOT_MAX_SNAPSHOT_BYTES", "1000")
+    with pytest.raises(SnapshotError, match="more than the 1,000 this reachbot reads"):
+        load_from(collected.store)

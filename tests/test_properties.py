@@ -131,7 +131,7 @@ def broken_snapshots(draw: st.DrawFn, base: str) -> bytes:
         path = draw(st.sampled_from(paths))
         with contextlib.suppress(KeyError, IndexError, TypeError):
             _mutate(data, list(path), draw(JSON_VALUES))
-    if shape == 3 and data.get("Buckets"):
+    if shape == 3 and isinstance(data.get("Buckets"), list) and data["Buckets"]:
         data["Buckets"].append(data["Buckets"][draw(st.integers(0, len(data["Buckets"]) - 1))])
     return json.dumps(data).encode()
 
@@ -156,3 +156,24 @@ def test_the_loader_raises_only_snapshot_errors(article_engine: Engine, data: st
         eng.ask("web-osaka-a -> app-data", fixes=False)
     except (SnapshotError, QuestionError):
         return
+
+
+PROXY_TEXT = st.text(alphabet="htps:/[]@#%.:-01239aeu ", max_size=40) | st.sampled_from(
+    ["http://10.9.0.10:3128", "10.9.0.10:3128", "http://u:p/w@10.9.0.10:3128", "http://[::1]:3128"])
+
+
+@settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow])
+@given(proxy=PROXY_TEXT, no_proxy=st.text(alphabet=",.*/:[]a-z019 ", max_size=30), java=st.booleans(),
+       runtime=st.sampled_from(["python", "curl", "requests", "go", "java", "node"]))
+def test_any_proxy_setting_gives_a_verdict(proxy: str, no_proxy: str, java: bool, runtime: str) -> None:
+    """Whatever an instance's proxy settings hold, each runtime's answer is a verdict, never a traceback."""
+    from tests.scenarios import Small
+
+    s = Small()
+    edge, subnet, _ = s.edge_vpc()
+    s.proxy(edge, subnet)
+    env = ({"https.proxyHost": proxy, "https.proxyPort": "3128", "http.nonProxyHosts": no_proxy} if java else
+           {"https_proxy": proxy, "HTTPS_PROXY": proxy, "NO_PROXY": no_proxy, "NODE_USE_ENV_PROXY": "1"})
+    s.client(proxy_env={k: v for k, v in env.items() if v})
+    answer = s.engine().ask(f"client -> https://data-here.s3.eu-west-1.amazonaws.com/x as {runtime}", fixes=False)
+    assert answer.verdict in ("reachable", "blocked", "unknown")

@@ -154,3 +154,26 @@ def test_a_truncated_file_is_refused_from_its_last_bytes_with_where_it_stops(
     path.write_text(text[:5000] + "\n  \"Vp")
     with pytest.raises(SnapshotError, match=r"ends at line 2, column 6 without closing its top-level object"):
         load_from(str(path))
+
+
+def test_an_a_record_that_is_not_an_address_is_refused_at_load(article: Snapshot) -> None:
+    """Route 53: an A record's values are IPv4 addresses; the resolver must never hand on anything else."""
+    data = _data(article)
+    zone = next(z for z in data["HostedZones"] if any(r["Type"] == "A" for r in z["ResourceRecordSets"]))
+    record = next(r for r in zone["ResourceRecordSets"] if r["Type"] == "A")
+    record["ResourceRecords"][0]["Value"] = "proxy.corp.internal"
+    with pytest.raises(SnapshotError, match="is not an IP address"):
+        parse_snapshot(json.dumps(data), "snap.json")
+
+
+def test_two_routes_to_one_destination_in_a_table_are_refused(article: Snapshot) -> None:
+    """EC2 CreateRoute answers RouteAlreadyExists; only a propagated route may tie with a static one."""
+    data = _data(article)
+    table = next(i for i, t in enumerate(data["RouteTables"]) if len(t["Routes"]) > 1)
+    routes = data["RouteTables"][table]["Routes"]
+    routes.append(dict(routes[-1]))
+    with pytest.raises(SnapshotError, match=rf"at RouteTables\[{table}\]: Routes\[{len(routes) - 2}\] and "
+                                            rf"Routes\[{len(routes) - 1}\] both route"):
+        parse_snapshot(json.dumps(data), "snap.json")
+    routes[-1]["Origin"] = "EnableVgwRoutePropagation"
+    parse_snapshot(json.dumps(data), "snap.json")

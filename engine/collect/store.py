@@ -26,12 +26,21 @@ def parse_location(location: str) -> tuple[str, str]:
     return bucket, key
 
 
-def read_s3(location: str, endpoint_url: str | None = None, session: boto3.Session | None = None) -> bytes:
+def read_s3(location: str, endpoint_url: str | None = None, session: boto3.Session | None = None,
+            max_bytes: int | None = None) -> bytes:
+    """The object's bytes; one larger than ``max_bytes`` is refused from GetObject's ContentLength, unread."""
     bucket, key = parse_location(location)
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        body = _client(session, endpoint_url).get_object(Bucket=bucket, Key=key)["Body"]
+        response = _client(session, endpoint_url).get_object(Bucket=bucket, Key=key)
+        body = response["Body"]
+        size = int(response.get("ContentLength") or 0)
+        if max_bytes is not None and size > max_bytes:
+            body.close()
+            raise SnapshotError(f"{location} is {size:,} bytes, more than the {max_bytes:,} this reachbot reads. "
+                                "Set REACHBOT_MAX_SNAPSHOT_BYTES to a larger number of bytes if the estate really "
+                                "is that big.")
         return bytes(body.read())
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")

@@ -105,8 +105,8 @@ def proxy_endpoint(url: str) -> tuple[str, int] | None:
     and Node's ``new URL`` throws ``ERR_INVALID_URL``. The userinfo is masked first, so a password holding raw
     ``/``, ``#`` or ``@`` does not move where the host seems to start.
     """
-    parts = urlsplit(with_default_scheme(mask_credentials(url.strip())))
-    try:
+    try:  # urlsplit itself refuses an unclosed or non-address [bracket]
+        parts = urlsplit(with_default_scheme(mask_credentials(url.strip())))
         port = parts.port
     except ValueError:
         return None
