@@ -123,6 +123,7 @@ class Code(StrEnum):
     NO_INSTANCE_ROLE = ("NO_INSTANCE_ROLE", Kind.CAVEAT,)
     POLICY_UNREAD = ("POLICY_UNREAD", Kind.CAVEAT,)
     POLICY_NOT_EVALUATED = ("POLICY_NOT_EVALUATED", Kind.CAVEAT,)
+    EC2_NAME_NOT_IN_SNAPSHOT = ("EC2_NAME_NOT_IN_SNAPSHOT", Kind.CAVEAT,)  # an EC2 private name, instance unknown
     PUBLIC_DNS_ASSUMED = ("PUBLIC_DNS_ASSUMED", Kind.CAVEAT,)  # a public name: assumed to resolve, not checked
     POLICY_KEY_UNKNOWN = ("POLICY_KEY_UNKNOWN", Kind.CAVEAT,)  # the decision rests on a key not read
     ORGANIZATION_UNREAD = ("ORGANIZATION_UNREAD", Kind.CAVEAT,)  # SCPs/RCPs may apply but were not read

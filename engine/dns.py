@@ -17,7 +17,7 @@ from functools import lru_cache
 from ipaddress import ip_address
 
 from engine import model as m
-from engine.names import reserved_name
+from engine.names import is_ec2_private_name, reserved_name
 from engine.resolver import DnsFirewallVerdict, dns_firewall, dns_firewall_groups, resolver_rule
 from engine.topology import Topology, parse_ip
 
@@ -188,6 +188,8 @@ def _resolve_public(topo: Topology, host: str) -> Resolution:
     inst = topo.instances_by_dns.get(host)
     if inst is not None:
         return Resolution(host, Address(ip=inst.private_ip_address), "instance-dns", inst.instance_id)
+    if is_ec2_private_name(host):  # an instance the snapshot does not hold: the resolver may well answer
+        return Resolution(host, None, "ec2-name")
     rfc = reserved_name(host)
     if rfc is not None:  # RFC 6761 section 6: never delegated, so past the private zones nothing answers
         return Resolution(host, None, "reserved", rfc)

@@ -42,6 +42,17 @@ RESERVED_TLDS: dict[str, str] = {
 RESERVED_ZONES: dict[str, str] = {"home.arpa": "RFC 8375 section 3"}
 
 
+# EC2's own private DNS names (EC2 user guide, "Amazon EC2 instance hostname types"): IP names
+# (ip-10-0-1-10.ec2.internal in us-east-1, ip-10-0-1-10.<region>.compute.internal elsewhere) and resource names
+# (i-0123456789abcdef0.<...>). The Amazon-provided resolver answers them for instances it knows.
+_EC2_NAME = re.compile(r"(?:ip-\d{1,3}(?:-\d{1,3}){3}|i-[0-9a-f]{8,17})\.(?:ec2|[a-z0-9-]+\.compute)\.internal")
+
+
+def is_ec2_private_name(host: str) -> bool:
+    """Whether ``host`` has the shape of an EC2 instance's private DNS name."""
+    return _EC2_NAME.fullmatch(host.lower().rstrip(".")) is not None
+
+
 def host_name_problem(host: str) -> str | None:
     """Why ``host`` is not an RFC 1123 host name, or None when it is one (a trailing dot is allowed)."""
     name = host[:-1] if host.endswith(".") else host

@@ -236,3 +236,23 @@ def test_any_proxy_value_is_answered_without_a_traceback(value: str, as_java: bo
     for runtime in ("python", "curl", "requests", "go", "java", "node"):
         answer = eng.ask(f"client -> https://data-here.s3.eu-west-1.amazonaws.com/x as {runtime}", fixes=False)
         assert answer.verdict in ("reachable", "blocked", "unknown")
+
+
+@pytest.mark.parametrize("name", ["ip-10-99-1-10.ap-northeast-1.compute.internal", "ip-10-99-1-10.ec2.internal",
+                                  "i-0123456789abcdef0.ap-northeast-3.compute.internal"])
+def test_ec2_private_name_of_an_instance_outside_the_snapshot_is_unknown_not_refused(
+        article_engine: Engine, name: str) -> None:
+    """``.internal`` is reserved from public DNS, but EC2's own private names (EC2 user guide, "Amazon EC2
+    instance hostname types") are answered by the Amazon-provided resolver for instances it knows: one the
+    snapshot does not hold may exist in another account or an uncollected VPC, so the answer is unknown."""
+    a = article_engine.ask(f"web-tokyo-a -> {name}", fixes=False)
+    assert a.verdict == "unknown" and a.blocked_by is None
+    assert any(name in c and "private DNS name" in c for c in a.caveats)
+
+
+def test_ec2_private_name_of_an_instance_in_the_snapshot_resolves_to_it(article_engine: Engine) -> None:
+    """The same name shape for an instance the snapshot holds is answered with its address."""
+    inst = next(i for i in article_engine.snapshot.instances if i.private_dns_name)
+    a = article_engine.ask(f"web-osaka-a -> https://{inst.private_dns_name}/", fixes=False)
+    dns = next(h for h in a.hops if h.kind == "dns" and h.id == inst.private_dns_name)
+    assert inst.private_ip_address in dns.note

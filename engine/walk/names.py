@@ -34,6 +34,9 @@ def resolve_for(walk: Walk, side: Side, host: str, role: str) -> Resolution | No
     if res.answered_by == "resolver-disabled":
         t.refuse(Code.DNS_NO_ANSWER, vpc_id, host=host, vpc=vpc_id, why=Reason.DNS_SUPPORT_DISABLED)
         return None
+    if res.answered_by == "ec2-name":
+        t.cannot_tell(Code.EC2_NAME_NOT_IN_SNAPSHOT, host=host, vpc=vpc_id)
+        return None
     verdict = res.dns_firewall
     if verdict is not None and verdict.action == "BLOCK":
         t.refuse(Code.DNS_FIREWALL_BLOCK, verdict.group.name or verdict.group.id, host=host, vpc=vpc_id,

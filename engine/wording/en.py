@@ -38,6 +38,7 @@ LABELS = {
     "literal": "literal address",
     "public": "public DNS",
     "reserved": "nothing (a reserved name)",
+    "ec2-name": "the Amazon-provided resolver, for an instance the snapshot does not hold",
     "forwarded": "a Resolver forwarding rule (resolvers outside the VPC answer)",
     "dns-firewall": "Route 53 Resolver DNS Firewall, which blocks it",
     "resolver-disabled": "nobody (the VPC's Amazon-provided resolver is switched off)",
@@ -333,6 +334,9 @@ CODES: dict[Code, Template] = {
     Code.NO_INSTANCE_ROLE: "{instance} has no instance profile role in the snapshot, so the request's credentials"
                            " (and the identity policy) are unknown",
     Code.POLICY_UNREAD: _policy_unread,
+    Code.EC2_NAME_NOT_IN_SNAPSHOT: "{host} is an EC2 instance's private DNS name, but no instance of the snapshot"
+                                   " has it (another account, or a VPC not collected): the Amazon-provided"
+                                   " resolver of {vpc} may answer it, and where it points is not in the snapshot",
     Code.PUBLIC_DNS_ASSUMED: "{host} is not in the snapshot's private zones, endpoints or instances: public DNS is"
                              " assumed to resolve it to a public internet address (not checked)",
     Code.POLICY_KEY_UNKNOWN: "the policies' decision turns on {keys}, whose value the snapshot does not hold"
