@@ -27,7 +27,7 @@ from engine.codes import Code, Reason
 from engine.dns import Address
 from engine.filters import acl_allows
 from engine.routing import lookup, prefix_list_known
-from engine.topology import Topology, parse_ip, parse_net
+from engine.topology import Network, Topology, parse_ip, parse_net
 from engine.walk.record import TgwLanding
 
 if TYPE_CHECKING:
@@ -229,28 +229,36 @@ def _lookup(topo: Topology, table: m.TransitGatewayRouteTable, addr: Address) ->
     """Most specific first; on a tie static beats a prefix-list reference, which beats a propagated route
     (Transit Gateway guide, "How transit gateways work": route evaluation order)."""
     ip = parse_ip(addr.ip) if addr.ip is not None else None
+    cidr_routes, list_routes = _indexed(topo, table)
     best: tuple[int, int, m.TransitGatewayRoute] | None = None
-    for route in table.routes:
-        if route.destination_cidr_block:
-            # Cached parses (issue #7): a hub table has a route per attached VPC, and parsing each of them again
-            # for every lookup made transit-gateway legs the slowest part of an answer on a large estate.
-            net = parse_net(route.destination_cidr_block)
-            if ip is None:  # a public service address: only a default route is sure to cover it
-                if net.prefixlen != 0:
-                    continue
-            elif ip.version != net.version or ip not in net:
-                continue
-            length, rank = net.prefixlen, 2 if route.type == "static" else 0
-        elif route.prefix_list_id:
-            found = _prefix_list_match(topo, route.prefix_list_id, ip)
-            if found is None:
-                continue
-            length, rank = found, 1
-        else:
-            continue
-        if best is None or (length, rank) > best[:2]:
-            best = (length, rank, route)
+    for net, rank, route in cidr_routes:  # most specific first, static before propagated
+        if ip is None:  # a public service address: only a default route is sure to cover it
+            if net.prefixlen == 0:
+                best = (0, rank, route)
+                break
+        elif ip.version == net.version and ip in net:
+            best = (net.prefixlen, rank, route)
+            break
+    for route in list_routes:
+        found = _prefix_list_match(topo, route.prefix_list_id or "", ip)
+        if found is not None and (best is None or (found, 1) > best[:2]):
+            best = (found, 1, route)
     return best[2] if best else None
+
+
+def _indexed(topo: Topology, table: m.TransitGatewayRouteTable
+             ) -> tuple[list[tuple[Network, int, m.TransitGatewayRoute]], list[m.TransitGatewayRoute]]:
+    """A table's CIDR routes parsed and ordered once (a hub table has a route per attached VPC, and scanning
+    them for every lookup was the slowest part of a transit-gateway leg), and its prefix-list routes."""
+    table_id = table.transit_gateway_route_table_id
+
+    def build() -> tuple[list[tuple[Network, int, m.TransitGatewayRoute]], list[m.TransitGatewayRoute]]:
+        cidrs = [(parse_net(r.destination_cidr_block), 2 if r.type == "static" else 0, r)
+                 for r in table.routes if r.destination_cidr_block]
+        cidrs.sort(key=lambda entry: (-entry[0].prefixlen, -entry[1]))
+        return cidrs, [r for r in table.routes if not r.destination_cidr_block and r.prefix_list_id]
+
+    return topo.derived.get(("tgw-routes", table_id), (f"tgw_route_tables:{table_id}",), build)
 
 
 def _prefix_list_match(topo: Topology, pl_id: str, ip: IPv4Address | IPv6Address | None) -> int | None:

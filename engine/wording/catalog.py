@@ -55,6 +55,8 @@ class Wording:
         return template.format_map(_Facts(self, facts))
 
     def value(self, value: Any, facts: Mapping[str, Any]) -> str:
+        if type(value) is str:  # most facts are ids and names: the hot path of every answer's rendering
+            return value
         if isinstance(value, Code):
             return self.render(self.catalog.codes[value], facts)
         if isinstance(value, Reason):
@@ -74,6 +76,10 @@ class _Facts(dict[str, Any]):
         self._wording, self._facts = wording, facts
 
     def __missing__(self, key: str) -> str:
-        if key not in self._facts:
+        value = self._facts.get(key, _ABSENT)
+        if value is _ABSENT:
             return "?"
-        return self._wording.value(self._facts[key], self._facts)
+        return self._wording.value(value, self._facts)
+
+
+_ABSENT = object()
