@@ -16,12 +16,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.fuzz import can_exist  # the one judge of what a reachable answer may be about
 from engine import Engine, QuestionError, SnapshotError
-from engine.answer import Answer
-from engine.dns import parse_aws_host
-from engine.names import host_name_problem, reserved_name
 from engine.snapshot import dump_snapshot, parse_snapshot
-from engine.topology import Topology
 
 SOURCES = ["web-osaka-a", "web-tokyo-a", "batch-tokyo-b", "squid-proxy-osaka", "10.30.1.31", "i-0nope"]
 DESTINATIONS = ["app-data", "app-data-tokyo", "s3://app-data/k", "https://app-data.s3.ap-northeast-3.amazonaws.com/x",
@@ -53,21 +50,6 @@ def questions(draw: st.DrawFn) -> str:
     return text
 
 
-def destination_can_exist(topo: Topology, answer: Answer) -> bool:
-    """What a ``reachable`` answer may be about: a bucket or instance of the snapshot, an IP, an AWS service
-    name, or a host name that fits RFC 1123 and is not reserved."""
-    dest = answer.destination
-    if dest.kind == "s3-bucket":
-        return dest.id in topo.buckets
-    if dest.kind == "instance":
-        return dest.id in topo.instances
-    if dest.kind == "ip":
-        return True
-    if dest.kind == "service":
-        return parse_aws_host(dest.id) is not None and host_name_problem(dest.id) is None
-    return host_name_problem(dest.id) is None and reserved_name(dest.id) is None
-
-
 @settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(text=questions())
 def test_the_parser_raises_only_question_errors_and_never_answers_for_what_cannot_exist(
@@ -79,7 +61,7 @@ def test_the_parser_raises_only_question_errors_and_never_answers_for_what_canno
         assert str(exc)
         return
     if answer.verdict == "reachable":
-        assert destination_can_exist(article_engine.topology, answer), (text, answer.destination)
+        assert can_exist(article_engine.topology, answer), (text, answer.destination)
 
 
 def _mutate(data: Any, path: list[Any], value: Any) -> Any:
