@@ -68,6 +68,8 @@ class Code(StrEnum):
     DNS_FIREWALL_BLOCK = ("DNS_FIREWALL_BLOCK", Kind.REFUSAL,)
     ENDPOINT_POLICY_DENY = ("ENDPOINT_POLICY_DENY", Kind.REFUSAL, Layer.ENDPOINT)
     BUCKET_POLICY_DENY = ("BUCKET_POLICY_DENY", Kind.REFUSAL, Layer.BUCKET)
+    # The same layer for the resource policies of other services (a KMS key policy, a secret's policy).
+    RESOURCE_POLICY_DENY = ("RESOURCE_POLICY_DENY", Kind.REFUSAL, Layer.BUCKET)
     IDENTITY_POLICY_DENY = ("IDENTITY_POLICY_DENY", Kind.REFUSAL, Layer.IDENTITY)
     PERMISSIONS_BOUNDARY_DENY = ("PERMISSIONS_BOUNDARY_DENY", Kind.REFUSAL, Layer.BOUNDARY)
     SCP_DENY = ("SCP_DENY", Kind.REFUSAL, Layer.SCP)
@@ -163,5 +165,6 @@ CLIENT_FAILURES = frozenset(c for c in Code if c.fails_client)
 
 
 def refusal_of_layer(layer: Layer) -> Code:
-    """The refusal code of a policy layer (``Layer.ENDPOINT`` → ``ENDPOINT_POLICY_DENY``)."""
-    return next(c for c in POLICY_REFUSALS if c.layer is layer)
+    """The refusal code of a policy layer (``Layer.ENDPOINT`` → ``ENDPOINT_POLICY_DENY``); the resource layer's
+    is S3's ``BUCKET_POLICY_DENY`` (``RESOURCE_POLICY_DENY`` is that layer's code for other services)."""
+    return next(c for c in POLICY_REFUSALS if c.layer is layer and c is not Code.RESOURCE_POLICY_DENY)

@@ -73,6 +73,8 @@ class Topology:
     instances: Mapping[str, m.Instance]
     security_groups: dict[str, m.SecurityGroup]
     buckets: Mapping[str, m.Bucket]
+    kms_keys: dict[str, m.KmsKey]
+    secrets: dict[str, m.Secret]
     roles: Mapping[str, m.Role]
     profiles: dict[str, m.InstanceProfile]
     accounts: dict[str, m.Account]
