@@ -246,3 +246,15 @@ def test_kms_keys_and_secrets_come_with_their_policies_and_aliases(emulator: Emu
     assert secret.policy is not None and json.loads(secret.policy)["Statement"][0]["Effect"] == "Deny"
     assert collected.recorder.actions["kms:GetKeyPolicy"] >= 1
     assert collected.recorder.actions["secretsmanager:GetResourcePolicy"] >= 1
+
+
+def test_collected_secret_policy_refuses_the_role_it_denies(emulator: Emulator, collected: Collected) -> None:
+    """The seeded secret's policy denies app-web-role: web-tokyo-a's question about it is refused by that
+    policy's explicit Deny, which overrides every allow ("Determine who has permissions to your AWS Secrets
+    Manager secrets"), and the collected key's policy delegates to IAM, where the role has no kms grant."""
+    eng, ids = Engine(collected.result.snapshot, "collected"), emulator.estate.ids
+    secret = eng.ask(f"why can web-tokyo-a not reach {ids['app-tokyo-secret']} for secretsmanager:GetSecretValue",
+                     fixes=False)
+    assert secret.blocked_by is not None and secret.blocked_by.code == "RESOURCE_POLICY_DENY"
+    key = eng.ask(f"why can web-tokyo-a not reach {ids['app-tokyo-key']} for kms:Decrypt", fixes=False)
+    assert key.blocked_by is not None and key.blocked_by.code == "IDENTITY_POLICY_DENY"

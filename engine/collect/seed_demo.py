@@ -123,7 +123,7 @@ def _key_and_secret(app: _Account, out: Seeded) -> None:
     secret = sm.create_secret(Name="app-tokyo/db-pass", SecretString="not-a-real-password")["ARN"]
     out.ids["app-tokyo-secret"] = secret
     sm.put_resource_policy(SecretId=secret, ResourcePolicy=json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Deny", "Principal": {"AWS": f"arn:aws:iam::{out.app_account}:role/web-tokyo-role"},
+        {"Effect": "Deny", "Principal": {"AWS": f"arn:aws:iam::{out.app_account}:role/app-web-role"},
          "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}))
 
 
