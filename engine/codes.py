@@ -135,6 +135,7 @@ class Code(StrEnum):
     RESOLVER_FORWARDED = ("RESOLVER_FORWARDED", Kind.CAVEAT,)  # answered by resolvers outside the snapshot
     DNS_ATTRIBUTES_UNKNOWN = ("DNS_ATTRIBUTES_UNKNOWN", Kind.CAVEAT,)  # an older snapshot: no VPC DNS attributes
     RESOURCE_POLICY_NOT_COLLECTED = ("RESOURCE_POLICY_NOT_COLLECTED", Kind.CAVEAT,)  # KMS, Secrets Manager, …
+    KMS_KEY_NOT_ENABLED = ("KMS_KEY_NOT_ENABLED", Kind.CAVEAT,)  # policies allow, the key's state may refuse
 
 
 class Reason(StrEnum):

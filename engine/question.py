@@ -157,8 +157,9 @@ def _resource_of(arns: list[Arn], dest: Destination, action: str | None) -> str 
     if any(str(other) != str(arn) for other in arns[1:]):
         raise QuestionError(f"two resources named: {arns[0]} and {arns[1]}; a request is for one resource.")
     if dest.kind != "service":
+        # Raised after the lookup: kind "invalid", as it shows the destination exists (QuestionError).
         raise QuestionError(f"{arn} is a {arn.service} resource, but the destination {mask_secrets(dest.id)[:100]!r} "
-                            f"is not an AWS service host; name {arn.host} or the ARN alone.")
+                            f"is not an AWS service host; name {arn.host} or the ARN alone.", kind="invalid")
     service = service_of_host(dest.host)
     if service != arn.service or dest.region != arn.region:
         raise QuestionError(f"{arn} is a {arn.service} resource in {arn.region}, but the destination is "

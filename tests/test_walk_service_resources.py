@@ -177,3 +177,27 @@ def test_an_arn_of_another_region_than_the_host_is_refused() -> None:
         e.ask(f"client -> {other}", action="secretsmanager:GetSecretValue")
     with pytest.raises(QuestionError, match="name the kms action"):
         e.ask(f"client -> {other}")
+
+
+def test_a_disabled_key_is_unknown_even_when_its_policy_allows() -> None:
+    """A disabled key refuses cryptographic operations whatever the policies say (KMS Developer Guide, "Key
+    states of AWS KMS keys"); the state table is not modelled, so the answer is unknown, never reachable."""
+    e = Estate(_allow("kms:Decrypt"))
+    key = e.s.b.kms_key(REGION, ACCOUNT, _resource_policy("Allow", ROLE, "kms:Decrypt"), key_state="Disabled")
+    a = e.ask(f"client -> {key} for kms:Decrypt")
+    assert a.verdict == "unknown" and any("state Disabled" in c for c in a.caveats)
+
+
+def test_cross_account_key_needs_the_key_policy_and_the_identity_policy() -> None:
+    """A key of another account: its key policy must allow the caller's account or role, and the caller's IAM
+    policy must allow too (IAM UG, "Cross-account policy evaluation logic"; KMS Developer Guide, "Using IAM
+    policies with AWS KMS": an IAM policy counts only where the key policy gives the account that permission)."""
+    e = Estate(_allow("s3:GetObject"))
+    e.s.b.account(OTHER)
+    key = e.key(_resource_policy("Allow", f"arn:aws:iam::{ACCOUNT}:root", "kms:Decrypt"), account=OTHER)
+    a = e.ask(f"client -> {key} for kms:Decrypt")
+    assert a.verdict == "blocked" and _code(a) == "IDENTITY_POLICY_DENY"
+    e2 = Estate(_allow("kms:Decrypt"))
+    e2.s.b.account(OTHER)
+    key2 = e2.key(_resource_policy("Allow", f"arn:aws:iam::{ACCOUNT}:root", "kms:Decrypt"), account=OTHER)
+    assert e2.ask(f"client -> {key2} for kms:Decrypt").verdict == "reachable"

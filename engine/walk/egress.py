@@ -480,6 +480,10 @@ def _resource_layer(walk: Walk, res: m.KmsKey | m.Secret) -> ResourceLayer | Non
         return None
     if not kms and _resource_gap(walk, res.account_id, res.region, "secretsmanager", res.arn):
         return None
+    if isinstance(res, m.KmsKey) and res.key_state != "Enabled":
+        # "Key states of AWS KMS keys": a disabled key, or one pending deletion or import, refuses
+        # cryptographic operations; which operations each state allows is not modelled, so: unknown.
+        walk.t.cannot_tell(Code.KMS_KEY_NOT_ENABLED, key=res.arn, state=res.key_state)
     return ResourceLayer(res.arn, res.account_id, walk.policies.resource(res), code=Code.RESOURCE_POLICY_DENY,
                          must_allow=kms)
 
