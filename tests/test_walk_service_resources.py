@@ -201,3 +201,15 @@ def test_cross_account_key_needs_the_key_policy_and_the_identity_policy() -> Non
     e2.s.b.account(OTHER)
     key2 = e2.key(_resource_policy("Allow", f"arn:aws:iam::{ACCOUNT}:root", "kms:Decrypt"), account=OTHER)
     assert e2.ask(f"client -> {key2} for kms:Decrypt").verdict == "reachable"
+
+
+def test_a_key_policy_conditioned_on_the_encryption_context_is_unknown() -> None:
+    """kms:EncryptionContext:<context-key> is the request's encryption context (KMS Developer Guide, "AWS KMS
+    condition keys"), which the question does not give: a key policy that turns on it leaves the answer
+    unknown, never refused nor allowed by a guess."""
+    e = Estate(_allow("s3:GetObject"))
+    policy = _resource_policy("Allow", ROLE, "kms:Decrypt")
+    policy["Statement"][0]["Condition"] = {"StringEquals": {"kms:EncryptionContext:app": "web"}}
+    key = e.key(policy)
+    a = e.ask(f"client -> {key} for kms:Decrypt")
+    assert a.verdict == "unknown" and any("encryption context" in c for c in a.caveats), a.caveats

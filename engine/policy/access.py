@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 
 from engine.codes import Code
 from engine.policy.compiler import CompiledPolicy, compile_policy
+from engine.policy.conditions import key_family
 from engine.policy.model import (
     ACCOUNT_PRINCIPAL_DELEGATES,
     ENDPOINT_POLICY_DENY,
@@ -86,7 +87,7 @@ def _read_unknowable(ctx: RequestContext, layers: PolicyLayers) -> tuple[str, ..
     read: set[str] = set()
     for policy in _policies(layers):
         read |= policy.keys
-    families = {k.split("/", 1)[0] + "/*" for k in read if "/" in k}
+    families = {f for f in map(key_family, read) if f is not None}
     return tuple(k for k in unknowable if k in read or k in families or k == "resource")
 
 

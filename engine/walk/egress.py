@@ -527,7 +527,8 @@ def _named_context(walk: Walk, keys: dict[str, Any], role: m.Role, res: m.KmsKey
         requested = t.question.resource or ""
         if ":alias/" in requested:
             keys["kms:RequestAlias"] = requested.rsplit(":", 1)[1]
-        keys["kms:EncryptionContextKeys"] = Unknowable("the request's encryption context is not in the question")
+        context = Unknowable("the request's encryption context is not in the question")
+        keys |= {"kms:EncryptionContextKeys": context, "kms:EncryptionContext:*": context}
     else:
         keys["secretsmanager:SecretId"] = res.arn
     ctx = RequestContext.build(
