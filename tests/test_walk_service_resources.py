@@ -37,8 +37,8 @@ class Estate:
     def __init__(self, identity: dict[str, Any]) -> None:
         self.s = Small()
         sg = self.s.b.security_group(self.s.vpc, "endpoint", ingress=[tcp(443, "10.0.0.0/16")])
-        for service in ("kms", "secretsmanager"):
-            self.s.b.interface_endpoint(self.s.vpc, service, {self.s.private: "10.0.1.200"}, [sg])
+        for service, ip in (("kms", "10.0.1.200"), ("secretsmanager", "10.0.1.201")):
+            self.s.b.interface_endpoint(self.s.vpc, service, {self.s.private: ip}, [sg])
         role = self.s.b.role(ACCOUNT, "svc-role", {"svc": identity})
         self.s.b.instance(self.s.private, "client", "10.0.1.10", [self.s.sg], role_arn=role)
 
