@@ -213,3 +213,13 @@ def test_a_key_policy_conditioned_on_the_encryption_context_is_unknown() -> None
     key = e.key(policy)
     a = e.ask(f"client -> {key} for kms:Decrypt")
     assert a.verdict == "unknown" and any("encryption context" in c for c in a.caveats), a.caveats
+
+
+def test_a_secret_arn_without_its_random_suffix_names_the_secret() -> None:
+    """Secrets Manager accepts a partial ARN, without the "-" and six random characters it appends (Secrets
+    Manager API Reference, GetSecretValue SecretId): the question names the same secret and its policy."""
+    e = Estate(_allow("secretsmanager:GetSecretValue"))
+    secret = e.secret(_resource_policy("Deny", ROLE, "secretsmanager:GetSecretValue"))
+    partial = secret.rsplit("-", 1)[0]
+    a = e.ask(f"client -> {partial} for secretsmanager:GetSecretValue")
+    assert _code(a) == "RESOURCE_POLICY_DENY" and a.request_context["resource"] == secret
