@@ -223,3 +223,14 @@ def test_a_secret_arn_without_its_random_suffix_names_the_secret() -> None:
     partial = secret.rsplit("-", 1)[0]
     a = e.ask(f"client -> {partial} for secretsmanager:GetSecretValue")
     assert _code(a) == "RESOURCE_POLICY_DENY" and a.request_context["resource"] == secret
+
+
+def test_a_key_policy_refusal_is_fixed_by_a_key_policy_statement_naming_the_role() -> None:
+    """The fix names the policy to edit: a statement allowing the role in the key policy, proven by re-tracing
+    (a key policy naming the role grants it: "Key policies in AWS KMS"), with the put-key-policy command."""
+    e = Estate(_allow("kms:Decrypt"))
+    key = e.key(_resource_policy("Allow", f"arn:aws:iam::{ACCOUNT}:role/admin", "kms:*"))
+    a = e.s.engine().ask(f"client -> {key} for kms:Decrypt")
+    fix = next(f for f in a.fixes if f.kind == "resource_policy")
+    assert fix.verified and fix.change["resource"] == key and "put-key-policy" in fix.command
+    assert fix.change["policy"]["Statement"][-1]["Principal"] == {"AWS": ROLE}
