@@ -136,6 +136,7 @@ class Code(StrEnum):
     DNS_ATTRIBUTES_UNKNOWN = ("DNS_ATTRIBUTES_UNKNOWN", Kind.CAVEAT,)  # an older snapshot: no VPC DNS attributes
     RESOURCE_POLICY_NOT_COLLECTED = ("RESOURCE_POLICY_NOT_COLLECTED", Kind.CAVEAT,)  # KMS, Secrets Manager, …
     KMS_KEY_NOT_ENABLED = ("KMS_KEY_NOT_ENABLED", Kind.CAVEAT,)  # policies allow, the key's state may refuse
+    KMS_GRANTS_NOT_COLLECTED = ("KMS_GRANTS_NOT_COLLECTED", Kind.CAVEAT,)  # a grant may allow what policies do not
 
 
 class Reason(StrEnum):

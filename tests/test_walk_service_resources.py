@@ -84,6 +84,8 @@ def test_key_policy_without_the_account_or_role_refuses_even_though_iam_allows()
     assert a.verdict == "blocked" and _code(a) == "RESOURCE_POLICY_DENY"
     assert a.blocked_by is not None and a.blocked_by.resource == key
     assert "IAM policies alone cannot grant" in a.blocked_by.detail
+    # Grants are not collected: said as a caveat, the refusal by the policies stands (KMS DG, "Grants in AWS KMS").
+    assert any("kms:ListGrants" in c for c in a.caveats)
 
 
 def test_an_alias_arn_resolves_to_its_key() -> None:

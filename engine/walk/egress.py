@@ -380,7 +380,12 @@ def _arrive(walk: Walk, egress: Side, endpoint: m.VpcEndpoint | None, source_ip:
         ctx = _service_context(walk, egress, endpoint, source_ip, auth, role, named)
         if ctx is not None and role is not None:
             layer = _resource_layer(walk, named) if named is not None else None
-            walk.service_gate(ctx, endpoint, role, has_resource_policy(auth, t.question.action), layer)
+            decision = walk.service_gate(ctx, endpoint, role, has_resource_policy(auth, t.question.action), layer)
+            if (isinstance(named, m.KmsKey) and layer is not None and decision is not None
+                    and not decision.allowed and decision.deciding is None):
+                # "When authorizing access to a KMS key, grants are considered along with key policies and
+                # IAM policies" (KMS DG, "Grants in AWS KMS"): an implicit deny is not the last word.
+                t.caveat(Code.KMS_GRANTS_NOT_COLLECTED, key=named.arn)
         return
     bucket = walk.topo.buckets[dest.id]
     role = walk.topo.role_of(t.question.source)

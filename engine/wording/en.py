@@ -364,6 +364,9 @@ CODES: dict[Code, Template] = {
     Code.RESOURCE_POLICY_NOT_COLLECTED: "{action} on {host} is also decided by the resource's own policy (a key"
                                         " policy, a secret's policy, a role's trust policy), which the snapshot"
                                         " does not hold",
+    Code.KMS_GRANTS_NOT_COLLECTED: "no policy allows this request, but a grant on KMS key {key} may (grants allow"
+                                   " their grantee besides the key policy and IAM policies); grants are not"
+                                   " collected (kms:ListGrants)",
     Code.KMS_KEY_NOT_ENABLED: "KMS key {key} is in state {state}, not Enabled: cryptographic operations on it"
                               " fail (KMSInvalidStateException) whatever the policies allow",
     Code.POLICY_NOT_EVALUATED: "the endpoint policy of {vpce} is not evaluated for {host}: reachbot evaluates"
