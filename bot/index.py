@@ -66,9 +66,13 @@ class SnapshotIndex:
         name = self.account_names.get(account)
         return f"account {account} ({name})" if name else f"account {account}"
 
-    def accounts_of_question(self, source: m.Instance, dest_kind: str, dest_id: str) -> list[str | None]:
-        """The accounts a question names: its source instance's, and its destination's when it is known."""
+    def accounts_of_question(self, source: m.Instance, dest_kind: str, dest_id: str,
+                             resource: str | None = None) -> list[str | None]:
+        """The accounts a question names: its source instance's, its destination's when it is known, and the
+        account in the ARN of the KMS key or secret it names (``--resource``, ``on ARN``)."""
         accounts: list[str | None] = [source.owner_id]
+        if resource:
+            accounts.append(resource.split(":")[4] or None)
         if dest_kind == "s3-bucket":
             bucket = self.topology.buckets.get(dest_id)
             accounts.append(bucket.owner_id if bucket else None)
@@ -100,8 +104,13 @@ class SnapshotIndex:
 
     def _bucket_policy(self, resource: str) -> list[PolicyText]:
         bucket = self.topology.buckets.get(resource)
-        if bucket is None:
-            return []
+        if bucket is None:  # the resource layer of another service: a KMS key policy, a secret's policy
+            other = self.topology.kms_keys.get(resource) or self.topology.secrets.get(resource)
+            if other is None:
+                return []
+            what = "key policy" if isinstance(other, m.KmsKey) else "resource policy"
+            return [PolicyText(f"{what} of {resource}", resource,
+                               _pretty(other.policy) if other.policy else f"(no {what})")]
         text = _pretty(bucket.policy) if bucket.policy else "(no bucket policy)"
         return [PolicyText(f"bucket policy of {resource}", resource, text)]
 

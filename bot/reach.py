@@ -66,7 +66,8 @@ class Reach:
         except QuestionError as exc:
             return self._not_understood(exc, index, who)
         if self.access is not None:
-            accounts = index.accounts_of_question(question.source, question.destination.kind, question.destination.id)
+            accounts = index.accounts_of_question(question.source, question.destination.kind, question.destination.id,
+                                                  question.resource)
             if not self.access.allows(who.user, who.channel, accounts):
                 log.info("access map refused a question from user %s in channel %s", who.user, who.channel)
                 return NotPermitted()

@@ -60,7 +60,8 @@ class Explanation(Out):
 
 
 class Fix(Out):
-    kind: str  # "no_proxy", "route_table", "endpoint_policy", "bucket_policy", "identity_policy", "combined"
+    kind: str  # "no_proxy", "route_table", "endpoint_policy", "bucket_policy", "resource_policy", "identity_policy",
+    #            "combined", …
     summary: str
     verified: bool
     change: dict[str, Any]

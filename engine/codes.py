@@ -68,6 +68,8 @@ class Code(StrEnum):
     DNS_FIREWALL_BLOCK = ("DNS_FIREWALL_BLOCK", Kind.REFUSAL,)
     ENDPOINT_POLICY_DENY = ("ENDPOINT_POLICY_DENY", Kind.REFUSAL, Layer.ENDPOINT)
     BUCKET_POLICY_DENY = ("BUCKET_POLICY_DENY", Kind.REFUSAL, Layer.BUCKET)
+    # The same layer for the resource policies of other services (a KMS key policy, a secret's policy).
+    RESOURCE_POLICY_DENY = ("RESOURCE_POLICY_DENY", Kind.REFUSAL, Layer.BUCKET)
     IDENTITY_POLICY_DENY = ("IDENTITY_POLICY_DENY", Kind.REFUSAL, Layer.IDENTITY)
     PERMISSIONS_BOUNDARY_DENY = ("PERMISSIONS_BOUNDARY_DENY", Kind.REFUSAL, Layer.BOUNDARY)
     SCP_DENY = ("SCP_DENY", Kind.REFUSAL, Layer.SCP)
@@ -133,6 +135,8 @@ class Code(StrEnum):
     RESOLVER_FORWARDED = ("RESOLVER_FORWARDED", Kind.CAVEAT,)  # answered by resolvers outside the snapshot
     DNS_ATTRIBUTES_UNKNOWN = ("DNS_ATTRIBUTES_UNKNOWN", Kind.CAVEAT,)  # an older snapshot: no VPC DNS attributes
     RESOURCE_POLICY_NOT_COLLECTED = ("RESOURCE_POLICY_NOT_COLLECTED", Kind.CAVEAT,)  # KMS, Secrets Manager, …
+    KMS_KEY_NOT_ENABLED = ("KMS_KEY_NOT_ENABLED", Kind.CAVEAT,)  # policies allow, the key's state may refuse
+    KMS_GRANTS_NOT_COLLECTED = ("KMS_GRANTS_NOT_COLLECTED", Kind.CAVEAT,)  # a grant may allow what policies do not
 
 
 class Reason(StrEnum):
@@ -163,5 +167,6 @@ CLIENT_FAILURES = frozenset(c for c in Code if c.fails_client)
 
 
 def refusal_of_layer(layer: Layer) -> Code:
-    """The refusal code of a policy layer (``Layer.ENDPOINT`` → ``ENDPOINT_POLICY_DENY``)."""
-    return next(c for c in POLICY_REFUSALS if c.layer is layer)
+    """The refusal code of a policy layer (``Layer.ENDPOINT`` → ``ENDPOINT_POLICY_DENY``); the resource layer's
+    is S3's ``BUCKET_POLICY_DENY`` (``RESOURCE_POLICY_DENY`` is that layer's code for other services)."""
+    return next(c for c in POLICY_REFUSALS if c.layer is layer and c is not Code.RESOURCE_POLICY_DENY)

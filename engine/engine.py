@@ -44,15 +44,17 @@ class Engine:
         """An engine over this estate with ``changes`` applied (``Topology.with_changes``); this one is untouched."""
         return Engine(self.snapshot, self.origin, topology=self.topology.with_changes(changes))
 
-    def parse(self, text: str, runtime: str | None = None, action: str | None = None) -> Question:
-        return parse_question(text, self.topology, runtime=runtime, action=action)
+    def parse(self, text: str, runtime: str | None = None, action: str | None = None,
+              resource: str | None = None) -> Question:
+        return parse_question(text, self.topology, runtime=runtime, action=action, resource=resource)
 
     def trace(self, question: Question) -> Trace:
         return self.tracer.trace(question)
 
     def ask(self, text: str, runtime: str | None = None, action: str | None = None, fixes: bool = True,
-            now: datetime | None = None, wording: Wording = EN) -> Answer:
-        question = self.parse(text, runtime, action)
+            now: datetime | None = None, wording: Wording = EN, resource: str | None = None) -> Answer:
+        """``resource``: the ARN of the KMS key (or alias) or secret the request is for (``--resource``)."""
+        question = self.parse(text, runtime, action, resource)
         return self.answer(question, fixes=fixes, now=now, wording=wording)
 
     def answer(self, question: Question, fixes: bool = True, now: datetime | None = None,

@@ -33,6 +33,7 @@ from engine.patch import (
     IdentityPolicyChange,
     NoProxyChange,
     OrgPolicyChange,
+    ResourcePolicyChange,
     firewall_domain_entry,
     patched_engine,
     retarget,
@@ -103,6 +104,8 @@ def candidates_for(eng: Engine, q: Question, trace: Trace) -> list[Change]:
         out += _endpoint_policy_change(eng, q, trace, refusal.resource)
     if refusal.code == Code.BUCKET_POLICY_DENY:
         out += _bucket_policy_change(eng, q, trace, refusal)
+    if refusal.code == Code.RESOURCE_POLICY_DENY and refusal.statement is None:
+        out += _resource_policy_change(eng, q, refusal.resource)
     if refusal.code == Code.IDENTITY_POLICY_DENY and refusal.statement is None:
         out += _identity_policy_change(eng, q)
     out += network_changes(eng, q, refusal)
@@ -365,6 +368,27 @@ def _bucket_policy_change(eng: Engine, q: Question, trace: Trace, refusal: Any) 
     text = json.dumps(new, separators=(",", ":"))
     return [BucketPolicyChange(bucket=bucket.name, policy=new, summary=what,
                                command=f"aws s3api put-bucket-policy --bucket {bucket.name} --policy '{text}'")]
+
+
+def _resource_policy_change(eng: Engine, q: Question, arn: str) -> list[Change]:
+    """A key policy (or secret policy) that does not allow the role: add a statement naming the role. A key
+    policy's "Resource": "*" means the key itself (KMS DG, "Key policies in AWS KMS")."""
+    topo, role = eng.topology, eng.topology.role_of(q.source)
+    res = topo.kms_keys.get(arn) or topo.secrets.get(arn)
+    if role is None or res is None:
+        return []
+    doc, statements = _document(res.policy)
+    allow = {"Sid": f"Allow{_camel(role.role_name)}", "Effect": "Allow", "Principal": {"AWS": role.arn},
+             "Action": q.action, "Resource": "*"}
+    new = {**doc, "Statement": [*statements, allow]}
+    text = json.dumps(new, separators=(",", ":"))
+    if isinstance(res, m.KmsKey):
+        what, command = "key policy", f"aws kms put-key-policy --key-id {arn} --policy-name default --policy '{text}'"
+    else:
+        what, command = "resource policy", f"aws secretsmanager put-resource-policy --secret-id {arn} " \
+                                           f"--resource-policy '{text}'"
+    return [ResourcePolicyChange(resource=arn, policy=new, command=command,
+                                 summary=f"allow {q.action} for {role.role_name} in the {what} of {arn}")]
 
 
 _NEGATED = ("StringNotEquals", "StringNotLike", "StringNotEqualsIgnoreCase", "ArnNotEquals", "ArnNotLike")

@@ -593,6 +593,36 @@ class Role(Tagged):
         return [*self.attached_policies, *self.role_policy_list]
 
 
+class KmsKey(AwsModel):
+    """A KMS key (kms:ListKeys, DescribeKey's KeyMetadata) with its key policy (GetKeyPolicy, policy name
+    "default": the only one a key has) and its aliases (ListAliases' AliasName, "alias/…")."""
+
+    key_id: str
+    arn: str
+    region: str
+    key_state: str = "Enabled"  # DescribeKey KeyState: Enabled, Disabled, PendingDeletion, …
+    key_manager: str = "CUSTOMER"  # AWS-managed keys have policies their owner cannot change
+    aliases: list[str] = []
+    policy: str | None = None  # None: the key policy could not be read (a gap names the permission)
+
+    @property
+    def account_id(self) -> str:
+        return self.arn.split(":")[4]
+
+
+class Secret(AwsModel):
+    """A Secrets Manager secret (ListSecrets' ARN and Name) and its resource policy (GetResourcePolicy)."""
+
+    arn: str
+    name: str
+    region: str
+    policy: str | None = None  # GetResourcePolicy's ResourcePolicy; None when the secret has none
+
+    @property
+    def account_id(self) -> str:
+        return self.arn.split(":")[4]
+
+
 class OrgPolicy(AwsModel):
     """organizations:DescribePolicy's Policy, flattened: PolicySummary (Id, Name, Type, AwsManaged) + Content."""
 
@@ -930,3 +960,5 @@ class Snapshot(AwsModel):
     resolver_endpoints: list[ResolverEndpoint] = []
     dns_firewall_rule_groups: list[DnsFirewallRuleGroup] = []
     dns_firewall_domain_lists: list[DnsFirewallDomainList] = []
+    kms_keys: list[KmsKey] = []
+    secrets: list[Secret] = []

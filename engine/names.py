@@ -22,6 +22,7 @@ resolver (``engine.dns``) refuses the names public DNS never answers. Each rule 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from ipaddress import ip_address
 
 from engine.proxy.model import mask_credentials
@@ -113,3 +114,59 @@ def mask_secrets(text: str) -> str:
     if "@" not in text:
         return text
     return " ".join(mask_credentials(word) if "@" in word else word for word in text.split(" "))
+
+
+# --- ARNs of the resources a question may name (IAM User Guide, "IAM identifiers" / "Amazon Resource Names";
+# Service Authorization Reference, "Resource types defined by AWS KMS" / "by AWS Secrets Manager") -------------
+ARN_PARTITIONS = {"aws": "amazonaws.com", "aws-cn": "amazonaws.com.cn", "aws-us-gov": "amazonaws.com"}
+_ARN_REGION = re.compile(r"[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d")
+_ACCOUNT = re.compile(r"\d{12}")
+# key/<key id> (a UUID, or mrk-<32 hex> for a multi-Region key) or alias/<name> (letters, digits, /_-).
+_KMS_RESOURCE = re.compile(r"key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
+                           r"|alias/[A-Za-z0-9/_-]{1,250}")
+# secret:<name>-<6 random characters> ("ASCII letters, numbers, or /_+=.@-", at most 512 characters).
+_SECRET_RESOURCE = re.compile(r"secret:[A-Za-z0-9/_+=.@-]{1,512}")
+ARN_RESOURCES = {"kms": (_KMS_RESOURCE, "key/<key id> or alias/<name>"),
+                 "secretsmanager": (_SECRET_RESOURCE, "secret:<name>")}
+
+
+@dataclass(frozen=True, slots=True)
+class Arn:
+    partition: str
+    service: str
+    region: str
+    account: str
+    resource: str
+
+    def __str__(self) -> str:
+        return f"arn:{self.partition}:{self.service}:{self.region}:{self.account}:{self.resource}"
+
+    @property
+    def host(self) -> str:
+        """The service's regional endpoint name (AWS General Reference, "Service endpoints")."""
+        return f"{self.service}.{self.region}.{ARN_PARTITIONS[self.partition]}"
+
+
+def looks_like_arn(text: str) -> bool:
+    return text[:4].lower() == "arn:"
+
+
+def parse_arn(text: str) -> Arn | str:
+    """The ARN of a KMS key (or alias) or a Secrets Manager secret, or why ``text`` is not one."""
+    parts = text.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn":
+        return "an ARN reads arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE"
+    _, partition, service, region, account, resource = parts
+    if partition not in ARN_PARTITIONS:
+        return f"partition {partition[:20]!r} is not one of {', '.join(sorted(ARN_PARTITIONS))}"
+    if service not in ARN_RESOURCES:
+        return (f"reachbot evaluates the resource policies of {' and '.join(sorted(ARN_RESOURCES))} resources, "
+                f"not {service[:30]!r}")
+    if not _ARN_REGION.fullmatch(region):
+        return f"region {region[:30]!r} is not an AWS Region code (like eu-west-1)"
+    if not _ACCOUNT.fullmatch(account):
+        return f"account {account[:30]!r} is not a 12-digit AWS account id"
+    pattern, form = ARN_RESOURCES[service]
+    if not pattern.fullmatch(resource):
+        return f"resource {resource[:80]!r} is not a {service} resource ({form})"
+    return Arn(partition, service, region, account, resource)

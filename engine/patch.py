@@ -259,6 +259,29 @@ class BucketPolicyChange(Change):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ResourcePolicyChange(Change):
+    """Replace a KMS key policy or a Secrets Manager secret's resource policy (the resource layer of a request
+    to another service; BucketPolicyChange is S3's)."""
+
+    kind = "resource_policy"
+    blast = _BUCKET_POLICY
+    owner = "the key's or secret's owner"
+    resource: str  # the key or secret ARN
+    policy: dict[str, Any] = field(hash=False)
+
+    @property
+    def change(self) -> dict[str, Any]:
+        return {"resource": self.resource, "policy": self.policy}
+
+    @property
+    def stale_policies(self) -> frozenset[tuple[str, str]]:
+        return frozenset({("resource", self.resource)})
+
+    def apply(self, topo: Topology) -> None:
+        topo.put_resource_policy(self.resource, json.dumps(self.policy))
+
+
+@dataclass(frozen=True, kw_only=True)
 class IdentityPolicyChange(Change):
     """Put an inline policy on a role (replacing an inline policy of the same name)."""
 

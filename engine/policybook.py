@@ -31,6 +31,11 @@ class PolicyBook:
         return self._get("bucket", bucket.name, bucket.name, bucket.policy, f"bucket policy of {bucket.name}",
                          PolicyKind.BUCKET)
 
+    def resource(self, res: m.KmsKey | m.Secret) -> CompiledPolicy | None:
+        """A KMS key policy or a secret's resource policy: the resource layer of a request to that service."""
+        what = "key policy" if isinstance(res, m.KmsKey) else "resource policy"
+        return self._get("resource", res.arn, res.arn, res.policy, f"{what} of {res.arn}", PolicyKind.BUCKET)
+
     def identity(self, role: m.Role) -> list[CompiledPolicy]:
         out = []
         for ref in role.policies:

@@ -5,6 +5,13 @@
     can 10.30.1.31 reach https://app-data.s3.ap-northeast-3.amazonaws.com/x
     i-0abc123 -> app-data
     why can i-0abc123 not reach ssm.ap-northeast-1.amazonaws.com  (as java)  (s3:PutObject)
+    why can web-tokyo-a not reach arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:db-pass-AbCdEf
+    web-tokyo-a -> kms.ap-northeast-1.amazonaws.com for kms:Decrypt on arn:aws:kms:ap-northeast-1:…:key/…
+
+A KMS key or Secrets Manager secret is named by its ARN (``on ARN``, ``resource ARN``, ``--resource ARN``, or
+the ARN as the destination, which stands for the service's regional host): its resource policy is then
+evaluated. The ARN must parse (``engine.names.parse_arn``) and agree with the host's service and region and
+with the action's service.
 """
 
 from __future__ import annotations
@@ -20,8 +27,18 @@ from engine import model as m
 from engine.derived import EVERYTHING
 from engine.dns import parse_aws_host, s3_host
 from engine.errors import QuestionError
-from engine.names import host_name_problem, is_bucket_name, mask_secrets, port_problem, reserved_name
+from engine.names import (
+    Arn,
+    host_name_problem,
+    is_bucket_name,
+    looks_like_arn,
+    mask_secrets,
+    parse_arn,
+    port_problem,
+    reserved_name,
+)
 from engine.proxy import DEFAULT_RUNTIME, normalize_runtime
+from engine.services import service_of_host
 from engine.topology import Topology
 
 DEFAULT_ACTION = "s3:GetObject"
@@ -37,6 +54,7 @@ _ACTION_WORD = re.compile(r"[a-z0-9-]+:[A-Za-z0-9*?]+", re.IGNORECASE)
 _IAM_ACTION = re.compile(r"[a-z0-9-]+:[A-Za-z0-9]+")
 _NOISE = {"bucket", "the", "s3", "service", "host", "instance", "endpoint", "from", "to"}
 _PORT_WORDS = {"on", "over", "at"}  # may stand before "port N"
+_RESOURCE_WORDS = {"on", "resource"}  # may stand before the ARN of the resource
 _EXAMPLES = ("Ask like: 'why can i-0abc123 not reach bucket app-data', 'web-tokyo-a -> s3://app-data/key', "
              "or 'can 10.30.1.31 reach ssm.ap-northeast-1.amazonaws.com'.")
 
@@ -68,10 +86,12 @@ class Question:
     destination: Destination
     action: str = DEFAULT_ACTION
     runtime: str = DEFAULT_RUNTIME
+    resource: str | None = None  # the ARN of a KMS key/alias or a secret the request is for, when named
 
 
 def parse_question(
-    text: str, topo: Topology, runtime: str | None = None, action: str | None = None
+    text: str, topo: Topology, runtime: str | None = None, action: str | None = None,
+    resource: str | None = None,
 ) -> Question:
     """Parse ``text`` against the snapshot. Unknown or ambiguous names raise QuestionError with candidates.
 
@@ -88,7 +108,7 @@ def parse_question(
                             + _EXAMPLES)
     if not shown.isprintable():
         raise QuestionError(f"the question {shown[:200]!r} holds control characters. " + _EXAMPLES)
-    words, found_runtime, found_action = _take_options(_words(text))
+    words, found_runtime, found_action, found_resource = _take_options(_words(text))
     src_words, dest_words = _split(words, shown)
     src = _one_source(src_words, shown)
     dest_token, port, leftover = _destination_words(dest_words, shown)
@@ -100,7 +120,12 @@ def parse_question(
             "destination: 'port N', 'as RUNTIME', 's3:Action'."
         )
     source = find_instance(topo, src)
-    destination = find_destination(topo, dest_token)
+    arns = [_arn(a) for a in (resource, found_resource) if a]
+    if looks_like_arn(dest_token):
+        arns.append(_arn(dest_token))
+        destination = _from_host(topo, arns[-1].host, None, None)
+    else:
+        destination = find_destination(topo, dest_token)
     if port is not None:
         destination = _with_port(destination, port, dest_token)
     chosen_action = action or found_action or DEFAULT_ACTION
@@ -109,8 +134,44 @@ def parse_question(
             f"action {mask_secrets(chosen_action)[:100]!r} is not one IAM action; use the form s3:GetObject "
             "(a request is for one action, so no wildcards)."
         )
+    named = _resource_of(arns, destination, chosen_action if (action or found_action) else None)
     return Question(shown, source, destination, _canonical_action(chosen_action),
-                    normalize_runtime(runtime or found_runtime or DEFAULT_RUNTIME))
+                    normalize_runtime(runtime or found_runtime or DEFAULT_RUNTIME), named)
+
+
+def _arn(text: str) -> Arn:
+    arn = parse_arn(text)
+    if isinstance(arn, str):
+        raise QuestionError(f"{mask_secrets(text)[:200]!r} is not the ARN of a KMS key or a Secrets Manager secret:"
+                            f" {arn}. Example: arn:aws:kms:eu-west-1:111122223333:key/"
+                            "1234abcd-12ab-34cd-56ef-1234567890ab.")
+    return arn
+
+
+def _resource_of(arns: list[Arn], dest: Destination, action: str | None) -> str | None:
+    """The one resource named, checked against the destination host and the action (one request, one
+    service: the ARN's service and Region are those of the endpoint the client calls)."""
+    if not arns:
+        return None
+    arn = arns[0]
+    if any(str(other) != str(arn) for other in arns[1:]):
+        raise QuestionError(f"two resources named: {arns[0]} and {arns[1]}; a request is for one resource.")
+    if dest.kind != "service":
+        # Raised after the lookup: kind "invalid", as it shows the destination exists (QuestionError).
+        raise QuestionError(f"{arn} is a {arn.service} resource, but the destination {mask_secrets(dest.id)[:100]!r} "
+                            f"is not an AWS service host; name {arn.host} or the ARN alone.", kind="invalid")
+    service = service_of_host(dest.host)
+    if service != arn.service or dest.region != arn.region:
+        raise QuestionError(f"{arn} is a {arn.service} resource in {arn.region}, but the destination is "
+                            f"{dest.host} ({service} in {dest.region}); requests for it go to {arn.host}.")
+    if action is None:
+        raise QuestionError(f"name the {arn.service} action the request is for, e.g. 'for "
+                            f"{'kms:Decrypt' if arn.service == 'kms' else 'secretsmanager:GetSecretValue'}' "
+                            "(or --action).")
+    if action.split(":")[0].lower() != arn.service:
+        raise QuestionError(f"action {action!r} is not a {arn.service} action, and {arn} is a {arn.service} "
+                            "resource; name one of its actions.")
+    return str(arn)
 
 
 def _words(text: str) -> list[str]:
@@ -131,15 +192,21 @@ def _bare(word: str) -> str:
     return word.strip("`'\"()[],?")
 
 
-def _take_options(words: list[str]) -> tuple[list[str], str | None, str | None]:
-    """Take ``as/using/with/via/runtime [runtime] NAME`` and ``[for] s3:Action`` / ``(svc:Action)`` out."""
+def _take_options(words: list[str]) -> tuple[list[str], str | None, str | None, str | None]:
+    """Take ``as/using/with/via/runtime [runtime] NAME``, ``[for] s3:Action`` / ``(svc:Action)`` and
+    ``on/resource ARN`` out."""
     rest: list[str] = []
     runtime: str | None = None
     action: str | None = None
+    resource: str | None = None
     i = 0
     while i < len(words):
         word, low = words[i], _bare(words[i]).lower()
         nxt = [_bare(w) for w in words[i + 1:i + 3]]
+        if low in _RESOURCE_WORDS and nxt and looks_like_arn(nxt[0]) and resource is None:
+            resource = nxt[0]
+            i += 2
+            continue
         if low in _RUNTIME_WORDS and nxt and _RUNTIME_NAME.fullmatch(nxt[0]) and runtime is None:
             skip = 2 if nxt[0].lower() == "runtime" and len(nxt) > 1 and _RUNTIME_NAME.fullmatch(nxt[1]) else 1
             runtime = nxt[skip - 1]
@@ -156,7 +223,7 @@ def _take_options(words: list[str]) -> tuple[list[str], str | None, str | None]:
             continue
         rest.append(word)
         i += 1
-    return rest, runtime, action
+    return rest, runtime, action, resource
 
 
 def _split(words: list[str], shown: str) -> tuple[list[str], list[str]]:

@@ -62,6 +62,8 @@ RESOURCE_KINDS: tuple[ResourceKind, ...] = (
     ResourceKind("resolver_endpoints", "id", "resolver-endpoint", key=lambda e: (e.id, e.region)),
     ResourceKind("dns_firewall_rule_groups", "id", "dns-firewall-rule-group", key=lambda g: (g.id, g.region)),
     ResourceKind("dns_firewall_domain_lists", "id", "dns-firewall-domain-list", key=lambda d: (d.id, d.region)),
+    ResourceKind("kms_keys", "arn", "kms-key", index="kms_keys"),
+    ResourceKind("secrets", "arn", "secret", index="secrets"),
     ResourceKind("accounts", "account_id", index="accounts"),
     ResourceKind("coverage", None, key=lambda c: (c.account_id, c.region)),
 )

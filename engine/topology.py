@@ -73,6 +73,8 @@ class Topology:
     instances: Mapping[str, m.Instance]
     security_groups: dict[str, m.SecurityGroup]
     buckets: Mapping[str, m.Bucket]
+    kms_keys: Mapping[str, m.KmsKey]
+    secrets: Mapping[str, m.Secret]
     roles: Mapping[str, m.Role]
     profiles: dict[str, m.InstanceProfile]
     accounts: dict[str, m.Account]
@@ -341,6 +343,14 @@ class Topology:
         old = self._put("buckets", bucket.name, bucket)
         if old.policy != bucket.policy:
             self._touched.add(f"policy:bucket:{bucket.name}")
+
+    def put_resource_policy(self, arn: str, text: str) -> None:
+        """Replace the policy of a KMS key or a secret (by ARN)."""
+        index = "kms_keys" if arn in self.kms_keys else "secrets"
+        current = getattr(self, index)[arn]
+        self._put(index, arn, current.model_copy(update={"policy": text}))
+        if current.policy != text:
+            self._touched.add(f"policy:resource:{arn}")
 
     def put_firewall_rule_group(self, group: m.FirewallRuleGroup) -> None:
         self._put("firewall_rule_groups", group.rule_group_arn, group)

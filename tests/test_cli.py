@@ -77,6 +77,12 @@ def test_batch_line_that_is_not_utf8_is_that_lines_error_and_the_run_goes_on(
     (["ask", "web-osaka-a -> app-data", "--runtime", "cobol"], "runtime"),
     (["ask", "web-osaka-a -> app-data", "--action", "get everything"], "IAM action"),
     (["ask", "x -> y", "--snapshot", "/nonexistent/snap.json"], "does not exist"),
+    (["ask", "web-tokyo-a -> kms.ap-northeast-1.amazonaws.com", "--action", "kms:Decrypt", "--resource",
+      "arn:aws:kms:ap-northeast-1:111122223333:key/nope"], "not a kms resource"),
+    (["ask", "web-tokyo-a -> kms.ap-northeast-1.amazonaws.com", "--action", "kms:Decrypt", "--resource",
+      "arn:aws:kms:eu-west-1:111122223333:alias/app"], "requests for it go to kms.eu-west-1.amazonaws.com"),
+    (["ask", "web-tokyo-a -> bucket app-data", "--resource", "arn:aws:kms:eu-west-1:111122223333:alias/app"],
+     "not an AWS service host"),
     (["bogus"], "invalid choice"),
 ])
 def test_bad_input_gives_a_specific_message_and_exit_2(

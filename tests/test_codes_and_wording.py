@@ -52,8 +52,11 @@ def test_code_tables_are_derived_from_the_enum() -> None:
     """Kinds and layers live on the members; the sets scripts and renderers use are derived from them."""
     assert all(isinstance(c.kind, Kind) for c in Code)
     assert {Code.ENDPOINT_POLICY_DENY, Code.BUCKET_POLICY_DENY, Code.IDENTITY_POLICY_DENY,
-            Code.PERMISSIONS_BOUNDARY_DENY, Code.SCP_DENY, Code.RCP_DENY, Code.SESSION_POLICY_DENY} == POLICY_REFUSALS
+            Code.PERMISSIONS_BOUNDARY_DENY, Code.SCP_DENY, Code.RCP_DENY, Code.SESSION_POLICY_DENY,
+            Code.RESOURCE_POLICY_DENY} == POLICY_REFUSALS
     assert all(refusal_of_layer(layer).layer is layer for layer in Layer)
+    # Two codes share the resource layer: S3's is the one the layer stands for.
+    assert refusal_of_layer(Layer.BUCKET) is Code.BUCKET_POLICY_DENY
     assert refusal_of_layer(Layer.ENDPOINT) is Code.ENDPOINT_POLICY_DENY
     assert {Code.CGI_REFUSED, Code.PROXY_URL_UNSUPPORTED} == CLIENT_FAILURES
     assert all(c == c.name for c in Code)

@@ -231,3 +231,30 @@ def test_vpc_dns_attributes_are_read_with_one_describe_vpc_attribute_call_each(
     assert (vpcs[off].enable_dns_support, vpcs[off].enable_dns_hostnames) == (False, False)
     assert (vpcs[fresh].enable_dns_support, vpcs[fresh].enable_dns_hostnames) == (True, False)
     assert recorder.actions["ec2:DescribeVpcAttribute"] == 2 * len(vpcs)
+
+
+def test_kms_keys_and_secrets_come_with_their_policies_and_aliases(emulator: Emulator, collected: Collected) -> None:
+    """ListKeys → DescribeKey (ARN, state) and GetKeyPolicy (policy name "default", KMS API Reference), with
+    ListAliases naming the alias of each key; ListSecrets → GetResourcePolicy (Secrets Manager API Reference).
+    Collected per (account, region) where they live, and nowhere else."""
+    snap, ids = collected.result.snapshot, emulator.estate.ids
+    key = next(k for k in snap.kms_keys if k.arn == ids["app-tokyo-key"])
+    assert (key.region, key.account_id, key.key_state, key.aliases) == (TOKYO, APP, "Enabled", ["alias/app-tokyo"])
+    assert key.policy is not None and json.loads(key.policy)["Statement"][0]["Sid"] == "EnableIAM"
+    secret = next(s for s in snap.secrets if s.arn == ids["app-tokyo-secret"])
+    assert (secret.name, secret.region, secret.account_id) == ("app-tokyo/db-pass", TOKYO, APP)
+    assert secret.policy is not None and json.loads(secret.policy)["Statement"][0]["Effect"] == "Deny"
+    assert collected.recorder.actions["kms:GetKeyPolicy"] >= 1
+    assert collected.recorder.actions["secretsmanager:GetResourcePolicy"] >= 1
+
+
+def test_collected_secret_policy_refuses_the_role_it_denies(emulator: Emulator, collected: Collected) -> None:
+    """The seeded secret's policy denies app-web-role: web-tokyo-a's question about it is refused by that
+    policy's explicit Deny, which overrides every allow ("Determine who has permissions to your AWS Secrets
+    Manager secrets"), and the collected key's policy delegates to IAM, where the role has no kms grant."""
+    eng, ids = Engine(collected.result.snapshot, "collected"), emulator.estate.ids
+    secret = eng.ask(f"why can web-tokyo-a not reach {ids['app-tokyo-secret']} for secretsmanager:GetSecretValue",
+                     fixes=False)
+    assert secret.blocked_by is not None and secret.blocked_by.code == "RESOURCE_POLICY_DENY"
+    key = eng.ask(f"why can web-tokyo-a not reach {ids['app-tokyo-key']} for kms:Decrypt", fixes=False)
+    assert key.blocked_by is not None and key.blocked_by.code == "IDENTITY_POLICY_DENY"

@@ -192,3 +192,17 @@ def test_refused_zone_records_are_a_route53_gap_under_global(emulator: Emulator)
     zone = next(z for z in snap.hosted_zones if z.id == zone_id)
     assert len(zone.vpcs) == 3 and zone.resource_record_sets == []
     assert not any(i.proxy_ports for i in snap.instances)
+
+
+def test_refused_key_policy_is_a_gap_naming_the_key_and_its_answers_unknown(emulator: Emulator) -> None:
+    """AccessDeniedException on kms:GetKeyPolicy in Tokyo (app account): the key is still listed (ListKeys,
+    DescribeKey) without a policy, the gap names it, and a question about it is unknown naming the permission:
+    without its key policy nothing can say whether the key allows the caller (KMS DG, "Key policies in AWS KMS")."""
+    hook = faults.refuse("kms", "GetKeyPolicy", "AccessDeniedException", via=APP_ROLE, region=TOKYO)
+    snap = collect(emulator.options(hook)).snapshot
+    key = emulator.estate.ids["app-tokyo-key"]
+    assert _gaps(snap, APP, TOKYO) == [Gap(service="kms", operation="GetKeyPolicy", error="AccessDeniedException",
+                                           permission="kms:GetKeyPolicy", resource=key)]
+    assert next(k for k in snap.kms_keys if k.arn == key).policy is None
+    answer = Engine(snap, "faulty").ask(f"why can web-tokyo-a not reach {key} for kms:Decrypt", fixes=False)
+    assert answer.verdict == "unknown" and any("kms:GetKeyPolicy" in c for c in answer.caveats), answer.caveats

@@ -24,11 +24,16 @@ SOURCES = ["web-osaka-a", "web-tokyo-a", "batch-tokyo-b", "squid-proxy-osaka", "
 DESTINATIONS = ["app-data", "app-data-tokyo", "s3://app-data/k", "https://app-data.s3.ap-northeast-3.amazonaws.com/x",
                 "ssm.ap-northeast-1.amazonaws.com", "10.30.1.31", "10.10.0.10:3128", "squid-proxy-osaka:3128",
                 "www.example.com", "nonexistent.invalid", "localhost", "10.0.0.0/8", "a..b", "$(id).x",
-                "http://[::1/x", "https://x.com:99999/", "https://u:p@w@x.com/", "[::1]:443", "8.8.8.8"]
+                "http://[::1/x", "https://x.com:99999/", "https://u:p@w@x.com/", "[::1]:443", "8.8.8.8",
+                "arn:aws:kms:ap-northeast-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "arn:aws:secretsmanager:ap-northeast-1:444455556666:secret:db-pass-AbCdEf", "arn:aws:kms:moon:1:key/x",
+                "arn:", "arn:aws:s3:::app-data", "kms.ap-northeast-1.amazonaws.com"]
 JOINERS = [" -> ", "->", " → ", " => ", " not reach ", " reach ", " can't connect to ", " access "]
 LEADS = ["", "why can ", "why can't ", "can ", "how come "]
 TAILS = ["", "?", " as curl", " using go", " for s3:PutObject", " (s3:PutObject)", " port 22", " now",
-         " (s3:*)", " as cobol", " and", " port 99999", " " * 50, " $(reboot)", " -> x"]
+         " (s3:*)", " as cobol", " and", " port 99999", " " * 50, " $(reboot)", " -> x", " for kms:Decrypt",
+         " for kms:Decrypt on arn:aws:kms:ap-northeast-1:444455556666:alias/app", " on arn:aws:kms:::",
+         " resource arn:aws:secretsmanager:ap-northeast-3:444455556666:secret:x"]
 GARBAGE = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
 WORDY = st.text(alphabet=" ->:/.[]()?$@#%*_abcsx0123456789", max_size=60)
 

@@ -33,7 +33,7 @@ ID_FIELDS = {
     "network_acls": "network_acl_id", "buckets": "name", "hosted_zones": "id", "roles": "arn",
     "instance_profiles": "arn", "firewalls": "firewall_arn", "firewall_policies": "firewall_policy_arn",
     "firewall_rule_groups": "rule_group_arn", "resolver_rules": "id", "resolver_endpoints": "id",
-    "dns_firewall_rule_groups": "id", "dns_firewall_domain_lists": "id",
+    "dns_firewall_rule_groups": "id", "dns_firewall_domain_lists": "id", "kms_keys": "arn", "secrets": "arn",
 }
 # Which call would have listed a route's target, by id prefix (for gaps about targets outside the collection).
 _LISTED_BY = {

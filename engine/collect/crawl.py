@@ -120,6 +120,8 @@ def crawl_region(src: Source, ssm_prefix: str) -> None:
     _prefix_lists(src)
     crawl_network_firewall(src)
     crawl_resolver(src)
+    crawl_kms(src)
+    crawl_secrets(src)
     # Proxy settings per instance: <prefix>/<instance-id>/<VAR>. WithDecryption so SecureString values (a proxy
     # URL with a password) can be read; the password is masked before it reaches the snapshot.
     src.fetch("ssm", "GetParametersByPath", Path=ssm_prefix, Recursive=True, WithDecryption=True)
@@ -219,6 +221,26 @@ def crawl_resolver(src: Source) -> None:
     for domain_list in sorted(lists):
         src.fetch("route53resolver", "ListFirewallDomains", key=domain_list, resource=domain_list,
                   FirewallDomainListId=domain_list)
+
+
+def crawl_kms(src: Source) -> None:
+    """KMS keys with their key policy (GetKeyPolicy, policy name "default", the only one a key has: KMS API
+    Reference), metadata (DescribeKey: ARN, state) and the aliases that resolve to them (ListAliases)."""
+    listed = src.fetch("kms", "ListKeys") or {}
+    src.fetch("kms", "ListAliases")
+    for key in listed.get("Keys", []):
+        key_id, arn = key["KeyId"], key.get("KeyArn")
+        src.fetch("kms", "DescribeKey", key=key_id, resource=arn, KeyId=key_id)
+        src.fetch("kms", "GetKeyPolicy", key=key_id, resource=arn, KeyId=key_id, PolicyName="default")
+
+
+def crawl_secrets(src: Source) -> None:
+    """Secrets Manager secrets (ListSecrets) and each one's resource policy (GetResourcePolicy; a secret
+    without one answers without ResourcePolicy, which is an answer, not a gap)."""
+    listed = src.fetch("secretsmanager", "ListSecrets") or {}
+    for secret in listed.get("SecretList", []):
+        src.fetch("secretsmanager", "GetResourcePolicy", key=secret["ARN"], resource=secret["ARN"],
+                  SecretId=secret["ARN"])
 
 
 # --- one account's global services -------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 from engine import model as m
-from engine.collect import map_nfw, map_resolver
+from engine.collect import map_kms, map_nfw, map_resolver
 from engine.collect import proxy_settings as ps
 from engine.collect.crawl import GONE
 from engine.collect.raw import RawScope
@@ -58,6 +58,7 @@ def map_region(scope: RawScope, ssm_prefix: str) -> RegionParts:
     }
     items |= map_nfw.region_items(scope.keyed, region)
     items |= map_resolver.region_items(scope.responses, scope.keyed, scope.account, region)
+    items |= map_kms.region_items(scope.responses, scope.keyed, region)
     gaps = [m.Gap(service="ec2", operation="SearchTransitGatewayRoutes", error="AdditionalRoutesAvailable",
                   permission="ec2:SearchTransitGatewayRoutes", resource=t) for t in truncated]
     return RegionParts(items, gaps)

@@ -107,7 +107,24 @@ def seed(endpoint_url: str, layout: str = "single", bucket_suffix: str = "",
     _instances(net, app, out)
     _dns_and_buckets(net, app, out)
     _extras(net, app, out)
+    _key_and_secret(app, out)
     return out
+
+
+def _key_and_secret(app: _Account, out: Seeded) -> None:
+    """Not in the article: a KMS key (key policy enabling IAM policies, an alias) and a secret whose resource
+    policy denies one role, in the app account's Tokyo region, for the collection of resource policies."""
+    root = f"arn:aws:iam::{out.app_account}:root"
+    kms, sm = app("kms", TOKYO), app("secretsmanager", TOKYO)
+    key = kms.create_key(Description="app-tokyo-key", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "EnableIAM", "Effect": "Allow", "Principal": {"AWS": root}, "Action": "kms:*", "Resource": "*"}]}))
+    out.ids["app-tokyo-key"] = key["KeyMetadata"]["Arn"]
+    kms.create_alias(AliasName="alias/app-tokyo", TargetKeyId=key["KeyMetadata"]["KeyId"])
+    secret = sm.create_secret(Name="app-tokyo/db-pass", SecretString="not-a-real-password")["ARN"]
+    out.ids["app-tokyo-secret"] = secret
+    sm.put_resource_policy(SecretId=secret, ResourcePolicy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": {"AWS": f"arn:aws:iam::{out.app_account}:role/app-web-role"},
+         "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}))
 
 
 def _vpc(ec2: Any, name: str, cidr: str) -> str:

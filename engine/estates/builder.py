@@ -72,6 +72,7 @@ class EstateBuilder:
         # 100k-instance synthetic estates); this set answers "already added?" in O(1).
         self._profile_arns: set[str] = set()
         self._organization: m.Organization | None = None
+        self._gaps: dict[tuple[str, str], list[m.Gap]] = {}  # (account, region) → what collection could not read
 
     # --- accounts, VPCs, subnets, route tables ----------------------------------------------------------
 
@@ -495,6 +496,28 @@ class EstateBuilder:
         self.items["buckets"].append(m.Bucket(name=name, region=region, owner_id=account, policy=policy_text(policy)))
         return name
 
+    def kms_key(self, region: str, account: str, policy: Mapping[str, Any] | None, aliases: Iterable[str] = (),
+                key_state: str = "Enabled") -> str:
+        """A customer managed key; ``policy`` None: its key policy could not be read (kms:GetKeyPolicy
+        refused), recorded as the collector records it, a gap naming the key."""
+        h = hashlib.sha256(f"{region}|{account}|{len(self.items['kms_keys'])}".encode()).hexdigest()
+        key_id = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+        arn = f"arn:aws:kms:{region}:{account}:key/{key_id}"
+        self.items["kms_keys"].append(m.KmsKey(key_id=key_id, arn=arn, region=region, key_state=key_state,
+                                               aliases=list(aliases), policy=policy_text(policy)))
+        if policy is None:
+            self._gaps.setdefault((account, region), []).append(m.Gap(
+                service="kms", operation="GetKeyPolicy", error="AccessDeniedException",
+                permission="kms:GetKeyPolicy", resource=arn))
+        return arn
+
+    def secret(self, region: str, account: str, name: str, policy: Mapping[str, Any] | None = None) -> str:
+        """A secret; its ARN ends in "-" and six characters, as Secrets Manager appends."""
+        suffix = hashlib.sha256(f"{account}{region}{name}".encode()).hexdigest()[:6]
+        arn = f"arn:aws:secretsmanager:{region}:{account}:secret:{name}-{suffix}"
+        self.items["secrets"].append(m.Secret(arn=arn, name=name, region=region, policy=policy_text(policy)))
+        return arn
+
     def role(self, account: str, name: str, policies: Mapping[str, Mapping[str, Any]],
              boundary: tuple[str, Mapping[str, Any]] | None = None, tags: Mapping[str, str] | None = None,
              path: str = "/") -> str:
@@ -564,7 +587,8 @@ class EstateBuilder:
         return m.Snapshot.model_validate({
             "taken_at": self.taken_at, "source": self.source, "regions": regions, "route_tables": tables,
             "network_acls": [*acls, *self.items["network_acls"]],
-            "coverage": [m.Coverage(account_id=a, region=r) for a in accounts for r in regions],
+            "coverage": [m.Coverage(account_id=a, region=r, complete=not self._gaps.get((a, r)),
+                                    gaps=self._gaps.get((a, r), [])) for a in accounts for r in regions],
             **{k: v for k, v in self.items.items() if k != "network_acls"},
             "organization": self._organization,
         })

@@ -27,9 +27,9 @@ from dataclasses import dataclass, replace
 
 from engine.codes import Code
 from engine.policy.compiler import CompiledPolicy, compile_policy
+from engine.policy.conditions import key_family
 from engine.policy.model import (
     ACCOUNT_PRINCIPAL_DELEGATES,
-    BUCKET_POLICY_DENY,
     ENDPOINT_POLICY_DENY,
     IDENTITY_POLICY_DENY,
     PERMISSIONS_BOUNDARY_DENY,
@@ -87,7 +87,7 @@ def _read_unknowable(ctx: RequestContext, layers: PolicyLayers) -> tuple[str, ..
     read: set[str] = set()
     for policy in _policies(layers):
         read |= policy.keys
-    families = {k.split("/", 1)[0] + "/*" for k in read if "/" in k}
+    families = {f for f in map(key_family, read) if f is not None}
     return tuple(k for k in unknowable if k in read or k in families or k == "resource")
 
 
@@ -208,7 +208,7 @@ def _bucket_hop(ctx: RequestContext, layers: PolicyLayers, optimistic: bool) -> 
     session = _evaluate(layers.session, ctx, PolicyKind.SESSION, optimistic)
     identities = [p.evaluate(ctx, kind=PolicyKind.IDENTITY, optimistic=optimistic) for p in identity.policies]
     role = identity.principal
-    named = [(BUCKET_POLICY_DENY, resource.name, bucket),
+    named = [(resource.code, resource.name, bucket),
              (PERMISSIONS_BOUNDARY_DENY, _name(layers.boundary), boundary),
              (SESSION_POLICY_DENY, _name(layers.session), session)]
     explicit = [(code, where, r.deciding) for code, where, r in named
@@ -236,6 +236,9 @@ def _implicit(
     """The implicit denies at the bucket: which side fails to allow, boundary and session policy included."""
     identity_side: list[Refusal] = [] if identity_allows else [(IDENTITY_POLICY_DENY, role, None)]
     identity_side = identity_side or limited  # what limits an identity Allow
+    if resource.must_allow and (bucket is None or bucket.decision is not Decision.ALLOW):
+        # A KMS key policy that allows neither the caller nor its account: IAM policies grant nothing.
+        return [(resource.code, resource.name, None), *identity_side]
     if ctx.principal_account == resource.owner:
         # Same account: either side may grant. A grant naming only the account delegates to the identity
         # side (Principal page); one naming the caller's own ARN escapes boundary and session policy.
@@ -248,7 +251,7 @@ def _implicit(
         return [(IDENTITY_POLICY_DENY, role, None), *limited]
     # Cross-account: the principal's account must allow (identity ∩ boundary ∩ session) AND the owner must.
     owner_side: list[Refusal] = [] if bucket is not None and bucket.decision is Decision.ALLOW else [
-        (BUCKET_POLICY_DENY, resource.name, None)]
+        (resource.code, resource.name, None)]
     return identity_side + owner_side
 
 

@@ -216,6 +216,19 @@ _SET_PREFIXES = {"foranyvalue": "any", "forallvalues": "all"}
 # --- compiled conditions ---------------------------------------------------------------------------------
 
 
+_CONTEXT_FAMILY = "kms:encryptioncontext:"  # kms:EncryptionContext:<context-key> (KMS DG, condition keys)
+
+
+def key_family(key_lower: str) -> str | None:
+    """The family a lowercased key belongs to: ``aws:resourcetag/x`` → ``aws:resourcetag/*``,
+    ``kms:encryptioncontext:x`` → ``kms:encryptioncontext:*``; None for a key of no family."""
+    if "/" in key_lower:
+        return key_lower.split("/", 1)[0] + "/*"
+    if key_lower.startswith(_CONTEXT_FAMILY) and len(key_lower) > len(_CONTEXT_FAMILY):
+        return _CONTEXT_FAMILY + "*"
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledCondition:
     operator: str  # as written
@@ -232,9 +245,10 @@ class CompiledCondition:
         """``assume`` is the outcome taken when the key's value is Unknowable (see model.Unknowable)."""
         present = self.key_lower in keys
         request = keys.get(self.key_lower)
-        if not present and "/" in self.key_lower:
-            # A tag family the request carries but the snapshot does not ("aws:resourcetag/*": Unknowable).
-            family = keys.get(self.key_lower.split("/", 1)[0] + "/*")
+        if not present and (family_key := key_family(self.key_lower)) is not None:
+            # A key family the request carries but the snapshot does not ("aws:resourcetag/*",
+            # "kms:encryptioncontext:*": Unknowable).
+            family = keys.get(family_key)
             request = family if isinstance(family, Unknowable) else None
         if isinstance(request, Unknowable):
             return Check("Condition", assume, self.operator, self.key, None, list(self.raw_values), True, None,

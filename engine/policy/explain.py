@@ -126,7 +126,8 @@ def describe_statement(ev: StatementEvaluation) -> str:
 def describe_result(result: PolicyResult) -> str:
     """One policy: its verdict and how each statement fared, compactly."""
     # Names from the snapshot usually say what they are ("bucket policy of app-data"); add the kind otherwise.
-    label = result.name if result.kind in result.name.lower() else f"{result.kind} policy {result.name}"
+    named = result.kind in result.name.lower() or result.name.startswith(("key policy", "resource policy"))
+    label = result.name if named else f"{result.kind} policy {result.name}"
     text = f"{label} {_DECISION_TEXT[result.decision]}"
     if result.deciding is not None:
         text += f" by {statement_label(result.deciding)}"

@@ -153,11 +153,16 @@ class EndpointLayer:
 
 @dataclass(frozen=True, slots=True)
 class ResourceLayer:
-    """The resource (an S3 bucket) and its owner account; ``policy`` None when it has no resource policy."""
+    """The resource (an S3 bucket, a KMS key, a secret) and its owner account; ``policy`` None when it has no
+    resource policy. ``code``: the refusal code of this layer; ``must_allow``: the resource policy must allow
+    even in the owner's account, as a KMS key policy must ("Unless the key policy explicitly allows it, you
+    cannot use IAM policies to allow access to a KMS key", KMS Developer Guide, "Key policies in AWS KMS")."""
 
     name: str
     owner: str
     policy: CompiledPolicy | None = None
+    code: Code = Code.BUCKET_POLICY_DENY
+    must_allow: bool = False
 
 
 @dataclass(frozen=True, slots=True)

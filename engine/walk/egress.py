@@ -11,10 +11,11 @@ from dataclasses import replace
 from typing import Any
 
 from engine import model as m
-from engine.codes import Code, Reason
+from engine.codes import Code, Layer, Reason
 from engine.dns import Address
 from engine.filters import EPHEMERAL
-from engine.policy import RequestContext, Unknowable
+from engine.names import parse_arn
+from engine.policy import RequestContext, ResourceLayer, Unknowable
 from engine.services import SERVICES, ServiceAuth, has_resource_policy, service_of_host
 from engine.topology import service_of
 from engine.walk.inspection import inspect, returns_through
@@ -375,9 +376,16 @@ def _arrive(walk: Walk, egress: Side, endpoint: m.VpcEndpoint | None, source_ip:
                 t.caveat(Code.POLICY_NOT_EVALUATED, vpce=endpoint.vpc_endpoint_id, host=dest.host)
             return
         role = walk.topo.role_of(t.question.source)
-        ctx = _service_context(walk, egress, endpoint, source_ip, auth, role)
+        named = _named_resource(walk) if t.question.resource else None
+        ctx = _service_context(walk, egress, endpoint, source_ip, auth, role, named)
         if ctx is not None and role is not None:
-            walk.service_gate(ctx, endpoint, role, has_resource_policy(auth, t.question.action))
+            layer = _resource_layer(walk, named) if named is not None else None
+            decision = walk.service_gate(ctx, endpoint, role, has_resource_policy(auth, t.question.action), layer)
+            if (isinstance(named, m.KmsKey) and layer is not None and decision is not None
+                    and not decision.allowed and decision.deciding is None):
+                # "When authorizing access to a KMS key, grants are considered along with key policies and
+                # IAM policies" (KMS DG, "Grants in AWS KMS"): an implicit deny is not the last word.
+                t.caveat(Code.KMS_GRANTS_NOT_COLLECTED, key=named.arn)
         return
     bucket = walk.topo.buckets[dest.id]
     role = walk.topo.role_of(t.question.source)
@@ -430,16 +438,74 @@ def _request_keys(walk: Walk, egress: Side, endpoint: m.VpcEndpoint | None, sour
     return keys
 
 
+def _named_resource(walk: Walk) -> m.KmsKey | m.Secret | None:
+    """The key or secret the question names, by ARN; a KMS alias ARN resolves to its key (KMS Developer Guide,
+    "Aliases in AWS KMS": an alias points to one key of its account and Region), a secret ARN without its six
+    random characters to the secret of that name. None (and the answer unknown) when the snapshot lacks it."""
+    topo, arn = walk.topo, parse_arn(walk.t.question.resource or "")
+    assert not isinstance(arn, str)  # the question parser validated it
+    found: m.KmsKey | m.Secret | None
+    if arn.service == "kms":
+        found = topo.kms_keys.get(str(arn)) or next(
+            (k for k in topo.kms_keys.values() if arn.resource in k.aliases and k.account_id == arn.account
+             and k.region == arn.region), None)
+    else:
+        name = arn.resource.removeprefix("secret:")
+        found = topo.secrets.get(str(arn)) or next(
+            (s for s in topo.secrets.values() if s.name == name and s.account_id == arn.account
+             and s.region == arn.region), None)
+    if found is None:
+        gap = _resource_gap(walk, arn.account, arn.region, arn.service, str(arn))
+        if gap is None:
+            walk.t.cannot_tell(Code.RESOURCE_NOT_IN_SNAPSHOT, kind="KMS key" if arn.service == "kms" else "secret",
+                               resource=str(arn))
+    return found
+
+
+def _resource_gap(walk: Walk, account: str, region: str, service: str, arn: str) -> m.Gap | None:
+    """A collection gap that hides the resource or its policy: the answer then names the missing permission."""
+    for gap in walk.topo.gaps_for(account, region, service):
+        if gap.resource in (None, arn):
+            what = f"the {'key' if service == 'kms' else 'resource'} policy"
+            walk.t.cannot_tell(Code.POLICY_UNREAD, layer=Layer.BUCKET, owner=arn, error=gap.error, what=what,
+                               permission=gap.permission or f"{service}:{gap.operation}")
+            return gap
+    return None
+
+
+def _resource_layer(walk: Walk, res: m.KmsKey | m.Secret) -> ResourceLayer | None:
+    """The key policy or the secret's policy as the resource layer. A key policy must allow (KMS Developer
+    Guide, "Key policies in AWS KMS"); a secret's policy follows the standard same-account OR rule (Secrets
+    Manager User Guide, "Permissions policies attached to secrets" / IAM UG, "Policy evaluation logic")."""
+    kms = isinstance(res, m.KmsKey)
+    if kms and res.policy is None:  # every key has a key policy: None means it was not read
+        if _resource_gap(walk, res.account_id, res.region, "kms", res.arn) is None:
+            walk.t.cannot_tell(Code.POLICY_UNREAD, layer=Layer.BUCKET, owner=res.arn, error="not collected",
+                               what="the key policy", permission="kms:GetKeyPolicy")
+        return None
+    if not kms and _resource_gap(walk, res.account_id, res.region, "secretsmanager", res.arn):
+        return None
+    if isinstance(res, m.KmsKey) and res.key_state != "Enabled":
+        # "Key states of AWS KMS keys": a disabled key, or one pending deletion or import, refuses
+        # cryptographic operations; which operations each state allows is not modelled, so: unknown.
+        walk.t.cannot_tell(Code.KMS_KEY_NOT_ENABLED, key=res.arn, state=res.key_state)
+    return ResourceLayer(res.arn, res.account_id, walk.policies.resource(res), code=Code.RESOURCE_POLICY_DENY,
+                         must_allow=kms)
+
+
 def _service_context(walk: Walk, egress: Side, endpoint: m.VpcEndpoint | None, source_ip: str | None,
-                     auth: ServiceAuth, role: m.Role | None) -> RequestContext | None:
-    """A request to another service: the question names its action but not its resource, so the resource (and
-    whose it is) is unknown unless the action takes "*" (Service Authorization Reference)."""
+                     auth: ServiceAuth, role: m.Role | None,
+                     named: m.KmsKey | m.Secret | None = None) -> RequestContext | None:
+    """A request to another service: when the question names no resource (or the snapshot lacks it), the
+    resource (and whose it is) is unknown unless the action takes "*" (Service Authorization Reference)."""
     t = walk.t
     if role is None:
         t.cannot_tell(Code.NO_INSTANCE_ROLE, instance=t.question.source.instance_id)
         return None
     keys = _common_keys(walk, egress, endpoint, source_ip, role)
     star = t.question.action.lower() in auth.star_actions
+    if named is not None:
+        return _named_context(walk, keys, role, named)
     if not star:
         owner = Unknowable("the question does not name the resource, so its account is not known")
         keys |= {"aws:ResourceAccount": owner, "aws:ResourceOrgID": owner, "aws:ResourceOrgPaths": owner,
@@ -451,6 +517,30 @@ def _service_context(walk: Walk, egress: Side, endpoint: m.VpcEndpoint | None, s
         ctx = replace(ctx, resource_unknown=f"the question does not name the {auth.prefix} resource")
     t.request_context = {"principal": ctx.principal_arn, "action": ctx.action,
                          "resource": "*" if star else "(not named)", **{k: _shown(v) for k, v in keys.items()}}
+    return ctx
+
+
+def _named_context(walk: Walk, keys: dict[str, Any], role: m.Role, res: m.KmsKey | m.Secret) -> RequestContext:
+    """The keys a request for a named key or secret carries (IAM UG, "AWS global condition context keys";
+    KMS Developer Guide, "AWS KMS condition keys"; Secrets Manager User Guide, "Condition keys")."""
+    t = walk.t
+    keys |= {"aws:ResourceAccount": res.account_id, **walk.policies.org_keys("Resource", res.account_id),
+             "aws:ResourceTag/*": Unknowable("the resource's tags are not in the snapshot")}
+    if isinstance(res, m.KmsKey):
+        # kms:ViaService is absent: the client calls KMS itself, no AWS service on its behalf.
+        keys["kms:CallerAccount"] = role.account_id
+        requested = t.question.resource or ""
+        if ":alias/" in requested:
+            keys["kms:RequestAlias"] = requested.rsplit(":", 1)[1]
+        context = Unknowable("the request's encryption context is not in the question")
+        keys |= {"kms:EncryptionContextKeys": context, "kms:EncryptionContext:*": context}
+    else:
+        keys["secretsmanager:SecretId"] = res.arn
+    ctx = RequestContext.build(
+        principal_arn=f"arn:aws:sts::{role.account_id}:assumed-role/{role.role_name}/{t.question.source.instance_id}",
+        role_arn=role.arn, action=t.question.action, resource=res.arn, keys=keys)
+    t.request_context = {"principal": ctx.principal_arn, "action": ctx.action, "resource": res.arn,
+                         **{k: _shown(v) for k, v in keys.items()}}
     return ctx
 
 

@@ -347,9 +347,10 @@ class Walk:
         return decision
 
     def service_gate(self, ctx: RequestContext, endpoint: m.VpcEndpoint | None, role: m.Role,
-                     resource_policy: bool) -> AccessDecision | None:
+                     resource_policy: bool, resource: ResourceLayer | None = None) -> AccessDecision | None:
         """A request to another service through its endpoint: the endpoint policy, and the identity side (identity
-        ∩ boundary ∩ SCPs). Where the service has resource policies the snapshot does not collect (KMS, Secrets
+        ∩ boundary ∩ SCPs). ``resource``: the named key or secret with its policy, evaluated as the resource
+        layer (RCPs of its owner too). Without it, where the service has resource policies (KMS, Secrets
         Manager, a role's trust policy), only a refusal they cannot lift stands; otherwise the answer is unknown."""
         if not self._identity_collected(role):
             return None
@@ -357,14 +358,15 @@ class Walk:
         service_linked = role.path.startswith("/aws-service-role/")
         decision = decide_access(ctx, PolicyLayers(
             endpoint=EndpointLayer(endpoint.vpc_endpoint_id, book.endpoint(endpoint)) if endpoint else None,
-            resource=ResourceLayer(self.question.destination.host, role.account_id, None),
+            resource=resource or ResourceLayer(self.question.destination.host, role.account_id, None),
             identity=IdentityLayer(role.arn, book.identity(role)),
             boundary=book.boundary(role),
             scps=book.org_levels(role.account_id, SCP_TYPE, service_linked=service_linked),
+            rcps=book.org_levels(resource.owner, RCP_TYPE) if resource else None,
         ))
         definite = not decision.allowed and not decision.undetermined and (
             decision.code in (Code.ENDPOINT_POLICY_DENY, Code.SCP_DENY) or decision.deciding is not None)
-        if resource_policy and not definite:
+        if resource is None and resource_policy and not definite:
             # A resource policy may grant the role directly, or refuse: neither is in the snapshot.
             self.t.cannot_tell(Code.RESOURCE_POLICY_NOT_COLLECTED, action=ctx.action,
                                host=self.question.destination.host)
@@ -372,7 +374,7 @@ class Walk:
                 self._organisation_caveats(role.account_id)
                 return decision
         self._record_decision(decision, ctx)
-        self._organisation_caveats(role.account_id)
+        self._organisation_caveats(role.account_id, *((resource.owner,) if resource else ()))
         return decision
 
     def _identity_collected(self, role: m.Role) -> bool:

@@ -175,7 +175,9 @@ def _policy_refusal(code: Code) -> Template:
         if code.layer is Layer.BUCKET and not any(str(r.kind) == kind for r in decision.results):
             resource = next((res for c, res, _ in [(decision.code, decision.resource, None), *decision.others]
                              if c is code), "?")
-            parts.append(f"bucket {resource} has no bucket policy, so nothing there allows the cross-account request")
+            parts.append(f"bucket {resource} has no bucket policy, so nothing there allows the cross-account request"
+                         if code is Code.BUCKET_POLICY_DENY else
+                         f"{resource} has no resource policy, so nothing there allows the cross-account request")
         return " | ".join(_layer_lead(code, decision) + parts)
 
     return render
@@ -191,10 +193,14 @@ _LAYER_LEAD = {
     Layer.RCP: "no resource control policy attached at {where} allows this request; every level of the"
                " bucket owner's path to the organisation root must allow",
 }
+# RESOURCE_POLICY_DENY's implicit deny (BUCKET_POLICY_DENY keeps its own words).
+_RESOURCE_LEAD = ("the resource policy of {where} allows neither the caller nor its account, and IAM policies"
+                  " alone cannot grant access to it")
 
 
 def _layer_lead(code: Code, decision: AccessDecision) -> list[str]:
-    lead = _LAYER_LEAD.get(code.layer) if code.layer is not None else None
+    lead = _RESOURCE_LEAD if code is Code.RESOURCE_POLICY_DENY else (
+        _LAYER_LEAD.get(code.layer) if code.layer is not None else None)
     if lead is None:
         return []
     refusals = [(decision.code, decision.resource, decision.deciding), *decision.others]
@@ -243,7 +249,7 @@ def _firewall_deny(w: Wording, f: Facts) -> str:
 
 
 def _policy_unread(w: Wording, f: Facts) -> str:
-    what = "the bucket policy" if str(f.get("layer")) == "bucket" else "the identity policies"
+    what = str(f.get("what") or ("the bucket policy" if str(f.get("layer")) == "bucket" else "the identity policies"))
     return w.fmt(what + " of {owner} could not be read ({error}); grant {permission} to the collector", f)
 
 
@@ -276,6 +282,7 @@ CODES: dict[Code, Template] = {
                              " {rule_group} matches domain list {domain_list} (answer {response})",
     Code.ENDPOINT_POLICY_DENY: _policy_refusal(Code.ENDPOINT_POLICY_DENY),
     Code.BUCKET_POLICY_DENY: _policy_refusal(Code.BUCKET_POLICY_DENY),
+    Code.RESOURCE_POLICY_DENY: _policy_refusal(Code.RESOURCE_POLICY_DENY),
     Code.IDENTITY_POLICY_DENY: _policy_refusal(Code.IDENTITY_POLICY_DENY),
     Code.PERMISSIONS_BOUNDARY_DENY: _policy_refusal(Code.PERMISSIONS_BOUNDARY_DENY),
     Code.SCP_DENY: _policy_refusal(Code.SCP_DENY),
@@ -357,6 +364,11 @@ CODES: dict[Code, Template] = {
     Code.RESOURCE_POLICY_NOT_COLLECTED: "{action} on {host} is also decided by the resource's own policy (a key"
                                         " policy, a secret's policy, a role's trust policy), which the snapshot"
                                         " does not hold",
+    Code.KMS_GRANTS_NOT_COLLECTED: "no policy allows this request, but a grant on KMS key {key} may (grants allow"
+                                   " their grantee besides the key policy and IAM policies); grants are not"
+                                   " collected (kms:ListGrants)",
+    Code.KMS_KEY_NOT_ENABLED: "KMS key {key} is in state {state}, not Enabled: cryptographic operations on it"
+                              " fail (KMSInvalidStateException) whatever the policies allow",
     Code.POLICY_NOT_EVALUATED: "the endpoint policy of {vpce} is not evaluated for {host}: reachbot evaluates"
                                " policies for S3 requests only",
 }

@@ -182,3 +182,34 @@ def test_accounts_of_an_answer_include_the_owner_of_every_resource_on_its_route(
     assert holder.index.accounts_of_answer(answer) == {NETWORK_ACCOUNT, APP_ACCOUNT}
     inside = holder.engine.ask("why can squid-proxy-osaka not reach bucket network-shared-proxy-config")
     assert holder.index.accounts_of_answer(inside) == {NETWORK_ACCOUNT}
+
+
+def test_a_named_key_of_another_account_is_refused_before_tracing(monkeypatch):
+    """A question naming a KMS key or secret by ARN names its account too: under an access map that covers only
+    the network account, a key of the app account is refused before anything is traced, as a bucket of it is."""
+    reach = Reach(SnapshotHolder("bundled"), AccessMap.from_dict({"channels": {"*": [NETWORK_ACCOUNT]}}))
+    traced: list[str] = []
+    monkeypatch.setattr(reach.snapshots.current().engine, "trace", lambda q: traced.append(q.text))
+    key = f"arn:aws:kms:ap-northeast-3:{APP_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    outcome = reach.ask(f"why can squid-proxy-osaka not reach {key} for kms:Decrypt", Who("U1", "C1"))
+    assert isinstance(outcome, NotPermitted) and traced == []
+    own = key.replace(APP_ACCOUNT, NETWORK_ACCOUNT)
+    monkeypatch.undo()
+    assert isinstance(reach.ask(f"why can squid-proxy-osaka not reach {own} for kms:Decrypt", Who("U1", "C1")),
+                      Answered)
+
+
+def test_the_full_policy_of_a_key_policy_refusal_is_the_key_policy():
+    """RESOURCE_POLICY_DENY sits at the resource layer, like BUCKET_POLICY_DENY: the "Full policy" view shows the
+    key policy that refused, and the key's account is among the accounts the answer reveals."""
+    from bot.index import SnapshotIndex
+    from tests.test_walk_service_resources import ACCOUNT, Estate, _allow, _resource_policy
+
+    e = Estate(_allow("kms:Decrypt"))
+    key = e.key(_resource_policy("Allow", f"arn:aws:iam::{ACCOUNT}:role/admin", "kms:*"))
+    engine = e.s.engine()
+    answer = engine.ask(f"client -> {key} for kms:Decrypt", fixes=False)
+    index = SnapshotIndex(engine)
+    (text,) = index.policies("RESOURCE_POLICY_DENY", key)
+    assert text.title == f"key policy of {key}" and "role/admin" in text.document
+    assert ACCOUNT in index.accounts_of_answer(answer)

@@ -23,7 +23,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_snapshot_flag(p)
     p.add_argument("--json", action="store_true", help="print the JSON answer")
     p.add_argument("--runtime", help="client runtime: python (AWS CLI, default), curl, requests, go, java, node")
-    p.add_argument("--action", help="S3 action to judge (default s3:GetObject)")
+    p.add_argument("--action", help="action to judge (default s3:GetObject; e.g. kms:Decrypt for a KMS host)")
+    p.add_argument("--resource", metavar="ARN", help="the KMS key (or alias) or Secrets Manager secret the request"
+                   " is for, so its resource policy is evaluated (must match the destination's service and Region)")
     p.add_argument("--no-fixes", action="store_true", help="skip the search for proven fixes")
 
 
@@ -35,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
     eng = Engine(loaded.snapshot, loaded.origin)
     if args.batch:
         return _batch(eng, args)
-    answer = eng.ask(args.question, runtime=args.runtime, action=args.action, fixes=not args.no_fixes)
+    answer = eng.ask(args.question, runtime=args.runtime, action=args.action, fixes=not args.no_fixes,
+                     resource=args.resource)
     if args.json:
         print_json(answer.to_json_dict())
     else:
@@ -48,7 +51,8 @@ def _batch(eng: Engine, args: argparse.Namespace) -> int:
         try:
             if problem:
                 raise QuestionError(problem)
-            answer = eng.ask(line, runtime=args.runtime, action=args.action, fixes=not args.no_fixes)
+            answer = eng.ask(line, runtime=args.runtime, action=args.action, fixes=not args.no_fixes,
+                             resource=args.resource)
         except QuestionError as exc:
             shown = mask_secrets(line)
             if args.json:
