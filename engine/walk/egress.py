@@ -293,6 +293,8 @@ def _from_egress_vpc(walk: Walk, egress: Side, subnet: m.Subnet, rtb: str, addr:
                  vpce=route.target, attachment=_attachment_of(walk, subnet))
     elif target is Target.INTERNET_GATEWAY:
         t.refuse(Code.NO_ROUTE, rtb, rtb=rtb, destination=addr, why=Reason.IGW_NEEDS_NAT, igw=route.target)
+    elif target is Target.GWLB_ENDPOINT:
+        through_inspection(walk, egress, route, addr)  # the egress VPC's firewall sees the spoke's address
     elif target in APPLIANCES:
         handed_to(walk, route, addr)
     elif target is Target.TRANSIT_GATEWAY:

@@ -52,7 +52,7 @@ def _generate(p: Profile, seed: int) -> m.Snapshot:
     regions = list(REGIONS[: p.regions])
     hubs = {r: build_hub(b, addrs, rng, p, r, network_id, proxy_role, first=i == 0) for i, r in enumerate(regions)}
     for hub in hubs.values():
-        central_egress_hub(b, addrs, hub)
+        central_egress_hub(b, addrs, hub, network_id)
     roles = {acct: account_roles(b, acct, name) for acct, name in accounts[1:]}
     vpcs: list[ClientVpc] = []
     for acct, name in accounts[1:]:
@@ -64,7 +64,7 @@ def _generate(p: Profile, seed: int) -> m.Snapshot:
         vpc_instances(b, rng, c, hubs, roles[c.account], count, addrs.host)
     _buckets(b, rng, p, accounts, regions, vpcs, roles)
     _dns(b, hubs, vpcs, network_id)
-    add_inspection(b, addrs, hubs, vpcs, network_id)
+    add_inspection(b, addrs, hubs, vpcs)
     return b.build()
 
 
