@@ -276,7 +276,9 @@ def _through_tgw(walk: Walk, egress: Side, vpc: str, tgw: str, addr: Address, de
 def _from_egress_vpc(walk: Walk, egress: Side, subnet: m.Subnet, rtb: str, addr: Address, depth: int) -> None:
     """The egress VPC's attachment subnet table: a NAT gateway there carries the spoke's traffic; an internet
     gateway or a gateway endpoint does not (each serves only its own VPC's interfaces: domain-rules.md). A
-    transit VPC (inspection) that hands the traffic back to the gateway is followed on to the egress VPC."""
+    transit VPC (inspection) that hands the traffic back to the gateway is followed on to the egress VPC; a
+    Network Firewall endpoint there is evaluated and followed on from its subnet (Network Firewall developer
+    guide, "Architectures": centralized inspection before the NAT gateway)."""
     t, topo = walk.t, walk.topo
     choice = walk.lookup(rtb, addr)
     if choice is None:
