@@ -63,6 +63,12 @@ class PolicyBook:
             return None
         if service_linked and policy_type == SCP_TYPE:
             return None
+        # Built once per (account, type): every S3 answer asks it (a rewritten SCP or RCP touches its tag).
+        return self.topo.derived.get(("org-levels", account, policy_type),
+                                     tuple(f"policy:org:{p.id}" for p in org.policies),
+                                     lambda: self._org_levels(org, account, policy_type))
+
+    def _org_levels(self, org: m.Organization, account: str, policy_type: str) -> list[OrgLevel] | None:
         member = org.account(account)
         if member is None:
             return None

@@ -41,7 +41,8 @@ def test_small_estate_has_the_shape_of_an_organisation(small):
     """~1k instances over accounts × regions; each region has a proxy, a transit gateway hub and private DNS
     naming the proxy; both endpoint kinds, peering (some inter-region) and TGW attachments are present."""
     assert 900 <= len(small.instances) <= 1200
-    assert len(small.accounts) == 4 and len(small.regions) == 2
+    assert len(small.accounts) == 5 and len(small.regions) == 2  # 4 of the organisation, 1 partner outside it
+    assert small.organization is not None and len(small.organization.member_ids) == 4
     proxies = [i for i in small.instances if i.proxy_ports]
     assert {p.region for p in proxies} == set(small.regions)
     assert len(small.transit_gateways) == len(small.regions)
@@ -113,7 +114,7 @@ def test_sample_questions_are_reproducible_and_parse(small_engine, small):
 
 def test_size_overrides_and_bad_sizes():
     custom = synth_estate({"base": "tiny", "accounts": 2, "regions": 1, "instances_per_vpc": 5})
-    assert len(custom.accounts) == 2 and custom.regions == ["ap-northeast-3"]
+    assert len(custom.accounts) == 3 and custom.regions == ["ap-northeast-3"]  # with the partner
     with pytest.raises(ValueError, match="unknown estate size"):
         profile_for("huge")
     with pytest.raises(ValueError, match="unknown estate size keys"):

@@ -277,7 +277,9 @@ def _through_tgw(walk: Walk, egress: Side, vpc: str, tgw: str, addr: Address, de
 def _from_egress_vpc(walk: Walk, egress: Side, subnet: m.Subnet, rtb: str, addr: Address, depth: int) -> None:
     """The egress VPC's attachment subnet table: a NAT gateway there carries the spoke's traffic; an internet
     gateway or a gateway endpoint does not (each serves only its own VPC's interfaces: domain-rules.md). A
-    transit VPC (inspection) that hands the traffic back to the gateway is followed on to the egress VPC."""
+    transit VPC (inspection) that hands the traffic back to the gateway is followed on to the egress VPC; a
+    Network Firewall endpoint there is evaluated and followed on from its subnet (Network Firewall developer
+    guide, "Architectures": centralized inspection before the NAT gateway)."""
     t, topo = walk.t, walk.topo
     choice = walk.lookup(rtb, addr)
     if choice is None:
@@ -294,6 +296,8 @@ def _from_egress_vpc(walk: Walk, egress: Side, subnet: m.Subnet, rtb: str, addr:
                  vpce=route.target, attachment=_attachment_of(walk, subnet))
     elif target is Target.INTERNET_GATEWAY:
         t.refuse(Code.NO_ROUTE, rtb, rtb=rtb, destination=addr, why=Reason.IGW_NEEDS_NAT, igw=route.target)
+    elif target is Target.GWLB_ENDPOINT:
+        through_inspection(walk, egress, route, addr)  # the egress VPC's firewall sees the spoke's address
     elif target in APPLIANCES:
         handed_to(walk, route, addr)
     elif target is Target.TRANSIT_GATEWAY:

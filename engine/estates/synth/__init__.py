@@ -1,5 +1,10 @@
 """Synthetic enterprise estates for benchmarks, load tests and demos (issue #7).
 
+Modules: ``network`` (regional hubs, client VPCs), ``central`` (central inspection + egress: TGW → Network
+Firewall → NAT), ``inspection`` (the firewall, Resolver forwarding, DNS Firewall: issue #10), ``workloads``
+(roles, one with a permissions boundary; instances; buckets), ``organization`` (the organisation, its SCPs, a
+partner account outside it, data-perimeter endpoint policies: issue #11), ``questions`` (the question mix).
+
     snap = synth_estate("large", seed=7)          # 20 accounts × 4 regions, ~20k instances
     questions = sample_questions(snap, 1000, seed=7)
 

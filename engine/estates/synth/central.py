@@ -1,34 +1,49 @@
 """Centralised egress in a synthetic estate: the landing-zone shape of issue #10 (rules 1, 2 and 4).
 
-Each regional hub VPC (``network.build_hub``) also serves as the egress VPC: a NAT gateway in its first public
-subnet, its transit-gateway attachment subnets routing ``0.0.0.0/0`` to that NAT, the hub's transit gateway
-table sending ``0.0.0.0/0`` to the hub attachment, and the public subnets' table already routing the
-organisation's CIDR back to the transit gateway (Transit Gateway guide, "Example: Centralized egress to the
-internet"). Client VPCs without a NAT gateway of their own send their default route to the transit gateway.
+Each regional hub VPC (``network.build_hub``) also serves as the inspection and egress VPC, AWS's centralised
+inspection design (Network Firewall developer guide, "Architectures": centralized deployment model; Transit
+Gateway guide, "Example: Centralized egress to the internet"): the hub's transit gateway table sends
+``0.0.0.0/0`` to the hub attachment; the attachment subnets' table sends ``0.0.0.0/0`` to the Network Firewall
+endpoint (``inspection.add_firewall``); the firewall subnet's table sends ``0.0.0.0/0`` to the NAT gateway and
+the organisation's CIDR back to the transit gateway; the NAT gateway's own public subnet routes ``0.0.0.0/0``
+to the internet gateway and the organisation's CIDR to the firewall endpoint, so the reply crosses the firewall
+as well (a stateful firewall must see both directions). The proxy's public subnets keep their direct routes.
+Client VPCs without a NAT gateway of their own send their default route to the transit gateway.
 
 Deliberate faults, so that questions meet them: some attachments lack a subnet in the last zone
 (``TGW_NO_ATTACHMENT_IN_AZ`` for clients there), and some VPCs put a network ACL on their attachment subnets
-that refuses HTTPS from the data tier (``NACL_DENY`` at the attachment subnet). The Network Firewall and
-Resolver additions of issue #10 belong in modules of their own next to this one.
+that refuses HTTPS from the data tier (``NACL_DENY`` at the attachment subnet).
 """
 
 from __future__ import annotations
 
 import random
+from ipaddress import IPv4Network
 
 from engine.estates.builder import EstateBuilder
-from engine.estates.synth.network import Addresses, ClientVpc, Hub
-from engine.estates.synth.profiles import Profile
+from engine.estates.synth.inspection import add_firewall
+from engine.estates.synth.network import ORG_CIDR, Addresses, ClientVpc, Hub, subnet
+from engine.estates.synth.profiles import AZ_SUFFIXES, Profile
 from engine.model import NetworkAclEntry, PortRange
 
 
-def central_egress_hub(b: EstateBuilder, addrs: Addresses, hub: Hub) -> None:
-    """The hub VPC's NAT gateway, its attachment subnets' table, and the hub table's default route."""
-    nat = b.nat_gateway(hub.public_subnets[0], f"15.153.{addrs.next_vpc % 250}.{len(hub.region) % 250}",
-                        addrs.host(hub.public_subnets[0]), f"egress-nat-{hub.region}")
+def central_egress_hub(b: EstateBuilder, addrs: Addresses, hub: Hub, account: str) -> str:
+    """The hub VPC's NAT gateway (its own public subnet), the Network Firewall between the attachment subnets
+    and the NAT, the route tables that make both directions cross the firewall, and the hub table's default
+    route; returns the firewall endpoint the hub's traffic to the internet crosses."""
+    blocks = list(IPv4Network(hub.cidr).subnets(new_prefix=24))
+    az = AZ_SUFFIXES[0]
+    nat_subnet = subnet(b, addrs, hub.vpc, f"egress-nat-{hub.region}-{az}", blocks[18], az, public=True)
+    nat = b.nat_gateway(nat_subnet, f"15.153.{addrs.next_vpc % 250}.{len(hub.region) % 250}",
+                        addrs.host(nat_subnet), f"egress-nat-{hub.region}")
+    endpoint = add_firewall(b, addrs, hub, account, nat)
+    nat_rtb = b.route_table(hub.vpc, f"egress-nat-rt-{hub.region}", [nat_subnet])
+    b.route(nat_rtb, "0.0.0.0/0", hub.igw)
+    b.route(nat_rtb, ORG_CIDR, endpoint)  # the reply crosses the firewall too (symmetric routing)
     rtb = b.route_table(hub.vpc, f"egress-tgw-rt-{hub.region}", hub.tgw_subnets)
-    b.route(rtb, "0.0.0.0/0", nat)
+    b.route(rtb, "0.0.0.0/0", endpoint)
     b.tgw_route(hub.tgw_rtb, "0.0.0.0/0", hub.attachment)
+    return endpoint
 
 
 def central_egress_clients(b: EstateBuilder, rng: random.Random, p: Profile, hubs: dict[str, Hub],

@@ -10,6 +10,7 @@ from engine.estates.builder import EstateBuilder
 from engine.estates.synth.central import central_egress_clients, central_egress_hub
 from engine.estates.synth.inspection import add_inspection
 from engine.estates.synth.network import Addresses, ClientVpc, Hub, build_client_vpc, build_hub
+from engine.estates.synth.organization import add_organization, add_partner, add_perimeter
 from engine.estates.synth.profiles import REGIONS, Profile
 from engine.estates.synth.workloads import account_roles, cell_buckets, vpc_instances
 
@@ -52,7 +53,7 @@ def _generate(p: Profile, seed: int) -> m.Snapshot:
     regions = list(REGIONS[: p.regions])
     hubs = {r: build_hub(b, addrs, rng, p, r, network_id, proxy_role, first=i == 0) for i, r in enumerate(regions)}
     for hub in hubs.values():
-        central_egress_hub(b, addrs, hub)
+        central_egress_hub(b, addrs, hub, network_id)
     roles = {acct: account_roles(b, acct, name) for acct, name in accounts[1:]}
     vpcs: list[ClientVpc] = []
     for acct, name in accounts[1:]:
@@ -64,7 +65,10 @@ def _generate(p: Profile, seed: int) -> m.Snapshot:
         vpc_instances(b, rng, c, hubs, roles[c.account], count, addrs.host)
     _buckets(b, rng, p, accounts, regions, vpcs, roles)
     _dns(b, hubs, vpcs, network_id)
-    add_inspection(b, addrs, hubs, vpcs, network_id)
+    add_inspection(b, addrs, hubs, vpcs)
+    org_id = add_organization(b, accounts, seed)
+    add_partner(b, regions, seed, [r["batch-role"] for r in roles.values()])
+    add_perimeter(b, rng, p, org_id, {c.vpc for c in vpcs})
     return b.build()
 
 

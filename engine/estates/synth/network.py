@@ -65,6 +65,7 @@ class Hub:
     public_subnets: list[str] = field(default_factory=list)
     tgw_subnets: list[str] = field(default_factory=list)
     attachment: str = ""
+    igw: str = ""
 
 
 @dataclass
@@ -104,7 +105,8 @@ def build_hub(b: EstateBuilder, addrs: Addresses, rng: random.Random, p: Profile
     tgw_subnets = [subnet(b, addrs, vpc, f"egress-tgw-{az}", blocks[8 + i], az)
                    for i, az in enumerate(AZ_SUFFIXES[: p.azs])]
     proxy_rtb = b.route_table(vpc, f"egress-proxy-public-rt-{region}", public)
-    b.route(proxy_rtb, "0.0.0.0/0", b.internet_gateway(vpc, f"egress-igw-{region}"))
+    igw = b.internet_gateway(vpc, f"egress-igw-{region}")
+    b.route(proxy_rtb, "0.0.0.0/0", igw)
     tgw, tgw_rtb = b.transit_gateway(region, account, f"hub-{region}")
     attachment = b.tgw_attachment(tgw, tgw_rtb, vpc, tgw_subnets)
     b.tgw_route(tgw_rtb, str(cidr), attachment)
@@ -122,7 +124,7 @@ def build_hub(b: EstateBuilder, addrs: Addresses, rng: random.Random, p: Profile
     b.instance(public[0], f"forward-proxy-{region}", proxy_ip, [proxy_sg], role_arn=proxy_role,
                public_ip=public_ip, proxy_ports=[PROXY_PORT], extra_tags={"Role": "forward-proxy"})
     return Hub(region, vpc, str(cidr), proxy_rtb, proxy_ip, f"proxy.{region}.corp.internal", proxy_sg, tgw,
-               tgw_rtb, s3_endpoint, public, tgw_subnets, attachment)
+               tgw_rtb, s3_endpoint, public, tgw_subnets, attachment, igw)
 
 
 def _proxy_endpoint_policy(region: str) -> dict[str, object]:

@@ -4,7 +4,7 @@ Used to exercise :func:`engine.merge.merge_snapshots` the way an organisation-wi
 input: each job sees its account's resources in its region, plus what every job of the account sees
 (global IAM roles and instance profiles, Route 53 zones it owns, AWS-managed prefix lists of its region),
 and resources that two accounts both describe (a peering connection, a transit gateway attachment shared
-through RAM) appear in both jobs' output.
+through RAM) appear in both jobs' output. Every job reads the organisation (``--org-role``).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def partition_snapshot(snap: m.Snapshot, skew: timedelta = timedelta(0)) -> list
         parts.append(m.Snapshot(
             taken_at=snap.taken_at + n * skew, source=f"collect:{account}/{region}", regions=[region],
             accounts=[accounts[account]] if account in accounts else [], coverage=[coverage[(account, region)]],
-            **lists,
+            organization=snap.organization, **lists,
         ))
     return parts
 

@@ -39,6 +39,7 @@ class Profile:
     central_egress_share: float = 0.6  # TGW-attached VPCs without a NAT that egress through the hub's NAT
     missing_attachment_az_share: float = 0.05  # attachments without a subnet in the last zone
     tgw_acl_share: float = 0.1  # central-egress VPCs whose attachment subnets refuse HTTPS from the data tier
+    perimeter_endpoint_share: float = 0.35  # default-policy client S3 endpoints given the data-perimeter policy
 
 
 PROFILES: dict[str, Profile] = {

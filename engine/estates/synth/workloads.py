@@ -3,7 +3,7 @@
 Instances take their proxy environment from a few profiles teams really use (uppercase or lowercase
 variables, with or without an S3 exclusion in ``NO_PROXY``, or none at all); buckets carry the policies that
 make S3 questions interesting (pinned to a VPC endpoint with ``aws:sourceVpce``, TLS only, cross-account
-grants).
+grants). The analytics role (the ops tier's) has a read-only permissions boundary (issue #11).
 """
 
 from __future__ import annotations
@@ -18,8 +18,14 @@ BASE_NO_PROXY = "localhost,127.0.0.1,169.254.169.254,.corp.internal"
 PROFILE_WEIGHTS = {"standard": 45, "s3-excluded": 20, "s3-regional": 10, "lowercase": 10, "none": 15}
 TIER_WEIGHTS = {"web": 25, "app": 33, "batch": 20, "data": 10, "ops": 10, "bastion": 2}
 ROLE_OF_TIER = {"web": "web-role", "app": "app-role", "batch": "batch-role", "data": "readonly-role",
-                "ops": "ops-role", "bastion": "ops-role"}
+                "ops": "analytics-role", "bastion": "ops-role"}
 PURPOSES = ("data", "logs", "artifacts", "backups", "reports", "exports", "media", "models")
+# The analytics jobs (on the ops tier) may read anything but never write, whatever a team's identity policy
+# grants them: a permissions boundary (IAM UG, "Permissions boundaries for IAM entities"; issue #11).
+ANALYTICS_BOUNDARY = {"Version": "2012-10-17", "Statement": [
+    {"Sid": "ReadOnlyS3", "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": "*"},
+    {"Sid": "SessionManager", "Effect": "Allow",
+     "Action": ["ssm:UpdateInstanceInformation", "ssmmessages:*", "ec2messages:*"], "Resource": "*"}]}
 SSM_STATEMENT = {"Sid": "SessionManager", "Effect": "Allow",
                  "Action": ["ssm:UpdateInstanceInformation", "ssmmessages:*", "ec2messages:*"], "Resource": "*"}
 
@@ -54,8 +60,11 @@ def account_roles(b: EstateBuilder, account: str, account_name: str) -> dict[str
                         "Resource": "*"}],
         "readonly-role": [_s3_statement(account_name, ["s3:GetObject", "s3:ListBucket"]), SSM_STATEMENT],
         "ops-role": [SSM_STATEMENT],
+        "analytics-role": [_s3_statement(account_name, rw), SSM_STATEMENT],
     }
-    return {name: b.role(account, name, {f"{name}-access": {"Version": "2012-10-17", "Statement": stmts}})
+    boundaries = {"analytics-role": ANALYTICS_BOUNDARY}
+    return {name: b.role(account, name, {f"{name}-access": {"Version": "2012-10-17", "Statement": stmts}},
+                         boundary=(f"{name}-boundary", boundaries[name]) if name in boundaries else None)
             for name, stmts in docs.items()}
 
 
