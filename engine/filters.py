@@ -128,7 +128,7 @@ def acl_allows(topo: Topology, acl: m.NetworkAcl | None, egress: bool, peer: Add
     if acl is None:
         return FilterResult(True, "(default ACL)", None, (), egress, protocol, ports, peer)
     proto = _PROTO_NUM.get(protocol, protocol)
-    for entry in sorted((e for e in acl.entries if e.egress == egress), key=lambda e: e.rule_number):
+    for entry in acl.rules[egress]:
         if entry.protocol not in ("-1", proto):
             continue
         # An entry whose port range overlaps the flow's ports applies (for the reply, the ephemeral range: the
