@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from ipaddress import ip_address, ip_network
 from typing import Annotated, Any, Literal
 
@@ -504,13 +504,6 @@ class NetworkAcl(Tagged):
     is_default: bool = False
     associations: list[NetworkAclAssociation] = []
     entries: list[NetworkAclEntry] = []
-
-    @cached_property
-    def rules(self) -> dict[bool, tuple[NetworkAclEntry, ...]]:
-        """Entries by direction (True: egress) in rule-number order, the order they are judged in; computed once
-        per (frozen) ACL, as every leg of every answer consults it."""
-        return {egress: tuple(sorted((e for e in self.entries if e.egress == egress), key=lambda e: e.rule_number))
-                for egress in (False, True)}
 
 
 # --- S3, DNS, IAM ----------------------------------------------------------------------------------------
