@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from engine.codes import Code, Kind
@@ -22,8 +21,10 @@ if TYPE_CHECKING:
     from engine.walk.walker import Side
 
 
-def _frozen(facts: Mapping[str, Any]) -> Mapping[str, Any]:
-    return MappingProxyType(dict(facts))
+def _frozen(facts: dict[str, Any]) -> Mapping[str, Any]:
+    """The ``**facts`` of one call are a dict of their own: kept as they are (read-only by contract, typed as a
+    Mapping) rather than copied and wrapped, as an answer records a few dozen of them."""
+    return facts
 
 
 @dataclass(frozen=True, slots=True)
