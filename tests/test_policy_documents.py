@@ -356,3 +356,18 @@ def test_compiled_policy_evaluates_without_parsing_or_compiling_per_request(monk
     monkeypatch.setattr(json, "loads", forbidden)
     for _ in range(3):
         assert policy.evaluate(ctx).decision is Decision.ALLOW
+
+
+def test_a_policy_without_conditions_reuses_its_decision_and_one_with_conditions_reads_every_request() -> None:
+    """A statement with no Condition and no policy variable decides by principal, action and resource alone
+    (IAM UG, "Policy evaluation logic"), so its result is reused per those; any condition key makes the
+    request's keys part of the decision, and nothing is reused across them."""
+    plain = compile_policy(_doc(_statement(Action="s3:GetObject")), name="plain", kind="bucket")
+    first = plain.evaluate(_ctx())
+    assert plain.evaluate(_ctx({"aws:SourceVpce": "vpce-1"})) is first  # keys it never reads do not matter
+    assert plain.evaluate(_ctx(action="s3:PutObject")).decision is Decision.IMPLICIT_DENY
+    assert first.decision is Decision.ALLOW
+    guarded = compile_policy(_doc(_statement(Condition={"StringEquals": {"aws:SourceVpce": "vpce-1"}})),
+                             name="guarded", kind="bucket")
+    assert guarded.evaluate(_ctx({"aws:SourceVpce": "vpce-1"})).decision is Decision.ALLOW
+    assert guarded.evaluate(_ctx({"aws:SourceVpce": "vpce-2"})).decision is Decision.IMPLICIT_DENY

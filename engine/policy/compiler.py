@@ -11,7 +11,7 @@ import copy
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from engine.errors import PolicyDocumentError
@@ -134,11 +134,29 @@ class CompiledPolicy:
     # Context keys the policy reads (condition keys and variables, lowercased): decide_access resolves an
     # Unknowable key both ways only when some policy of the request reads it.
     keys: frozenset[str] = frozenset()
+    # Results of a policy that reads no context key, by everything else its evaluation looks at (see evaluate).
+    _memo: dict[tuple[Any, ...], PolicyResult] = field(default_factory=dict, compare=False, repr=False)
 
     def evaluate(self, ctx: RequestContext, *, kind: str | None = None, optimistic: bool = False) -> PolicyResult:
         """Every statement in order; an applicable Deny wins, else the first applicable Allow. ``optimistic``
-        resolves conditions on Unknowable keys (see CompiledStatement.evaluate)."""
+        resolves conditions on Unknowable keys (see CompiledStatement.evaluate).
+
+        A policy without conditions or variables (FullAWSAccess, most guard rails, many endpoint policies)
+        decides by the principal, action and resource alone, so its (immutable) result is kept per those and
+        reused: organisation policies are met at every level of every answer's path."""
         as_kind = kind or self.kind
+        if self.keys:
+            return self._evaluate(ctx, as_kind, optimistic)
+        key = (ctx.principal_arn, ctx.principal_account, ctx.role_arn, ctx.action, ctx.resource, ctx.has_boundary,
+               ctx.resource_unknown, as_kind, optimistic)
+        result = self._memo.get(key)
+        if result is None:
+            if len(self._memo) >= _MEMO_MAX:
+                self._memo.clear()
+            result = self._memo[key] = self._evaluate(ctx, as_kind, optimistic)
+        return result
+
+    def _evaluate(self, ctx: RequestContext, as_kind: str, optimistic: bool) -> PolicyResult:
         evaluations = [s.evaluate(ctx, as_kind, optimistic) for s in self.statements]
         deny = next((e for e in evaluations if e.matched and e.effect == "Deny"), None)
         if deny is not None:
@@ -146,6 +164,9 @@ class CompiledPolicy:
         allow = next((e for e in evaluations if e.matched), None)
         decision = Decision.ALLOW if allow is not None else Decision.IMPLICIT_DENY
         return PolicyResult(self.name, as_kind, decision, allow, evaluations)
+
+
+_MEMO_MAX = 4096
 
 
 # --- compile ------------------------------------------------------------------------------------------------
