@@ -166,7 +166,7 @@ class CompiledPolicy:
         return PolicyResult(self.name, as_kind, decision, allow, evaluations)
 
 
-_MEMO_MAX = 4096
+_MEMO_MAX = 256  # per policy: enough for an answer's repeats; a larger memo cost more in collector work than it saved
 
 
 # --- compile ------------------------------------------------------------------------------------------------
