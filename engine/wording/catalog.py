@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from engine.codes import Code, Reason
@@ -48,11 +50,21 @@ class Wording:
     def render(self, template: Template, facts: Mapping[str, Any]) -> str:
         if callable(template):
             return template(self, facts)
-        return template.format_map(_Facts(self, facts))
+        return self.fmt(template, facts)
 
     def fmt(self, template: str, facts: Mapping[str, Any]) -> str:
         """``template`` over ``facts``, rendering values as :meth:`value` does (for callable templates)."""
-        return template.format_map(_Facts(self, facts))
+        pieces = _pieces(template)
+        if pieces is None:  # attribute access, indexing or a format spec: str.format's own machinery
+            return template.format_map(_Facts(self, facts))
+        out: list[str] = []
+        for literal, name, repr_it in pieces:
+            out.append(literal)
+            if name:
+                value = facts.get(name, _ABSENT)
+                text = "?" if value is _ABSENT else self.value(value, facts)
+                out.append(repr(text) if repr_it else text)
+        return "".join(out)
 
     def value(self, value: Any, facts: Mapping[str, Any]) -> str:
         if type(value) is str:  # most facts are ids and names: the hot path of every answer's rendering
@@ -83,3 +95,16 @@ class _Facts(dict[str, Any]):
 
 
 _ABSENT = object()
+
+
+@lru_cache(maxsize=4096)
+def _pieces(template: str) -> tuple[tuple[str, str, bool], ...] | None:
+    """A template split once into (literal text, field name, !r) pieces, or None when it uses more of the
+    format mini-language than plain fields: rendering every hop of every answer through ``format_map`` and a
+    ``__missing__`` per field was the largest part of an answer's rendering."""
+    pieces = []
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        if spec or conversion not in (None, "r") or (name and not name.isidentifier()):
+            return None
+        pieces.append((literal, name or "", conversion == "r"))
+    return tuple(pieces)
