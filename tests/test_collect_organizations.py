@@ -9,17 +9,15 @@ ListPoliciesForTarget (Filter SERVICE_CONTROL_POLICY / RESOURCE_CONTROL_POLICY),
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from engine.collect.collector import CollectOptions, collect
-from tests.collect.emulator import ENV, UNSET
+from tests.collect.emulator import start_server
 
 DENY_GET = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}]}
 PERIMETER = {"Version": "2012-10-17", "Statement": [{
@@ -29,16 +27,7 @@ PERIMETER = {"Version": "2012-10-17", "Statement": [{
 
 @pytest.fixture(scope="module", name="org_server")
 def org_server_fixture() -> Iterator[dict[str, Any]]:
-    patch = pytest.MonkeyPatch()
-    for key, value in ENV.items():
-        patch.setenv(key, value)
-    for key in UNSET:
-        patch.delenv(key, raising=False)
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
+    url, server, patch = start_server()
     try:
         yield {"url": url, **_seed(boto3.client("organizations", region_name="us-east-1", endpoint_url=url))}
     finally:

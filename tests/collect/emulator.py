@@ -77,7 +77,9 @@ class Emulator:
 _SINGLETON: dict[str, Any] = {}
 
 
-def _start() -> Emulator:
+def start_server() -> tuple[str, ThreadedMotoServer, pytest.MonkeyPatch]:
+    """moto's server on a free loopback port, with the test credentials set and the real ones unset; the
+    caller stops the server and undoes the patch."""
     patch = pytest.MonkeyPatch()
     for key, value in ENV.items():
         patch.setenv(key, value)
@@ -87,7 +89,11 @@ def _start() -> Emulator:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
+    return f"http://{host}:{port}", server, patch
+
+
+def _start() -> Emulator:
+    url, server, patch = start_server()
     emu = Emulator(url, server, seed(url, layout="two-accounts"))
     emu.state["patch"] = patch
     emu.state["dns_firewall"] = _serve_dns_firewall(patch)
