@@ -99,3 +99,15 @@ def test_no_answer_on_the_bundled_estate_shows_a_raw_code_in_its_sentences() -> 
                 texts += [a.blocked_by.detail] if a.blocked_by else []
                 for text in texts:
                     assert not any(code in text.split() for code in codes), text
+
+
+@pytest.mark.parametrize("lang", sorted(CATALOGS))
+def test_every_string_template_names_plain_facts_only(lang: str) -> None:
+    """The renderer splits templates into text and ``{fact}`` fields once; anything richer is a function."""
+    from engine.wording.catalog import _pieces
+
+    catalog = CATALOGS[lang]
+    for table in (catalog.codes, catalog.reasons, catalog.hops):
+        for key, template in table.items():
+            if isinstance(template, str):
+                assert _pieces(template) is not None, key

@@ -5,7 +5,7 @@ The walk records codes, reasons and facts (``engine.walk.record``); a :class:`Wo
 as they are. Each language is one catalog (``en.py``); a test keeps every catalog complete (every code, every
 reason, every hop note) and its placeholders the same as English's.
 
-A template is a ``str.format`` string over the record's facts, or a function ``(wording, facts) -> str`` where
+A template is a string naming facts as ``{fact}`` (or ``{fact!r}``), or a function ``(wording, facts) -> str`` where
 the sentence depends on the evidence (which layer, which kind of resource). Fact values render by type: a
 :class:`~engine.codes.Code` or :class:`~engine.codes.Reason` through its own template (with the same facts), an
 :class:`~engine.dns.Address` as the catalog labels it, ``None`` as the catalog's word for none, a list joined.

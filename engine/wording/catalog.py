@@ -54,11 +54,8 @@ class Wording:
 
     def fmt(self, template: str, facts: Mapping[str, Any]) -> str:
         """``template`` over ``facts``, rendering values as :meth:`value` does (for callable templates)."""
-        pieces = _pieces(template)
-        if pieces is None:  # attribute access, indexing or a format spec: str.format's own machinery
-            return template.format_map(_Facts(self, facts))
         out: list[str] = []
-        for literal, name, repr_it in pieces:
+        for literal, name, repr_it in _pieces(template):
             out.append(literal)
             if name:
                 value = facts.get(name, _ABSENT)
@@ -82,29 +79,16 @@ class Wording:
         return str(value)
 
 
-class _Facts(dict[str, Any]):
-    def __init__(self, wording: Wording, facts: Mapping[str, Any]) -> None:
-        super().__init__()
-        self._wording, self._facts = wording, facts
-
-    def __missing__(self, key: str) -> str:
-        value = self._facts.get(key, _ABSENT)
-        if value is _ABSENT:
-            return "?"
-        return self._wording.value(value, self._facts)
-
-
 _ABSENT = object()
 
 
 @lru_cache(maxsize=4096)
-def _pieces(template: str) -> tuple[tuple[str, str, bool], ...] | None:
-    """A template split once into (literal text, field name, !r) pieces, or None when it uses more of the
-    format mini-language than plain fields: rendering every hop of every answer through ``format_map`` and a
-    ``__missing__`` per field was the largest part of an answer's rendering."""
+def _pieces(template: str) -> tuple[tuple[str, str, bool], ...]:
+    """A template split once into (literal text, field name, !r) pieces. Templates name facts and nothing more
+    (no attribute access, indexing or format spec): a catalog that needs more renders with a function."""
     pieces = []
     for literal, name, spec, conversion in string.Formatter().parse(template):
         if spec or conversion not in (None, "r") or (name and not name.isidentifier()):
-            return None
+            raise ValueError(f"template {template[:60]!r}: use plain {{fact}} or {{fact!r}} fields only")
         pieces.append((literal, name or "", conversion == "r"))
     return tuple(pieces)
