@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from ipaddress import ip_network
@@ -29,7 +30,7 @@ _CLIENT_ENV, _CLIENT_ROLE, _ROUTES, _ENDPOINT_POLICY, _BUCKET_POLICY, _BOUNDARY,
 
 
 @dataclass(frozen=True, kw_only=True)
-class Change:
+class Change(ABC):
     """One candidate change. Subclasses set ``kind``, ``blast`` and ``owner`` and define ``change``/``apply``."""
 
     kind: ClassVar[str]  # fixes[].kind in the JSON answer
@@ -39,18 +40,18 @@ class Change:
     summary: str = ""
 
     @property
+    @abstractmethod
     def change(self) -> dict[str, Any]:
         """Machine-readable, as ``fixes[].change`` in the JSON answer."""
-        raise NotImplementedError
 
     @property
     def stale_policies(self) -> frozenset[tuple[str, str]]:
         """Compiled policies the change rewrites, as (kind, owner): ("bucket", name), ("identity", role ARN)…"""
         return frozenset()
 
+    @abstractmethod
     def apply(self, topo: Topology) -> None:
         """Replace what the change touches in ``topo``, a what-if copy being made by ``with_changes``."""
-        raise NotImplementedError
 
 
 @dataclass(frozen=True, kw_only=True)
