@@ -296,10 +296,8 @@ def _from_egress_vpc(walk: Walk, egress: Side, subnet: m.Subnet, rtb: str, addr:
                  vpce=route.target, attachment=_attachment_of(walk, subnet))
     elif target is Target.INTERNET_GATEWAY:
         t.refuse(Code.NO_ROUTE, rtb, rtb=rtb, destination=addr, why=Reason.IGW_NEEDS_NAT, igw=route.target)
-    elif target is Target.GWLB_ENDPOINT:
-        through_inspection(walk, egress, route, addr)  # the egress VPC's firewall sees the spoke's address
     elif target in APPLIANCES:
-        handed_to(walk, route, addr)
+        through_inspection(walk, egress, route, addr)  # the egress VPC's firewall sees the spoke's address
     elif target is Target.TRANSIT_GATEWAY:
         _through_tgw(walk, egress, subnet.vpc_id, route.target or "", addr, depth + 1)
     else:
@@ -313,13 +311,10 @@ def _attachment_of(walk: Walk, subnet: m.Subnet) -> str:
                  if subnet.subnet_id in a.subnet_ids), "?")
 
 
-def _exit_appliance(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
-    handed_to(walk, route, addr)
-
-
 def through_inspection(walk: Walk, egress: Side, route: m.Route, addr: Address) -> None:
     """A Gateway Load Balancer endpoint: AWS Network Firewall's (its policy is in the snapshot: evaluate it, then
-    route on from the firewall endpoint's subnet), or a third-party appliance's (unknown, named). ``egress`` is
+    route on from the firewall endpoint's subnet), or a third-party appliance's or any other appliance target
+    (unknown, named). ``egress`` is
     the sender whose address the firewall sees (after a NAT gateway, the NAT's interface); other legs that meet
     a firewall endpoint (a NAT subnet's route, an inspection VPC behind a transit gateway) can call this too."""
     found = walk.topo.firewall_endpoints.get(route.target or "")
@@ -360,9 +355,9 @@ _EXIT: dict[Target, Callable[[Walk, Side, m.Route, Address], None]] = {
     Target.NAT_GATEWAY: _exit_nat,
     Target.VPC_PEERING: _exit_peering,
     Target.TRANSIT_GATEWAY: _exit_tgw,
-    Target.NETWORK_INTERFACE: _exit_appliance,
+    Target.NETWORK_INTERFACE: through_inspection,  # an appliance instance: never evaluated, named
     Target.GWLB_ENDPOINT: through_inspection,
-    Target.INTERFACE_ENDPOINT: _exit_appliance,  # not a route target AWS accepts; never guess past it
+    Target.INTERFACE_ENDPOINT: through_inspection,  # not a route target AWS accepts; never guess past it
 }
 
 
