@@ -122,23 +122,13 @@ def _cidrs_cover(topo: Topology, cidrs: list[str], addr: Address) -> bool:
                for s in topo.pl_networks[pl.prefix_list_id])
 
 
-_ORDERED: dict[tuple[int, bool], tuple[m.NetworkAcl, tuple[m.NetworkAclEntry, ...]]] = {}
-_ORDERED_MAX = 65536
+def _ordered(topo: Topology, acl: m.NetworkAcl, egress: bool) -> tuple[m.NetworkAclEntry, ...]:
+    """One direction's entries in rule-number order, the order they are judged in, sorted once per topology
+    (every leg of every answer consults them); a what-if copy that changes an ACL sorts its own again."""
+    def build() -> tuple[m.NetworkAclEntry, ...]:
+        return tuple(sorted((e for e in acl.entries if e.egress == egress), key=lambda e: e.rule_number))
 
-
-def _ordered(acl: m.NetworkAcl, egress: bool) -> tuple[m.NetworkAclEntry, ...]:
-    """One direction's entries in rule-number order, the order they are judged in, sorted once per ACL object
-    (every leg of every answer consults them). Keyed by identity and holding the ACL itself, so a what-if copy
-    (a new object) is never served an older copy's order; bounded, as a long-running bot sees many."""
-    key = (id(acl), egress)
-    hit = _ORDERED.get(key)
-    if hit is not None and hit[0] is acl:
-        return hit[1]
-    if len(_ORDERED) >= _ORDERED_MAX:
-        _ORDERED.clear()
-    ordered = tuple(sorted((e for e in acl.entries if e.egress == egress), key=lambda e: e.rule_number))
-    _ORDERED[key] = (acl, ordered)
-    return ordered
+    return topo.derived.get(("acl-order", acl.network_acl_id, egress), ("subnet_acl", "default_acl"), build)
 
 
 def acl_allows(topo: Topology, acl: m.NetworkAcl | None, egress: bool, peer: Address,
@@ -147,7 +137,7 @@ def acl_allows(topo: Topology, acl: m.NetworkAcl | None, egress: bool, peer: Add
     if acl is None:
         return FilterResult(True, "(default ACL)", None, (), egress, protocol, ports, peer)
     proto = _PROTO_NUM.get(protocol, protocol)
-    for entry in _ordered(acl, egress):
+    for entry in _ordered(topo, acl, egress):
         if entry.protocol not in ("-1", proto):
             continue
         # An entry whose port range overlaps the flow's ports applies (for the reply, the ephemeral range: the
