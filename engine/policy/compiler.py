@@ -135,7 +135,7 @@ class CompiledPolicy:
     # Unknowable key both ways only when some policy of the request reads it.
     keys: frozenset[str] = frozenset()
     # Results of a policy that reads no context key, by everything else its evaluation looks at (see evaluate).
-    _memo: dict[tuple[Any, ...], PolicyResult] = field(default_factory=dict, compare=False, repr=False)
+    _memo: dict[tuple[Any, ...], PolicyResult] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def evaluate(self, ctx: RequestContext, *, kind: str | None = None, optimistic: bool = False) -> PolicyResult:
         """Every statement in order; an applicable Deny wins, else the first applicable Allow. ``optimistic``
