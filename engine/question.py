@@ -24,6 +24,7 @@ from ipaddress import ip_address, ip_network
 from urllib.parse import urlsplit
 
 from engine import model as m
+from engine.actions import check_action
 from engine.derived import EVERYTHING
 from engine.dns import parse_aws_host, s3_host
 from engine.errors import QuestionError
@@ -134,9 +135,18 @@ def parse_question(
             f"action {mask_secrets(chosen_action)[:100]!r} is not one IAM action; use the form s3:GetObject "
             "(a request is for one action, so no wildcards)."
         )
+    if action or found_action:
+        chosen_action = check_action(chosen_action, _service_of(destination))
     named = _resource_of(arns, destination, chosen_action if (action or found_action) else None)
     return Question(shown, source, destination, _canonical_action(chosen_action),
                     normalize_runtime(runtime or found_runtime or DEFAULT_RUNTIME), named)
+
+
+def _service_of(dest: Destination) -> str | None:
+    """The service prefix whose actions apply to a request to ``dest`` (None: not an AWS service)."""
+    if dest.kind == "s3-bucket":
+        return "s3"
+    return service_of_host(dest.host) if dest.kind == "service" else None
 
 
 def _arn(text: str) -> Arn:
