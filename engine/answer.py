@@ -13,8 +13,8 @@ from pydantic import BaseModel, ConfigDict
 from engine.codes import POLICY_REFUSALS, REFUSALS, Code
 
 __all__ = [
-    "POLICY_REFUSALS", "REFUSALS", "Answer", "Code", "DestinationInfo", "Explanation", "Fix", "Hop", "Refusal",
-    "SnapshotInfo", "SourceInfo", "Verdict",
+    "POLICY_REFUSALS", "REFUSALS", "SCHEMA_VERSION", "Answer", "Code", "DestinationInfo", "Explanation", "Fix",
+    "Hop", "Refusal", "SnapshotInfo", "SourceInfo", "Verdict",
 ]
 
 
@@ -22,7 +22,8 @@ Verdict = Literal["reachable", "blocked", "unknown"]
 
 
 class Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Every key is always written, defaults included, so the generated schema marks them all required.
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
 
 class SourceInfo(Out):
@@ -37,6 +38,7 @@ class DestinationInfo(Out):
     id: str
     host: str | None
     region: str | None
+    port: int | None = None  # the TCP port the client connects to (443 for AWS APIs over HTTPS)
 
 
 class Hop(Out):
@@ -77,7 +79,11 @@ class SnapshotInfo(Out):
     age: str = ""
 
 
+SCHEMA_VERSION = 1  # of the JSON answer (docs/answer.md): raised when a key changes meaning or goes, not for additions
+
+
 class Answer(Out):
+    schema_version: int = SCHEMA_VERSION
     question: str
     verdict: Verdict
     source: SourceInfo
@@ -86,6 +92,7 @@ class Answer(Out):
     blocked_by: Refusal | None
     explanations: list[Explanation]
     fixes: list[Fix] = []
+    no_fix: Explanation | None = None  # a blocked answer without a proven fix: why (code NO_FIX_*)
     caveats: list[str] = []
     snapshot: SnapshotInfo
     runtime: str = ""

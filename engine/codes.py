@@ -87,6 +87,11 @@ class Code(StrEnum):
     POLICY_NOTE = ("POLICY_NOTE", Kind.NOTE,)  # carries one of the policy notes below as evidence
     PRIVATE_DNS_NEEDS_HOSTNAMES = ("PRIVATE_DNS_NEEDS_HOSTNAMES", Kind.NOTE,)  # enableDnsHostnames false
 
+    # --- why a blocked answer has no proven fix (engine.fixes.why_no_fix) ------------------------------------
+    NO_FIX_TO_TRY = ("NO_FIX_TO_TRY", Kind.NOTE,)  # reachbot knows no change for this refusal
+    NO_FIX_DELIBERATE_DENY = ("NO_FIX_DELIBERATE_DENY", Kind.NOTE,)  # an explicit Deny decides: left to its owner
+    NO_FIX_NOT_PROVEN = ("NO_FIX_NOT_PROVEN", Kind.NOTE,)  # changes were tried; none made it reachable
+
     # --- proxy-choice reasons (engine.proxy: ProxyChoice.reason) -------------------------------------------
     PROXY_ENV = ("PROXY_ENV", Kind.NOTE,)
     NO_PROXY_ALL = ("NO_PROXY_ALL", Kind.NOTE,)

@@ -62,9 +62,12 @@ class Engine:
         trace = self.trace(question)
         answer = to_answer(trace, self.snapshot, self.origin, now, wording=wording)
         if fixes and trace.verdict == "blocked":
-            from engine.fixes import propose_fixes  # fixes re-trace the question; only blocked answers need them
+            from engine.fixes import propose_fixes, why_no_fix  # fixes re-trace; only blocked answers need them
 
-            answer = answer.model_copy(update={"fixes": propose_fixes(self, question, trace)})
+            found = propose_fixes(self, question, trace)
+            none = why_no_fix(trace, found)
+            answer = answer.model_copy(update={"fixes": found, "no_fix": none and Explanation(
+                code=none.code.value, resource=none.resource, detail=wording.detail(none))})
         return answer
 
 
@@ -82,7 +85,8 @@ def to_answer(t: Trace, snap: m.Snapshot, origin: str, now: datetime | None = No
         question=q.text,
         verdict=t.verdict,  # type: ignore[arg-type]
         source=SourceInfo(id=src.instance_id, name=src.name, region=src.region, account=src.owner_id),
-        destination=DestinationInfo(kind=dest.kind, id=dest.id, host=dest.host, region=dest.region),
+        destination=DestinationInfo(kind=dest.kind, id=dest.id, host=dest.host, region=dest.region,
+                                    port=dest.port),
         hops=[Hop(kind=h.kind, id=h.id, region=h.region, note=wording.hop_note(h)) for h in t.hops],
         blocked_by=refusals[0] if refusals else None,
         explanations=explanations,

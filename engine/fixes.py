@@ -78,6 +78,19 @@ def propose_fixes(eng: Engine, q: Question, trace: Trace) -> list[Fix]:
     return [_to_fix(c, i) for i, c in enumerate(_unique(found), 1)]
 
 
+def why_no_fix(trace: Trace, fixes: list[Fix]) -> Finding | None:
+    """Why a blocked answer has no proven fix (None when it has one): said, so nobody waits for one."""
+    if trace.verdict != "blocked" or any(f.verified for f in fixes):
+        return None
+    refusal = trace.refusals[0]
+    facts = {"refusal": refusal.code.value, "resource": refusal.resource}
+    if fixes:
+        return Finding(Code.NO_FIX_NOT_PROVEN, refusal.resource, {**facts, "tried": len(fixes)})
+    if refusal.statement is not None and refusal.code.layer is not None:
+        return Finding(Code.NO_FIX_DELIBERATE_DENY, refusal.resource, {**facts, "sid": refusal.statement.get("Sid")})
+    return Finding(Code.NO_FIX_TO_TRY, refusal.resource, facts)
+
+
 def _try(eng: Engine, q: Question, changes: list[Change], first_code: Code) -> list[Candidate]:
     """Apply and re-trace; if something else refuses next, fix that too (up to MAX_STEPS changes)."""
     patched, question = patched_engine(eng, q, changes)

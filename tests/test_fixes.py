@@ -111,3 +111,45 @@ def test_private_subnet_without_a_route_gets_proven_nat_and_endpoint_fixes() -> 
     assert changes[("associate_endpoint", vpce)].verified
     assert changes[("add_route", nat)].verified
     assert "create-route" in changes[("add_route", nat)].command
+
+
+def test_an_explicit_deny_gets_no_fix_and_says_it_is_left_to_its_owner() -> None:
+    """An explicit Deny in a bucket policy is a deliberate guard: reachbot proposes no change to it, and the answer
+    says so (code NO_FIX_DELIBERATE_DENY) instead of leaving the reader to wonder why no fix is offered."""
+    from tests.scenarios import ACCOUNT, REGION, Small
+
+    s = Small()
+    nat = s.b.nat_gateway(s.public, "198.51.100.7", "10.0.0.50")
+    s.b.route(s.private_rtb, "0.0.0.0/0", nat)
+    s.b.bucket("locked", REGION, ACCOUNT, policy={"Statement": [{
+        "Sid": "NoOneReads", "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::locked/*"}]})
+    s.client()
+    a = s.engine().ask("client -> locked")
+    assert a.blocked_by is not None and a.blocked_by.code == "BUCKET_POLICY_DENY"
+    assert not any(f.verified for f in a.fixes)
+    assert a.no_fix is not None and a.no_fix.code == "NO_FIX_DELIBERATE_DENY" and a.no_fix.resource == "locked"
+    assert "'NoOneReads'" in a.no_fix.detail and "explicit Deny" in a.no_fix.detail
+
+
+def test_a_refusal_reachbot_has_no_change_for_says_so() -> None:
+    """A security group with no egress rule refuses (SG_EGRESS_DENY); reachbot proposes no security-group change,
+    and the answer names the refusal it has nothing to try for."""
+    from tests.scenarios import Small
+
+    s = Small()
+    nat = s.b.nat_gateway(s.public, "198.51.100.7", "10.0.0.50")
+    s.b.route(s.private_rtb, "0.0.0.0/0", nat)
+    closed = s.b.security_group(s.vpc, "closed", egress=[])
+    s.b.instance(s.private, "client", "10.0.1.10", [closed], role_arn=s.role)
+    a = s.engine().ask("client -> data-here")
+    assert a.blocked_by is not None and a.blocked_by.code == "SG_EGRESS_DENY"
+    assert a.fixes == [] and a.no_fix is not None and a.no_fix.code == "NO_FIX_TO_TRY"
+    assert "SG_EGRESS_DENY" in a.no_fix.detail
+
+
+def test_answers_with_a_proven_fix_or_not_blocked_have_no_no_fix_note(article_engine: Engine) -> None:
+    case3 = _answer(article_engine, "web-osaka-a", "app-data")
+    assert case3.verdict == "blocked" and case3.fixes[0].verified and case3.no_fix is None
+    reachable = _answer(article_engine, "web-osaka-a", "app-data-tokyo")  # case 5
+    assert reachable.verdict == "reachable" and reachable.no_fix is None

@@ -43,7 +43,8 @@ def answer_reply(answered: Answered, *, ephemeral: bool = False, asked_by: str |
     """The answer as one or more messages (buttons on the first); ``ephemeral`` adds "Post to channel",
     ``asked_by`` (a user id) says who posted it from /reach."""
     a, idx = answered.answer, answered.index
-    blocks: list[Block] = [header(f"{VERDICT[a.verdict][0]} {VERDICT[a.verdict][1]}: {title(a)}")]
+    port = f" (port {a.destination.port})" if a.destination.port else ""
+    blocks: list[Block] = [header(f"{VERDICT[a.verdict][0]} {VERDICT[a.verdict][1]}: {title(a)}{port}")]
     blocks += sections(_summary(a, idx))
     if a.blocked_by is not None:
         blocks += _refusal(a, idx)
@@ -54,6 +55,8 @@ def answer_reply(answered: Answered, *, ephemeral: bool = False, asked_by: str |
     if a.fixes:
         blocks.append(divider())
         blocks += _fixes(a.fixes, idx)
+    if a.no_fix:
+        blocks += sections(f"*No proven fix:* {escape(a.no_fix.detail)}")
     if a.caveats:
         blocks += sections("\n".join(f":warning: {escape(c)}" for c in a.caveats))
     blocks.append(context(footer(a), f"Asked by <@{asked_by}> with /reach" if asked_by else ""))
@@ -163,7 +166,8 @@ def _summary(a: Answer, idx: SnapshotIndex) -> str:
     host = f" (`{escape(dest.host)}`)" if dest.host and dest.host != dest.id else ""
     return (f"*Question:* {escape(a.question)}\n"
             f"*From* `{escape(src.id)}`{_name(idx, src.id)} · {src.region}{account}\n"
-            f"*To* {dest.kind} `{escape(dest.id)}`{host} · {dest.region or 'global'}")
+            f"*To* {dest.kind} `{escape(dest.id)}`{host} · {dest.region or 'global'}"
+            + (f" · port {dest.port}" if dest.port else ""))
 
 
 def _refusal(a: Answer, idx: SnapshotIndex) -> list[Block]:

@@ -37,6 +37,8 @@ def render(answer: Answer, compact: bool = False) -> str:
                 lines.append(f"     breaks: {'; '.join(fix.breaks)}")
             if fix.command and not compact:
                 lines += [f"     $ {line}" for line in fix.command.splitlines()]
+    if answer.no_fix:
+        lines += ["", f"No proven fix: {answer.no_fix.detail}"]
     if answer.caveats:
         lines += ["", "Caveats:"] + [f"  - {c}" for c in answer.caveats]
     snap = answer.snapshot
@@ -48,6 +50,7 @@ def _headline(answer: Answer) -> str:
     s, d = answer.source, answer.destination
     name = f"{s.name} ({s.id}, {s.region})" if s.name else f"{s.id} ({s.region})"
     region = f" ({d.region})" if d.region else ""
+    region += f", port {d.port}" if d.port else ""
     action = f", {answer.action}" if answer.action else ""
     return f"{name} → {d.kind} {d.id}{region}   [runtime {answer.runtime}{action}]"
 

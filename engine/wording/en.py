@@ -306,6 +306,13 @@ CODES: dict[Code, Template] = {
     Code.NO_PROXY_ALL: "the exclusion list is the '*' wildcard, so {runtime} proxies nothing",
     Code.NO_PROXY_CONFIGURED: "no proxy variable that {runtime} reads is set for this URL's scheme",
     Code.LOOPBACK_DIRECT: "{runtime} always connects to loopback addresses directly",
+    Code.NO_FIX_TO_TRY: "reachbot has no change to propose for {refusal} at {resource}; the refusal's detail says "
+                        "what to change by hand",
+    Code.NO_FIX_DELIBERATE_DENY: lambda w, f: (
+        f"the deciding statement{' ' + repr(f['sid']) if f.get('sid') else ''} of {f['resource']} is an explicit "
+        "Deny, a guard someone put there on purpose: reachbot does not propose removing it; ask its owner"),
+    Code.NO_FIX_NOT_PROVEN: "none of the {tried} change(s) reachbot tried made the question reachable when re-traced "
+                            "(each is listed, not proven); something further along still refuses",
     Code.CGI_IGNORED: "HTTP_PROXY is ignored because REQUEST_METHOD is set (CGI protection)",
     Code.CGI_REFUSED: "Go refuses HTTP_PROXY when REQUEST_METHOD is set (CGI), and the request errors out",
     Code.UPPERCASE_HTTP_PROXY_IGNORED: "curl never reads HTTP_PROXY in upper case, only http_proxy",
