@@ -110,10 +110,11 @@ def test_demo_on_a_snapshot_without_the_cases_instances_reports_each_case(
     assert code == 0 and len(cases) == 10 and all("no instance" in c["error"] for c in cases)
 
 
-def test_verbose_logs_reachbots_own_steps_only(capsys: pytest.CaptureFixture[str]) -> None:
+def test_verbose_logs_reachbots_own_steps_only(
+        capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> None:
     try:
-        code, _, _ = run(capsys, "-v", "ask", "web-osaka-a -> app-data", "--no-fixes")
-        assert code == 0
+        code, _, _ = run(capsys, "ask", "web-osaka-a -> app-data", "--no-fixes", "-v")
+        assert code == 0 and "ask: exit status 0 after" in caplog.text
         assert logging.getLogger("engine").level == logging.INFO
         assert logging.getLogger("botocore").getEffectiveLevel() >= logging.WARNING
     finally:

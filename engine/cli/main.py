@@ -16,11 +16,14 @@ import importlib
 import importlib.metadata
 import logging
 import sys
+import time
 from collections.abc import Sequence
 from typing import Protocol, cast
 
 from engine.cli.common import EXIT_BAD_INPUT, EXIT_OK
 from engine.errors import QuestionError, ReachbotError
+
+log = logging.getLogger("engine.cli")
 
 COMMANDS: dict[str, str] = {  # subcommand → its module, in the order `reachbot --help` lists them
     "ask": "engine.cli.commands.ask",
@@ -95,7 +98,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         args = build_parser(_command_in(argv)).parse_args(argv)
         _configure_logging(args.verbose)
-        return load(args.command).run(args)
+        started = time.perf_counter()
+        log.info("reachbot %s: %s", _version(), args.command)
+        status = load(args.command).run(args)
+        log.info("%s: exit status %d after %.2f s", args.command, status, time.perf_counter() - started)
+        return status
     except SystemExit as exc:
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_BAD_INPUT
     except QuestionError as exc:

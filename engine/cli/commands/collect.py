@@ -6,6 +6,7 @@ boto3 loads inside :func:`run` only, with ``engine.collect``.
 from __future__ import annotations
 
 import argparse
+import sys
 
 HELP = "read live AWS configuration into a snapshot"
 SSM_PREFIX = "/reachbot/proxy"
@@ -26,12 +27,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.cli.progress import progress_for
     from engine.collect.cli import run as collect
     from engine.collect.collector import CollectOptions
 
     options = CollectOptions(
         regions=args.region, profile=args.profile, role_arns=args.role_arn, org_role=args.org_role,
         endpoint_url=args.endpoint_url, from_dir=args.from_dir, ssm_prefix=args.ssm_prefix or SSM_PREFIX,
-        overlay=args.overlay, max_workers=args.max_workers,
+        overlay=args.overlay, max_workers=args.max_workers, progress=progress_for(sys.stderr, args.quiet),
     )
     return collect(options, out=args.out, quiet=args.quiet)
