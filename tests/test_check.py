@@ -163,3 +163,8 @@ def test_missing_intents_file_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFi
 def test_json_and_junit_are_exclusive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "check", str(SAMPLE), "--json", "--junit", str(tmp_path / "r.xml"))
     assert code == 2 and "not allowed with argument" in err
+
+
+def test_junit_report_that_cannot_be_written_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "check", str(SAMPLE), "--snapshot", "bundled", "--junit", str(tmp_path / "no" / "r.xml"))
+    assert code == 2 and "cannot write the JUnit report" in err and "Traceback" not in err

@@ -71,3 +71,22 @@ def test_readme_example_runs_as_written(command: str, tmp_path: Path, monkeypatc
     allowed = {0, 1, 3} if "--exit-code" in argv or argv[1] == "check" else {0}
     assert code in allowed, f"{command}\nexit {code}\n{err}"
     assert "Traceback" not in err and out
+
+
+def test_the_ci_example_is_valid_yaml_whose_reachbot_steps_parse() -> None:
+    """The GitHub Actions snippet cannot run here (its snapshot is the reader's), but it must be a workflow
+    whose ``reachbot`` steps use flags that exist: a CI example that fails on a typo teaches nothing."""
+    import yaml
+
+    from engine.cli.main import build_parser
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"^```yaml\n(# \.github/workflows/.*?)^```", text, re.M | re.S)
+    assert block is not None
+    workflow = yaml.safe_load(block.group(1))
+    steps = [s["run"] for job in workflow["jobs"].values() for s in job["steps"] if "run" in s]
+    checks = [shlex.split(s) for s in steps if s.startswith("reachbot ")]
+    assert checks and all(argv[1] == "check" for argv in checks)
+    for argv in checks:
+        args = build_parser(argv[1]).parse_args(argv[1:])
+        assert args.snapshot and args.junit
