@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.metadata
 import logging
 import sys
 import time
@@ -66,6 +65,14 @@ class _HelpFormatter(argparse.HelpFormatter):
         return f"{text} (default: %(default)s)" if shown and "%(default)" not in text else text
 
 
+class _Version(argparse.Action):
+    """``--version``: the metadata is read only when asked for (reading it costs a fresh ``ask`` ~60 ms)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"{parser.prog} {_version()}")
+        parser.exit()
+
+
 def _verbosity(p: argparse.ArgumentParser, default: object) -> None:
     p.add_argument("-v", "--verbose", action="count", default=default,
                    help="log reachbot's steps on stderr (-vv for debug detail)")
@@ -75,7 +82,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole parser; given ``command``, only that subcommand's module is imported and given its flags."""
     p = _Parser(prog="reachbot", description="Why can this instance not reach that bucket or service?",
                 formatter_class=_HelpFormatter)
-    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}",
+    p.add_argument("--version", action=_Version, nargs=0, default=argparse.SUPPRESS,
                    help="print reachbot's version and exit")
     _verbosity(p, 0)
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
@@ -99,7 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser(_command_in(argv)).parse_args(argv)
         _configure_logging(args.verbose)
         started = time.perf_counter()
-        log.info("reachbot %s: %s", _version(), args.command)
+        if log.isEnabledFor(logging.INFO):
+            log.info("reachbot %s: %s", _version(), args.command)
         status = load(args.command).run(args)
         log.info("%s: exit status %d after %.2f s", args.command, status, time.perf_counter() - started)
         return status
@@ -123,6 +131,8 @@ def _command_in(argv: Sequence[str]) -> str | None:
 
 def _version() -> str:
     """From the installed package's metadata (pyproject.toml's ``version``), so there is one place to bump it."""
+    import importlib.metadata
+
     try:
         return importlib.metadata.version("reachbot")
     except importlib.metadata.PackageNotFoundError:
