@@ -14,5 +14,5 @@ def print_json(obj: object) -> None:
 
 
 def add_snapshot_flag(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--snapshot", metavar="PATH", help="snapshot file or s3://bucket/key "
-                   "(default: $REACHBOT_SNAPSHOT, the collected file, else the bundled article estate)")
+    p.add_argument("--snapshot", metavar="PATH", help="snapshot file or s3://bucket/key (default: "
+                   "$REACHBOT_SNAPSHOT, the collected file, else the bundled article estate; 'bundled' names it)")

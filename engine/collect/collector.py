@@ -7,12 +7,14 @@ sessions are not, so clients are created under a lock (``aws.Clients``).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 import boto3
 
@@ -23,6 +25,22 @@ from engine.collect.aws import AwsSettings, CallLog, SessionHook, Target, check_
 from engine.collect.overlay import Overlay, load_overlay
 from engine.collect.raw import GLOBAL, RawScope, SavedScope, merge_scopes, save_scopes, scan_directory
 from engine.errors import CollectionError, SnapshotError
+
+log = logging.getLogger(__name__)
+
+
+class Progress(Protocol):
+    """Told how many work items a live run has, each one as it finishes, and when the run ends (even by an error).
+
+    ``scope`` is a region, or ``global:<service>`` for an account's IAM, S3, Route 53 or Organizations read.
+    The CLI draws it as a progress bar on a terminal (``engine/cli/progress.py``).
+    """
+
+    def start(self, total: int) -> None: ...
+
+    def done(self, account: str, scope: str) -> None: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -41,6 +59,7 @@ class CollectOptions:
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     session_hooks: tuple[SessionHook, ...] = ()
+    progress: Progress | None = None
 
     def aws(self) -> AwsSettings:
         return AwsSettings(profile=self.profile, endpoint_url=self.endpoint_url, max_attempts=self.max_attempts,
@@ -88,21 +107,37 @@ def _read_all(targets: list[Target], regions: list[str], global_region: str,
     scopes: list[RawScope] = []
     pool = ThreadPoolExecutor(max_workers=options.max_workers, thread_name_prefix="collect")
     try:
-        futures = []
+        work: dict[Future[RawScope], tuple[str, str]] = {}  # future → (account, scope), for progress and logs
         for target in targets:
             if target.clients is None:  # the role could not be assumed: every scope of the account is a gap
                 scopes += [RawScope(target.account_id, r, gaps=[target.failure] if target.failure else [])
                            for r in [*regions, GLOBAL]]
                 continue
             for region in regions:
-                futures.append(pool.submit(_read_region, target, region, options.ssm_prefix))
+                work[pool.submit(_read_region, target, region, options.ssm_prefix)] = (target.account_id, region)
             for service in crawl.GLOBAL_CRAWLS:
-                futures.append(pool.submit(_read_global, target, service, global_region))
-        scopes += [f.result() for f in futures]
+                work[pool.submit(_read_global, target, service, global_region)] = \
+                    (target.account_id, f"global:{service}")
+        _follow(work, options.progress)
+        scopes += [f.result() for f in work]  # submission order: the snapshot does not depend on timing
     finally:
         # On Ctrl-C (or a bug in one worker) do not wait for the queued work: nothing will be written anyway.
         pool.shutdown(wait=True, cancel_futures=True)
+        if options.progress is not None:
+            options.progress.close()
     return scopes
+
+
+def _follow(work: dict[Future[RawScope], tuple[str, str]], progress: Progress | None) -> None:
+    """Report each work item as it finishes; a worker's exception is raised here, at the first one seen."""
+    if progress is not None:
+        progress.start(len(work))
+    for future in as_completed(work):
+        future.result()
+        account, scope = work[future]
+        log.info("collect: read %s %s", account, scope)
+        if progress is not None:
+            progress.done(account, scope)
 
 
 def _read_region(target: Target, region: str, ssm_prefix: str) -> RawScope:

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 
+from engine.cli.answers import EXIT_BY_VERDICT, Answered, json_item, text_item, worst_exit
 from engine.cli.common import add_snapshot_flag, print_json
 from engine.cli.render import render
 from engine.engine import Engine
@@ -27,6 +28,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resource", metavar="ARN", help="the KMS key (or alias) or Secrets Manager secret the request"
                    " is for, so its resource policy is evaluated (must match the destination's service and Region)")
     p.add_argument("--no-fixes", action="store_true", help="skip the search for proven fixes")
+    p.add_argument("--exit-code", action="store_true", help="exit 0 if reachable, 1 if blocked, 3 if unknown "
+                   "(2 stays bad input); with --batch the worst line's, a line that cannot be asked counting as 2")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,28 +46,28 @@ def run(args: argparse.Namespace) -> int:
         print_json(answer.to_json_dict())
     else:
         print(render(answer))
-    return 0
+    return EXIT_BY_VERDICT[answer.verdict] if args.exit_code else 0
 
 
 def _batch(eng: Engine, args: argparse.Namespace) -> int:
+    """Each line printed as soon as it is answered (a long batch shows progress), in the shape of answers.py."""
+    items: list[Answered] = []
     for number, line, problem in _lines(args.batch):
         try:
             if problem:
                 raise QuestionError(problem)
             answer = eng.ask(line, runtime=args.runtime, action=args.action, fixes=not args.no_fixes,
                              resource=args.resource)
+            item = Answered(answer.question, answer, context={"line": number})
         except QuestionError as exc:
-            shown = mask_secrets(line)
-            if args.json:
-                print(json.dumps({"question": shown, "error": str(exc)}, ensure_ascii=False), flush=True)
-            else:
-                print(f"? {shown}\nreachbot: line {number}: {exc}\n", flush=True)
-            continue
-        if args.json:
-            print(json.dumps(answer.to_json_dict(), ensure_ascii=False), flush=True)
+            item = Answered(mask_secrets(line), error=str(exc), context={"line": number})
+        items.append(item)
+        if args.json:  # interfaces.md: one JSON answer per line; a bad line is the error item of answers.py
+            shown = item.answer.to_json_dict() if item.answer else json_item(item)
+            print(json.dumps(shown, ensure_ascii=False), flush=True)
         else:
-            print(f"? {answer.question}\n{render(answer, compact=True)}\n", flush=True)
-    return 0
+            print(text_item(item), flush=True)
+    return worst_exit(items) if args.exit_code else 0
 
 
 def _lines(path: str) -> Iterator[tuple[int, str, str | None]]:

@@ -6,6 +6,7 @@ boto3 loads inside :func:`run` only, with ``engine.collect``.
 from __future__ import annotations
 
 import argparse
+import sys
 
 HELP = "read live AWS configuration into a snapshot"
 SSM_PREFIX = "/reachbot/proxy"
@@ -13,7 +14,7 @@ SSM_PREFIX = "/reachbot/proxy"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--region", action="append", help="repeat for several regions")
-    p.add_argument("--profile")
+    p.add_argument("--profile", help="AWS CLI profile for the caller's credentials (boto3's chain)")
     p.add_argument("--role-arn", action="append", help="assume this role for another account (repeatable)")
     p.add_argument("--org-role", metavar="ROLE_NAME", help="organisation mode: assume ROLE_NAME in every account")
     p.add_argument("--endpoint-url", help="one AWS-compatible endpoint for every client (an emulator)")
@@ -22,16 +23,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ssm-prefix", default=SSM_PREFIX, help="SSM prefix for per-instance proxy settings")
     p.add_argument("--overlay", help="JSON file of proxy settings by instance id, Name pattern, subnet or VPC")
     p.add_argument("--max-workers", type=int, default=8, help="(account, region) pairs collected at once")
-    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--quiet", action="store_true", help="print no progress and no summary line")
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.cli.progress import progress_for
     from engine.collect.cli import run as collect
     from engine.collect.collector import CollectOptions
 
     options = CollectOptions(
         regions=args.region, profile=args.profile, role_arns=args.role_arn, org_role=args.org_role,
         endpoint_url=args.endpoint_url, from_dir=args.from_dir, ssm_prefix=args.ssm_prefix or SSM_PREFIX,
-        overlay=args.overlay, max_workers=args.max_workers,
+        overlay=args.overlay, max_workers=args.max_workers, progress=progress_for(sys.stderr, args.quiet),
     )
     return collect(options, out=args.out, quiet=args.quiet)

@@ -1,19 +1,28 @@
-"""``reachbot demo``: the article's ten cases on the bundled estate."""
+"""``reachbot demo``: the article's ten cases, on the bundled estate or ``--snapshot PATH``.
+
+Printed in the shape ``ask --batch`` and ``check`` use (``engine/cli/answers.py``): a case whose question the
+chosen snapshot cannot answer (its instance is not there) is that case's error, and the run goes on.
+"""
 
 from __future__ import annotations
 
 import argparse
 
+from engine.cli.answers import Answered, json_item, text_item
 from engine.cli.common import print_json
 from engine.engine import Engine
+from engine.errors import QuestionError
 from engine.estates import CASES
-from engine.snapshot import BUNDLED, load_bundled
+from engine.snapshot import BUNDLED, choose_snapshot
 
 HELP = "answer the article's ten cases on the bundled estate"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help='print a JSON list of {"case", "question", "answer"}')
+    p.add_argument("--snapshot", metavar="PATH", default=BUNDLED,
+                   help="snapshot file or s3://bucket/key to answer the cases on (the cases name the article "
+                        "estate's instances and buckets)")
 
 
 def demo_questions() -> list[tuple[int, str]]:
@@ -21,17 +30,18 @@ def demo_questions() -> list[tuple[int, str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    eng = Engine(load_bundled(), BUNDLED)
-    answers = [(n, q, eng.ask(q)) for n, q in demo_questions()]
+    loaded = choose_snapshot(args.snapshot)
+    eng = Engine(loaded.snapshot, loaded.origin)
+    items = [_case(eng, n, q) for n, q in demo_questions()]
     if args.json:
-        print_json([{"case": n, "question": q, "answer": a.to_json_dict()} for n, q, a in answers])
-        return 0
-    for n, q, a in answers:
-        route = " → ".join(f"{h.kind} {h.id}" for h in a.hops if h.kind not in ("dns", "route-table"))
-        refusal = f" — {a.blocked_by.code} at {a.blocked_by.resource}" if a.blocked_by else ""
-        fix = next((f for f in a.fixes if f.verified), None)
-        print(f"Case {n:>2}: {q}\n  {a.verdict.upper()}{refusal}\n  {route}")
-        if fix:
-            print(f"  proven fix: {fix.summary}")
-        print()
+        print_json([json_item(i) for i in items])
+    else:
+        print("\n".join(text_item(i) for i in items), end="")
     return 0
+
+
+def _case(eng: Engine, number: int, question: str) -> Answered:
+    try:
+        return Answered(question, eng.ask(question), context={"case": number}, title=f"Case {number}")
+    except QuestionError as exc:
+        return Answered(question, error=str(exc), context={"case": number}, title=f"Case {number}")

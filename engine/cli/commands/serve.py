@@ -13,8 +13,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--http", action="store_true", help="HTTP mode: POST /slack/events (default)")
     mode.add_argument("--socket", action="store_true", help="Socket Mode (needs SLACK_APP_TOKEN)")
-    p.add_argument("--port", type=int, default=3000)
-    p.add_argument("--host", default="0.0.0.0")
+    p.add_argument("--port", type=int, default=3000, help="HTTP mode: the port to listen on")
+    p.add_argument("--host", default="0.0.0.0", help="HTTP mode: the address to listen on")
     add_snapshot_flag(p)
 
 

@@ -11,9 +11,10 @@ HELP = "write a synthetic enterprise estate (for benchmarks)"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--size", choices=["small", "large", "xl"], default="small")
-    p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--out", required=True)
+    p.add_argument("--size", choices=["small", "large", "xl"], default="small",
+                   help="estate size (bench/README.md gives each one's counts)")
+    p.add_argument("--seed", type=int, default=7, help="random seed: one seed, one estate")
+    p.add_argument("--out", required=True, help="the snapshot file to write")
 
 
 def run(args: argparse.Namespace) -> int:
