@@ -1,0 +1,211 @@
+"""``reachbot diff``: what changed between two snapshots, and which change broke (or fixed) a flow (issue #13).
+
+Each question is traced over both snapshots. A change lies *on the route* when the resource it belongs to is one
+the trace touched in either snapshot: a hop, a refusing or noted resource, a fact a hop recorded (route table,
+endpoint, proxy instance), the role the source instance acts as, or, for a route, when that very route was the
+one chosen in either trace (another route added to a table on the way decides nothing). Where the verdict
+flipped, ``explained_by`` lists those changes, the one on the resource that refuses on the blocked side first,
+then the others in the order the route meets them. Without questions, the flows traced are every client instance
+(one per subnet, proxy settings, security groups and role: instances alike in those answer alike) to every bucket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine import model as m
+from engine.changes import SnapshotChange, snapshot_changes
+from engine.engine import Engine
+from engine.errors import QuestionError
+from engine.walk import Trace
+
+MAX_SAMPLED_FLOWS = 40
+_SCALAR = (str, int)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerChange:
+    question: str
+    before: str | None  # the verdict over the old snapshot; None when the question names nothing there
+    after: str | None
+    explained_by: list[str]  # change ids, the one that refuses on the blocked side first
+    on_route: list[str]  # every change on the route, flipped or not
+    blocked_by: tuple[str | None, str | None] = (None, None)  # the first refusal's code before and after
+    errors: tuple[str | None, str | None] = (None, None)
+
+    @property
+    def flipped(self) -> bool:
+        return self.before is not None and self.after is not None and self.before != self.after
+
+    def to_json_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"question": self.question, "before": self.before, "after": self.after,
+                               "flipped": self.flipped, "explained_by": self.explained_by,
+                               "on_route": self.on_route, "blocked_by_before": self.blocked_by[0],
+                               "blocked_by_after": self.blocked_by[1]}
+        for side, error in zip(("before", "after"), self.errors, strict=True):
+            if error:
+                out[f"{side}_error"] = error
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotDiff:
+    old: str  # where each snapshot came from
+    new: str
+    old_taken_at: str
+    new_taken_at: str
+    changes: list[SnapshotChange]
+    answers: list[AnswerChange]
+    sampled: bool = False  # the answers are the estate's common flows, not questions asked
+    sampled_flows: int = field(default=0)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"old": {"snapshot": self.old, "taken_at": self.old_taken_at},
+                "new": {"snapshot": self.new, "taken_at": self.new_taken_at},
+                "changes": [c.to_json_dict() for c in self.changes],
+                "answers": [a.to_json_dict() for a in self.answers],
+                "sampled": self.sampled, "sampled_flows": self.sampled_flows}
+
+    @property
+    def flipped(self) -> list[AnswerChange]:
+        return [a for a in self.answers if a.flipped]
+
+
+def diff_snapshots(old: Engine, new: Engine, questions: Sequence[str] = (), runtime: str | None = None,
+                   action: str | None = None) -> SnapshotDiff:
+    """The changes, and each question's answer before and after; without questions, the common flows'."""
+    changes = snapshot_changes(old.snapshot, new.snapshot)
+    flows = list(questions) or common_flows(old.snapshot, new.snapshot)
+    answers = [compare(q, old, new, changes, runtime, action) for q in flows]
+    if questions:
+        for a in answers:
+            if a.before is None and a.after is None:
+                raise QuestionError(f"{a.question!r}: {a.errors[1] or a.errors[0]}")
+    else:
+        answers = [a for a in answers if a.flipped]  # of a sample, only what changed is news
+    return SnapshotDiff(old.origin, new.origin, old.snapshot.taken_at.isoformat(),
+                        new.snapshot.taken_at.isoformat(), changes, answers, sampled=not questions,
+                        sampled_flows=0 if questions else len(flows))
+
+
+def compare(question: str, old: Engine, new: Engine, changes: Sequence[SnapshotChange],
+            runtime: str | None = None, action: str | None = None) -> AnswerChange:
+    before, before_error = _trace(old, question, runtime, action)
+    after, after_error = _trace(new, question, runtime, action)
+    traced = [t for t in (before, after) if t is not None]
+    touched = [_touched(t, e.snapshot) for t, e in ((before, old), (after, new)) if t is not None]
+    chosen = _chosen_routes(traced)
+    on_route = [c for c in changes if any(_on(c, seen, chosen) for seen in touched)]
+    verdicts = (before.verdict if before else None, after.verdict if after else None)
+    flipped = None not in verdicts and verdicts[0] != verdicts[1]
+    explained = _explaining(on_route, before, after, touched) if flipped else []
+    return AnswerChange(question, *verdicts, explained_by=[c.id for c in explained],
+                        on_route=[c.id for c in on_route], blocked_by=(_first_code(before), _first_code(after)),
+                        errors=(before_error, after_error))
+
+
+def _trace(eng: Engine, question: str, runtime: str | None, action: str | None) -> tuple[Trace | None, str | None]:
+    try:
+        return eng.trace(eng.parse(question, runtime=runtime, action=action)), None
+    except QuestionError as exc:
+        return None, str(exc)
+
+
+def _first_code(t: Trace | None) -> str | None:
+    return t.refusals[0].code.value if t is not None and t.refusals else None
+
+
+def _explaining(on_route: list[SnapshotChange], before: Trace | None, after: Trace | None,
+                touched: list[list[str]]) -> list[SnapshotChange]:
+    """On-route changes, the one on the resource refusing on the worse side first, then in route order."""
+    worse = after if after is not None and after.verdict != "reachable" else before
+    refusing = {r.resource for r in worse.refusals} if worse is not None else set()
+    order = {ident: n for n, ident in enumerate(x for seen in reversed(touched) for x in seen)}
+
+    def rank(c: SnapshotChange) -> tuple[int, int]:
+        return (0 if c.resource in refusing else 1, min((order[r] for r in _keys(c) if r in order), default=1 << 30))
+
+    return sorted(on_route, key=rank)
+
+
+def _on(c: SnapshotChange, seen: list[str], chosen: Mapping[str, set[str]]) -> bool:
+    if c.kind == "route":  # only the route a trace chose decides; a sibling route in that table does not
+        destination = c.id.split(":", 2)[2]
+        return destination in chosen.get(c.resource, set())
+    return any(k in seen for k in _keys(c))
+
+
+def _keys(c: SnapshotChange) -> tuple[str, ...]:
+    """What a trace names when it meets the change: its resource, and for a DNS record the name looked up."""
+    if c.kind == "dns-record":
+        return (c.resource, c.id.split(":", 2)[2].rsplit(":", 1)[0].rstrip(".").lower())
+    return (c.resource,)
+
+
+def _chosen_routes(traces: list[Trace]) -> dict[str, set[str]]:
+    """Route table → the destinations of the routes the traces took there."""
+    out: dict[str, set[str]] = {}
+    for t in traces:
+        for h in t.hops:
+            if h.kind == "route-table" and isinstance(h.facts.get("route"), str):
+                out.setdefault(h.id, set()).add(h.facts["route"])
+    return out
+
+
+def _touched(t: Trace, snap: m.Snapshot) -> list[str]:
+    """Every resource the trace names, in route order (hops, then findings), with the source's role."""
+    seen: dict[str, None] = {}
+    for h in t.hops:
+        seen[h.id.lower() if h.kind == "dns" else h.id] = None
+        seen.update(dict.fromkeys(_strings(h.facts)))
+    for f in [*t.refusals, *t.observations]:
+        seen[f.resource] = None
+        seen.update(dict.fromkeys(_strings(f.facts)))
+        if "decision" in f.facts:
+            seen["organization"] = None  # a policy gate evaluates the organisation's SCPs and RCPs too
+    seen.update(dict.fromkeys(_roles_of(snap, [i for i in seen if i.startswith("i-")])))
+    return list(seen)
+
+
+def _strings(facts: Mapping[str, Any]) -> Iterator[str]:
+    for value in facts.values():
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, list | tuple):
+            yield from (v for v in value if isinstance(v, str))
+
+
+def _roles_of(snap: m.Snapshot, instance_ids: list[str]) -> Iterator[str]:
+    """The roles the instances act as (through their instance profiles): their identity policies gate S3."""
+    wanted = set(instance_ids)
+    profiles = {p.arn: p for p in snap.instance_profiles}
+    for inst in snap.instances:
+        if inst.instance_id in wanted and inst.iam_instance_profile is not None:
+            profile = profiles.get(inst.iam_instance_profile.arn)
+            yield from (profile.roles if profile else [])
+
+
+def common_flows(old: m.Snapshot, new: m.Snapshot, limit: int = MAX_SAMPLED_FLOWS) -> list[str]:
+    """Client instance → bucket questions over what both snapshots hold, one instance per kind of client."""
+    old_ids = {i.instance_id for i in old.instances}
+    old_buckets = {b.name for b in old.buckets}
+    names = [i.name for i in new.instances if i.name]
+    clients: dict[tuple[Any, ...], m.Instance] = {}
+    for inst in sorted(new.instances, key=lambda i: (bool(i.proxy_ports), i.instance_id)):
+        if inst.instance_id in old_ids:
+            clients.setdefault(_alike(inst), inst)
+    buckets = [b.name for b in new.buckets if b.name in old_buckets]
+    out = []
+    for inst in clients.values():
+        ref = inst.name if inst.name and names.count(inst.name) == 1 else inst.instance_id
+        out += [f"can {ref} reach bucket {bucket}" for bucket in buckets]
+    return out[:limit]
+
+
+def _alike(inst: m.Instance) -> tuple[Any, ...]:
+    env = tuple(sorted((k.upper(), v.value) for k, v in inst.proxy_environment.items()))
+    groups = tuple(sorted(g.group_id for g in inst.security_groups))
+    profile = inst.iam_instance_profile.arn if inst.iam_instance_profile else None
+    return (inst.subnet_id, env, groups, profile, tuple(inst.proxy_ports))
