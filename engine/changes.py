@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from engine import model as m
-from engine.resources import RESOURCE_KINDS, ResourceKind
+from engine.resources import BY_FIELD, RESOURCE_KINDS, ResourceKind
 
 Part = tuple[str, str, Any]  # (change kind, id inside the resource, JSON value)
 
@@ -39,6 +39,7 @@ class SnapshotChange:
     resource: str  # the AWS resource the change belongs to (rtb-…, vpce-…, a bucket name, sg-…, i-…)
     before: Any
     after: Any
+    field: str = ""  # the Snapshot field holding that resource ("organization" for the organisation)
 
     def to_json_dict(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "account": self.account, "region": self.region,
@@ -66,12 +67,12 @@ def _resource_changes(kind: ResourceKind, ident: str, old: Any, new: Any,
     item = new if new is not None else old
     where = (_account(item, owners), getattr(item, "region", None))
     if old is None or new is None:  # a whole resource appeared or went: one change, not one per part
-        return [SnapshotChange(f"{label}:{ident}", label, *where, ident, _dump(old), _dump(new))]
+        return [SnapshotChange(f"{label}:{ident}", label, *where, ident, _dump(old), _dump(new), kind.field)]
     split = _PARTS.get(kind.field)
     out: list[SnapshotChange] = []
     if split is not None:
         parts, fields = split
-        out += _part_changes(ident, where, dict(_keyed(parts(old))), dict(_keyed(parts(new))))
+        out += _part_changes(ident, where, dict(_keyed(parts(old))), dict(_keyed(parts(new))), kind.field)
     else:
         fields = ()
     rest_old = {k: v for k, v in _dump(old).items() if k not in fields}
@@ -79,17 +80,18 @@ def _resource_changes(kind: ResourceKind, ident: str, old: Any, new: Any,
     if rest_old != rest_new:
         changed = sorted(k for k in rest_old.keys() | rest_new.keys() if rest_old.get(k) != rest_new.get(k))
         out.append(SnapshotChange(f"{label}:{ident}", label, *where, ident,
-                                  {k: rest_old.get(k) for k in changed}, {k: rest_new.get(k) for k in changed}))
+                                  {k: rest_old.get(k) for k in changed}, {k: rest_new.get(k) for k in changed},
+                                  kind.field))
     return out
 
 
 def _part_changes(resource: str, where: tuple[str | None, str | None], old: dict[tuple[str, str], Any],
-                  new: dict[tuple[str, str], Any]) -> Iterator[SnapshotChange]:
+                  new: dict[tuple[str, str], Any], field: str) -> Iterator[SnapshotChange]:
     for kind, sub in sorted(old.keys() | new.keys()):
         before, after = old.get((kind, sub)), new.get((kind, sub))
         if before != after:
             yield SnapshotChange(f"{kind}:{resource}:{sub}" if sub else f"{kind}:{resource}", kind, *where,
-                                 resource, before, after)
+                                 resource, before, after, field)
 
 
 def _keyed(parts: Iterator[Part]) -> Iterator[tuple[tuple[str, str], Any]]:
@@ -229,11 +231,12 @@ def _organization_changes(old: m.Organization | None, new: m.Organization | None
                                                                                                    p.content)}
     parts_new = {(k, f"{pid}:{sid}"): v for pid, p in after.items() for k, sid, v in _statements("org-policy",
                                                                                                   p.content)}
-    out = list(_part_changes("organization", (account, None), parts_old, parts_new))
+    out = list(_part_changes("organization", (account, None), parts_old, parts_new, "organization"))
     rest_old = _dump(old, exclude={"policies"}) if old else None
     rest_new = _dump(new, exclude={"policies"}) if new else None
     if rest_old != rest_new:
-        out.append(SnapshotChange("organization", "organization", account, None, "organization", rest_old, rest_new))
+        out.append(SnapshotChange("organization", "organization", account, None, "organization", rest_old, rest_new,
+                                  "organization"))
     return out
 
 
@@ -264,3 +267,14 @@ def _account(item: Any, owners: dict[str, str | None]) -> str | None:
             return value
     vpc = getattr(item, "vpc_id", None) or getattr(item, "host_vpc_id", None)
     return owners.get(vpc) if isinstance(vpc, str) else None
+
+
+def with_resource_of(base: m.Snapshot, other: m.Snapshot, change: SnapshotChange) -> m.Snapshot:
+    """``base`` with the resource ``change`` belongs to as ``other`` has it (added, replaced or removed): the
+    one-change snapshot that shows whether this change alone flips an answer."""
+    if change.field == "organization":
+        return base.model_copy(update={"organization": other.organization})
+    kind = BY_FIELD[change.field]
+    items = [i for i in getattr(base, kind.field) if _ident(kind, i) != change.resource]
+    items += [i for i in getattr(other, kind.field) if _ident(kind, i) == change.resource]
+    return base.model_copy(update={kind.field: items})

@@ -5,7 +5,9 @@ the trace touched in either snapshot: a hop, a refusing or noted resource, a fac
 endpoint, proxy instance), the role the source instance acts as, or, for a route, when that very route was the
 one chosen in either trace (another route added to a table on the way decides nothing). Where the verdict
 flipped, ``explained_by`` lists those changes, the one on the resource that refuses on the blocked side first,
-then the others in the order the route meets them. Without questions, the flows traced are every client instance
+then the others in the order the route meets them; ahead of all, those shown to flip the answer alone (the question
+traced again over the old snapshot with only that change's resource as the new snapshot has it, as fixes are
+proven by re-tracing). Without questions, the flows traced are every client instance
 (one per subnet, proxy settings, security groups and role: instances alike in those answer alike) to every bucket.
 """
 
@@ -16,12 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine import model as m
-from engine.changes import SnapshotChange, snapshot_changes
+from engine.changes import SnapshotChange, snapshot_changes, with_resource_of
 from engine.engine import Engine
 from engine.errors import QuestionError
 from engine.walk import Trace
 
 MAX_SAMPLED_FLOWS = 40
+MAX_PROOFS = 8  # on-route changes re-traced one by one per flipped answer; each costs one topology build
 _SCALAR = (str, int)
 
 
@@ -32,6 +35,7 @@ class AnswerChange:
     after: str | None
     explained_by: list[str]  # change ids, the one that refuses on the blocked side first
     on_route: list[str]  # every change on the route, flipped or not
+    alone: list[str] = field(default_factory=list)  # changes shown to flip the answer on their own
     blocked_by: tuple[str | None, str | None] = (None, None)  # the first refusal's code before and after
     errors: tuple[str | None, str | None] = (None, None)
 
@@ -42,7 +46,8 @@ class AnswerChange:
     def to_json_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"question": self.question, "before": self.before, "after": self.after,
                                "flipped": self.flipped, "explained_by": self.explained_by,
-                               "on_route": self.on_route, "blocked_by_before": self.blocked_by[0],
+                               "on_route": self.on_route, "flips_alone": self.alone,
+                               "blocked_by_before": self.blocked_by[0],
                                "blocked_by_after": self.blocked_by[1]}
         for side, error in zip(("before", "after"), self.errors, strict=True):
             if error:
@@ -78,7 +83,8 @@ def diff_snapshots(old: Engine, new: Engine, questions: Sequence[str] = (), runt
     """The changes, and each question's answer before and after; without questions, the common flows'."""
     changes = snapshot_changes(old.snapshot, new.snapshot)
     flows = list(questions) or common_flows(old.snapshot, new.snapshot)
-    answers = [compare(q, old, new, changes, runtime, action) for q in flows]
+    one_change = OneChange(old, new)
+    answers = [compare(q, old, new, changes, runtime, action, one_change) for q in flows]
     if questions:
         for a in answers:
             if a.before is None and a.after is None:
@@ -90,8 +96,26 @@ def diff_snapshots(old: Engine, new: Engine, questions: Sequence[str] = (), runt
                         sampled_flows=0 if questions else len(flows))
 
 
+class OneChange:
+    """Engines over the old snapshot with one change's resource as the new one has it, built once each."""
+
+    def __init__(self, old: Engine, new: Engine) -> None:
+        self.old, self.new = old, new
+        self._engines: dict[str, Engine] = {}
+
+    def flips_alone(self, c: SnapshotChange, question: str, after: str, runtime: str | None,
+                    action: str | None) -> bool:
+        eng = self._engines.get(c.id)
+        if eng is None:
+            eng = self._engines[c.id] = Engine(with_resource_of(self.old.snapshot, self.new.snapshot, c),
+                                               self.old.origin)
+        t, _ = _trace(eng, question, runtime, action)
+        return t is not None and t.verdict == after
+
+
 def compare(question: str, old: Engine, new: Engine, changes: Sequence[SnapshotChange],
-            runtime: str | None = None, action: str | None = None) -> AnswerChange:
+            runtime: str | None = None, action: str | None = None,
+            one_change: OneChange | None = None) -> AnswerChange:
     before, before_error = _trace(old, question, runtime, action)
     after, after_error = _trace(new, question, runtime, action)
     traced = [t for t in (before, after) if t is not None]
@@ -101,9 +125,14 @@ def compare(question: str, old: Engine, new: Engine, changes: Sequence[SnapshotC
     verdicts = (before.verdict if before else None, after.verdict if after else None)
     flipped = None not in verdicts and verdicts[0] != verdicts[1]
     explained = _explaining(on_route, before, after, touched) if flipped else []
+    alone: list[SnapshotChange] = []
+    if flipped and verdicts[1] is not None:
+        check = one_change or OneChange(old, new)
+        alone = [c for c in explained[:MAX_PROOFS] if check.flips_alone(c, question, verdicts[1], runtime, action)]
+        explained = alone + [c for c in explained if c not in alone]
     return AnswerChange(question, *verdicts, explained_by=[c.id for c in explained],
-                        on_route=[c.id for c in on_route], blocked_by=(_first_code(before), _first_code(after)),
-                        errors=(before_error, after_error))
+                        on_route=[c.id for c in on_route], alone=[c.id for c in alone],
+                        blocked_by=(_first_code(before), _first_code(after)), errors=(before_error, after_error))
 
 
 def _trace(eng: Engine, question: str, runtime: str | None, action: str | None) -> tuple[Trace | None, str | None]:

@@ -62,7 +62,10 @@ def answer_lines(a: AnswerChange, w: Wording, by_id: dict[str, SnapshotChange]) 
     if a.flipped and a.explained_by:
         lines.append(f"    {w.label('diff-explained-by')}")
         for ident in a.explained_by:
-            lines += ["  " + line for line in change_lines(by_id[ident], w)]
+            shown = change_lines(by_id[ident], w)
+            if ident in a.alone:
+                shown[0] += f"  ({w.label('diff-alone')})"
+            lines += ["  " + line for line in shown]
     elif a.flipped:
         lines.append(f"    {w.label('diff-unexplained')}")
     elif a.on_route:
