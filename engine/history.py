@@ -142,7 +142,9 @@ def _s3_entries(location: str) -> list[Entry]:
     found = [Entry(at, f"s3://{bucket}/{key}") for key in prefix_objects(bucket, prefix)
              if (at := _stamp_of(key[len(prefix):])) is not None]
     if not location.endswith("/"):
-        found += [Entry(at, location, version) for at, version in object_versions(*parse_location(location))]
+        # Newest first from S3; reversed, so that among versions with one LastModified the newer sorts later.
+        found += [Entry(at, location, version)
+                  for at, version in reversed(object_versions(*parse_location(location)))]
     return found
 
 
@@ -160,7 +162,7 @@ def pick(entries: Sequence[Entry], at: datetime, where: str) -> Entry:
     if not older:
         raise SnapshotError(f"no snapshot of {where} is as old as {_shown(at)}: the oldest kept one was taken "
                             f"{_shown(entries[0].at)}. Give --at {_shown(entries[0].at)} or later.")
-    return max(older, key=lambda e: e.at)
+    return sorted(older, key=lambda e: e.at)[-1]  # stable: of equal times, the one listed last
 
 
 def load_entry(entry: Entry) -> LoadedSnapshot:
