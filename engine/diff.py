@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from engine import model as m
@@ -24,6 +25,7 @@ from engine.errors import QuestionError
 from engine.walk import Trace
 
 MAX_SAMPLED_FLOWS = 40
+_JUST_BEFORE = timedelta(seconds=1)
 MAX_PROOFS = 8  # on-route changes re-traced one by one per flipped answer; each costs one topology build
 _SCALAR = (str, int)
 
@@ -238,3 +240,20 @@ def _alike(inst: m.Instance) -> tuple[Any, ...]:
     groups = tuple(sorted(g.group_id for g in inst.security_groups))
     profile = inst.iam_instance_profile.arn if inst.iam_instance_profile else None
     return (inst.subnet_id, env, groups, profile, tuple(inst.proxy_ports))
+
+
+def diff_since(current: Engine, location: str | None, since: str | None = None, questions: Sequence[str] = (),
+               runtime: str | None = None, action: str | None = None) -> SnapshotDiff:
+    """From the kept snapshot of ``since`` (a time; None: the newest kept one taken before ``current``'s) to
+    ``current``, over the history of ``location`` (the bot's snapshot location; None: the default one).
+    Nothing kept that old is a SnapshotError naming the oldest."""
+    from engine.history import base_location, entries_for, load_at, load_entry, parse_time, pick
+
+    base = base_location(location)
+    if since:
+        old = load_at(base, parse_time(since))
+    else:
+        taken = current.snapshot.taken_at
+        earlier = [e for e in entries_for(base) if e.at < taken]
+        old = load_entry(pick(earlier, taken, base)) if earlier else load_at(base, taken - _JUST_BEFORE)
+    return diff_snapshots(Engine(old.snapshot, old.origin), current, questions, runtime=runtime, action=action)
