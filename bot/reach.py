@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from bot.access import AccessMap
 from bot.index import SnapshotIndex
 from bot.snapshots import SnapshotHolder
-from engine import Answer, QuestionError, ReachbotError, SnapshotDiff, diff_since
+from engine import Answer, Engine, QuestionError, ReachbotError, SnapshotDiff, diff_since
 
 log = logging.getLogger(__name__)
 
@@ -104,31 +104,37 @@ class Reach:
         current = self.snapshots.current()
         try:
             found = diff_since(current.engine, self.snapshots.location, since,
-                               [question] if question else [], runtime=runtime, action=action)
+                               [question] if question else [], runtime=runtime, action=action,
+                               keep_flow=lambda flow: self._may_ask(flow, who, current.engine, current.index))
         except QuestionError as exc:
             return NotUnderstood(str(exc), list(exc.candidates))
         except ReachbotError as exc:
             return NoHistory(str(exc))
-        return Changed(self._visible(found, who, current.index))
+        return Changed(self._visible(found, who))
 
-    def _visible(self, found: SnapshotDiff, who: Who, index: SnapshotIndex) -> SnapshotDiff:
-        """With an access map, only changes in accounts ``who`` may ask about, and flows whose question does."""
+    def _may_ask(self, question: str, who: Who, engine: Engine, index: SnapshotIndex) -> bool:
+        if self.access is None:
+            return True
+        try:
+            q = engine.parse(question)
+        except QuestionError:
+            return False
+        accounts = index.accounts_of_question(q.source, q.destination.kind, q.destination.id, q.resource)
+        return self.access.allows(who.user, who.channel, accounts)
+
+    def _visible(self, found: SnapshotDiff, who: Who) -> SnapshotDiff:
+        """With an access map, only the changes in accounts ``who`` may ask about, and only those among the
+        changes an answer names (the flows were chosen under the map already)."""
         access = self.access
         if access is None:
             return found
-        changes = [c for c in found.changes if access.allows(who.user, who.channel, [c.account])]
+        # A change whose account is unknown could be anyone's: under a map it is not shown.
+        changes = [c for c in found.changes
+                   if c.account is not None and access.allows(who.user, who.channel, [c.account])]
         shown = {c.id for c in changes}
-        answers = []
-        for a in found.answers:
-            try:
-                q = self.snapshots.current(refresh=False).engine.parse(a.question)
-            except QuestionError:
-                continue
-            accounts = index.accounts_of_question(q.source, q.destination.kind, q.destination.id, q.resource)
-            if access.allows(who.user, who.channel, accounts):
-                answers.append(replace(a, explained_by=[i for i in a.explained_by if i in shown],
-                                       on_route=[i for i in a.on_route if i in shown],
-                                       alone=[i for i in a.alone if i in shown]))
+        answers = [replace(a, explained_by=[i for i in a.explained_by if i in shown],
+                           on_route=[i for i in a.on_route if i in shown], alone=[i for i in a.alone if i in shown])
+                   for a in found.answers]
         return replace(found, changes=changes, answers=answers)
 
     def is_question(self, text: str) -> bool:

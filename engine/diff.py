@@ -13,7 +13,7 @@ proven by re-tracing). Without questions, the flows traced are every client inst
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -81,10 +81,12 @@ class SnapshotDiff:
 
 
 def diff_snapshots(old: Engine, new: Engine, questions: Sequence[str] = (), runtime: str | None = None,
-                   action: str | None = None) -> SnapshotDiff:
-    """The changes, and each question's answer before and after; without questions, the common flows'."""
+                   action: str | None = None, keep_flow: Callable[[str], bool] | None = None) -> SnapshotDiff:
+    """The changes, and each question's answer before and after; without questions, the common flows' (those
+    ``keep_flow`` keeps: the bot's access map)."""
     changes = snapshot_changes(old.snapshot, new.snapshot)
-    flows = list(questions) or common_flows(old.snapshot, new.snapshot)
+    flows = list(questions) or [f for f in common_flows(old.snapshot, new.snapshot) if keep_flow is None or
+                                keep_flow(f)]
     one_change = OneChange(old, new)
     answers = [compare(q, old, new, changes, runtime, action, one_change) for q in flows]
     if questions:
@@ -243,7 +245,8 @@ def _alike(inst: m.Instance) -> tuple[Any, ...]:
 
 
 def diff_since(current: Engine, location: str | None, since: str | None = None, questions: Sequence[str] = (),
-               runtime: str | None = None, action: str | None = None) -> SnapshotDiff:
+               runtime: str | None = None, action: str | None = None,
+               keep_flow: Callable[[str], bool] | None = None) -> SnapshotDiff:
     """From the kept snapshot of ``since`` (a time; None: the newest kept one taken before ``current``'s) to
     ``current``, over the history of ``location`` (the bot's snapshot location; None: the default one).
     Nothing kept that old is a SnapshotError naming the oldest."""
@@ -256,4 +259,5 @@ def diff_since(current: Engine, location: str | None, since: str | None = None, 
         taken = current.snapshot.taken_at
         earlier = [e for e in entries_for(base) if e.at < taken]
         old = load_entry(pick(earlier, taken, base)) if earlier else load_at(base, taken - _JUST_BEFORE)
-    return diff_snapshots(Engine(old.snapshot, old.origin), current, questions, runtime=runtime, action=action)
+    return diff_snapshots(Engine(old.snapshot, old.origin), current, questions, runtime=runtime, action=action,
+                          keep_flow=keep_flow)

@@ -59,7 +59,8 @@ LABELS = {
     "diff-absent": "(absent)",
     "diff-answers": "Answers, before → after:",
     "diff-flows": "Flows that flipped, among {count} common flows (each kind of client instance to each bucket):",
-    "diff-no-flips": "None of the {count} common flows changed its verdict.",
+    "diff-no-flips": "No common flow changed its verdict ({count} traced: each kind of client instance to each"
+                     " bucket).",
     "diff-flipped": "flipped",
     "diff-unchanged": "unchanged",
     "diff-not-there": "not in that snapshot",

@@ -14,6 +14,7 @@ import pytest
 from bot_harness import Bot, block_action, serve, settings_for
 from fake_slack import FakeSlack
 
+from bot.access import AccessMap
 from engine import load_bundled
 from engine.estates.article import WITH_S3_EXCLUSION
 from engine.history import keep_local
@@ -115,3 +116,25 @@ def test_a_forged_button_value_is_bad_input(kept: Bot, channel: str) -> None:
     kept.interaction(block_action("reach_what_changed", "{not json", channel, url))
     assert "carries no question" in _texts(_response(kept, url)["blocks"])
 
+
+
+def test_under_an_access_map_slash_diff_shows_only_the_accounts_the_channel_may_ask_about(
+        tmp_path_factory: pytest.TempPathFactory, fake: FakeSlack, channel: str) -> None:
+    """A channel mapped to the network account only sees neither the app account's NO_PROXY change nor the
+    app account's flows it flipped (bot.access: the map covers everything an answer would reveal)."""
+    now = load_bundled()
+    folder = tmp_path_factory.mktemp("mapped-estate")
+    for snap in (_worked(now), now):
+        keep_local(snap, folder / "history", keep=None, keep_days=None)
+    write_snapshot_atomically(now, folder / "snapshot.json")
+    server, url = serve(settings_for(fake, snapshot=str(folder / "snapshot.json"),
+                                     access_map=AccessMap.from_dict({"channels": {"*": ["111122223333"]}})))
+    try:
+        mapped = Bot(url, fake)
+        _, response = mapped.slash("diff", channel)
+        body = _texts(_response(mapped, response)["blocks"])
+    finally:
+        server.close()
+    # Of the 15 common flows, only the proxy's to the network account's own bucket may be asked about here.
+    assert "No common flow changed its verdict (1 traced" in body
+    assert _web_osaka_a() not in body and "No change: both snapshots hold the same configuration." in body
