@@ -207,3 +207,14 @@ def test_times_pick_from_the_history_beside_the_snapshot(article: Snapshot, tmp_
     assert main(["diff", "2026-11-01T08:00", "now", CASE_3, "--snapshot", current, "--json"]) == 0
     (answer,) = json.loads(capsys.readouterr().out)["answers"]
     assert answer["flipped"] and answer["before"] == "reachable"
+
+
+def test_the_readme_example_snapshot_is_the_bundled_estate_a_day_earlier_with_one_change(article: Snapshot) -> None:
+    """docs/examples/article-yesterday.json: what README's diff examples compare with the bundled estate."""
+    from engine.snapshot import load_from
+
+    root = Path(__file__).resolve().parents[1]
+    yesterday = load_from(str(root / "docs" / "examples" / "article-yesterday.json")).snapshot
+    assert article.taken_at - yesterday.taken_at == timedelta(days=1)
+    assert [c.id for c in snapshot_changes(yesterday, article)] == [
+        f"proxy-setting:{_instance(article, 'web-osaka-a').instance_id}:NO_PROXY"]

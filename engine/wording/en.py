@@ -64,8 +64,7 @@ LABELS = {
     "diff-flipped": "flipped",
     "diff-unchanged": "unchanged",
     "diff-not-there": "not in that snapshot",
-    "diff-explained-by": "explained by (changes on the route; first what flips it on its own, then the change at the"
-                         " refusing resource):",
+    "diff-explained-by": "explained by (changes on the route, the likeliest cause first):",
     "diff-alone": "flips it on its own",
     "diff-unexplained": "no change lies on this route; the flip comes from something the route does not name",
     "diff-on-route": "changes on the route (the verdict stayed): {ids}",
