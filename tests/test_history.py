@@ -122,6 +122,11 @@ def test_bad_retention_is_exit_2(flag: str, value: str, capsys: pytest.CaptureFi
     assert "is not a" in capsys.readouterr().err
 
 
+def test_collect_help_shows_the_default_retention(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["collect", "--help"]) == 0
+    assert "(default: 14.0," in " ".join(capsys.readouterr().out.split())
+
+
 def test_s3_versions_written_by_plain_putobject_are_the_history(emulator: Emulator, article: Snapshot,
                                                                monkeypatch: pytest.MonkeyPatch,
                                                                capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,6 +9,7 @@ import argparse
 
 HELP = "read live AWS configuration into a snapshot"
 SSM_PREFIX = "/reachbot/proxy"
+KEEP_DAYS = 14.0  # a collect every hour keeps 336 runs
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -28,8 +29,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    "versions where the bucket has versioning)")
     p.add_argument("--no-history", action="store_true", help="keep no history of this run")
     p.add_argument("--keep", type=_positive_int, metavar="N", help="keep only the newest N runs in the history")
-    p.add_argument("--keep-days", type=_positive_days, metavar="DAYS",
-                   help="drop runs older than DAYS days from the history (S3 versions: use a lifecycle rule)")
+    p.add_argument("--keep-days", type=_days, metavar="DAYS", default=KEEP_DAYS,
+                   help="drop runs older than DAYS days from the history, 0 for never (default: %(default)s, as the "
+                   "SAM template's snapshot bucket keeps old versions; S3 versions: the bucket's lifecycle rule)")
 
 
 def _positive_int(text: str) -> int:
@@ -38,13 +40,13 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
-def _positive_days(text: str) -> float:
+def _days(text: str) -> float:
     try:
         days = float(text)
     except ValueError:
-        days = 0.0
-    if not days > 0 or days != days or days == float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days above 0, e.g. --keep-days 14")
+        days = -1.0
+    if not 0 <= days < float("inf"):  # NaN fails this too
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days (0 or more), e.g. --keep-days 14")
     return days
 
 
@@ -58,6 +60,6 @@ def run(args: argparse.Namespace) -> int:
         endpoint_url=args.endpoint_url, from_dir=args.from_dir, ssm_prefix=args.ssm_prefix or SSM_PREFIX,
         overlay=args.overlay, max_workers=args.max_workers,
     )
-    retention = Retention(history=args.history, keep=args.keep, keep_days=args.keep_days,
+    retention = Retention(history=args.history, keep=args.keep, keep_days=args.keep_days or None,
                           enabled=not args.no_history)
     return collect(options, out=args.out, quiet=args.quiet, retention=retention)
