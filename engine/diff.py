@@ -13,15 +13,18 @@ proven by re-tracing). Without questions, the flows traced are every client inst
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from itertools import islice
 from typing import Any
 
 from engine import model as m
 from engine.changes import SnapshotChange, snapshot_changes, with_resource_of
 from engine.engine import Engine
 from engine.errors import QuestionError
+from engine.topology import Topology
 from engine.walk import Trace
 
 MAX_SAMPLED_FLOWS = 40
@@ -85,8 +88,7 @@ def diff_snapshots(old: Engine, new: Engine, questions: Sequence[str] = (), runt
     """The changes, and each question's answer before and after; without questions, the common flows' (those
     ``keep_flow`` keeps: the bot's access map)."""
     changes = snapshot_changes(old.snapshot, new.snapshot)
-    flows = list(questions) or [f for f in common_flows(old.snapshot, new.snapshot) if keep_flow is None or
-                                keep_flow(f)]
+    flows = list(questions) or common_flows(old.snapshot, new.snapshot, keep_flow=keep_flow)
     one_change = OneChange(old, new)
     answers = [compare(q, old, new, changes, runtime, action, one_change) for q in flows]
     if questions:
@@ -123,7 +125,7 @@ def compare(question: str, old: Engine, new: Engine, changes: Sequence[SnapshotC
     before, before_error = _trace(old, question, runtime, action)
     after, after_error = _trace(new, question, runtime, action)
     traced = [t for t in (before, after) if t is not None]
-    touched = [_touched(t, e.snapshot) for t, e in ((before, old), (after, new)) if t is not None]
+    touched = [_touched(t, e.topology) for t, e in ((before, old), (after, new)) if t is not None]
     chosen = _chosen_routes(traced)
     on_route = [c for c in changes if any(_on(c, seen, chosen) for seen in touched)]
     verdicts = (before.verdict if before else None, after.verdict if after else None)
@@ -187,7 +189,7 @@ def _chosen_routes(traces: list[Trace]) -> dict[str, set[str]]:
     return out
 
 
-def _touched(t: Trace, snap: m.Snapshot) -> list[str]:
+def _touched(t: Trace, topo: Topology) -> list[str]:
     """Every resource the trace names, in route order (hops, then findings), with the source's role."""
     seen: dict[str, None] = {}
     for h in t.hops:
@@ -198,7 +200,7 @@ def _touched(t: Trace, snap: m.Snapshot) -> list[str]:
         seen.update(dict.fromkeys(_strings(f.facts)))
         if "decision" in f.facts:
             seen["organization"] = None  # a policy gate evaluates the organisation's SCPs and RCPs too
-    seen.update(dict.fromkeys(_roles_of(snap, [i for i in seen if i.startswith("i-")])))
+    seen.update(dict.fromkeys(_roles_of(topo, [i for i in seen if i.startswith("i-")])))
     return list(seen)
 
 
@@ -210,31 +212,59 @@ def _strings(facts: Mapping[str, Any]) -> Iterator[str]:
             yield from (v for v in value if isinstance(v, str))
 
 
-def _roles_of(snap: m.Snapshot, instance_ids: list[str]) -> Iterator[str]:
+def _roles_of(topo: Topology, instance_ids: list[str]) -> Iterator[str]:
     """The roles the instances act as (through their instance profiles): their identity policies gate S3."""
-    wanted = set(instance_ids)
-    profiles = {p.arn: p for p in snap.instance_profiles}
-    for inst in snap.instances:
-        if inst.instance_id in wanted and inst.iam_instance_profile is not None:
-            profile = profiles.get(inst.iam_instance_profile.arn)
+    for ident in instance_ids:
+        inst = topo.instances.get(ident)
+        if inst is not None and inst.iam_instance_profile is not None:
+            profile = topo.profiles.get(inst.iam_instance_profile.arn)
             yield from (profile.roles if profile else [])
 
 
-def common_flows(old: m.Snapshot, new: m.Snapshot, limit: int = MAX_SAMPLED_FLOWS) -> list[str]:
-    """Client instance → bucket questions over what both snapshots hold, one instance per kind of client."""
+def common_flows(old: m.Snapshot, new: m.Snapshot, limit: int = MAX_SAMPLED_FLOWS,
+                 keep_flow: Callable[[str], bool] | None = None) -> list[str]:
+    """Client instance → bucket questions over what both snapshots hold: one instance per kind of client, each
+    first to a bucket of its own account and region, then alternately to others (so a sample of a large estate
+    holds cross-region flows too), up to ``limit`` flows that ``keep_flow`` keeps."""
     old_ids = {i.instance_id for i in old.instances}
     old_buckets = {b.name for b in old.buckets}
-    names = [i.name for i in new.instances if i.name]
     clients: dict[tuple[Any, ...], m.Instance] = {}
     for inst in sorted(new.instances, key=lambda i: (bool(i.proxy_ports), i.instance_id)):
         if inst.instance_id in old_ids:
             clients.setdefault(_alike(inst), inst)
-    buckets = [b.name for b in new.buckets if b.name in old_buckets]
-    out = []
-    for inst in clients.values():
-        ref = inst.name if inst.name and names.count(inst.name) == 1 else inst.instance_id
-        out += [f"can {ref} reach bucket {bucket}" for bucket in buckets]
-    return out[:limit]
+    buckets = [b for b in new.buckets if b.name in old_buckets]
+    names = Counter(i.name for i in new.instances if i.name)
+    out: list[str] = []
+    candidates = islice(_pairs(list(clients.values()), buckets), limit * 10)  # bounded under a strict access map
+    for inst, bucket in candidates:
+        ref = inst.name if inst.name and names[inst.name] == 1 else inst.instance_id
+        flow = f"can {ref} reach bucket {bucket.name}"
+        if keep_flow is None or keep_flow(flow):
+            out.append(flow)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def _pairs(clients: list[m.Instance], buckets: list[m.Bucket]) -> Iterator[tuple[m.Instance, m.Bucket]]:
+    """Round r pairs client k with bucket number (r + k mod 2) of its own order (_bucket_order), so same-region
+    and cross-region flows alternate from the first round on."""
+    ordered: dict[str, list[m.Bucket]] = {}
+    for r in range(len(buckets)):
+        for k, inst in enumerate(clients):
+            mine = ordered.get(inst.instance_id)
+            if mine is None:
+                mine = ordered[inst.instance_id] = _bucket_order(inst, buckets)
+            yield inst, mine[(r + k % 2) % len(mine)]
+
+
+def _bucket_order(inst: m.Instance, buckets: list[m.Bucket]) -> list[m.Bucket]:
+    """The client's own region and account first, then the first bucket of another region, then the rest."""
+    ranked = sorted(buckets, key=lambda b: (b.region != inst.region, b.owner_id != inst.owner_id, b.name))
+    away = next((n for n, b in enumerate(ranked) if b.region != inst.region), None)
+    if away is None or away < 2:
+        return ranked
+    return [ranked[0], ranked[away], *ranked[1:away], *ranked[away + 1:]]
 
 
 def _alike(inst: m.Instance) -> tuple[Any, ...]:

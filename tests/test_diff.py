@@ -218,3 +218,13 @@ def test_the_readme_example_snapshot_is_the_bundled_estate_a_day_earlier_with_on
     assert article.taken_at - yesterday.taken_at == timedelta(days=1)
     assert [c.id for c in snapshot_changes(yesterday, article)] == [
         f"proxy-setting:{_instance(article, 'web-osaka-a').instance_id}:NO_PROXY"]
+
+
+def test_a_small_sample_of_common_flows_holds_same_region_and_cross_region_flows(article: Snapshot) -> None:
+    """With fewer flows than client × bucket pairs, each client's first flows alternate between a bucket of its
+    own region and one of another region, so a sample of a large estate still crosses regions."""
+    region = {i.name: i.region for i in article.instances} | {b.name: b.region for b in article.buckets}
+    flows = common_flows(article, article, limit=5)
+    pairs = [f.removeprefix("can ").split(" reach bucket ") for f in flows]
+    assert len(flows) == 5 and len({src for src, _ in pairs}) == 5
+    assert {region[src] == region[bucket] for src, bucket in pairs} == {True, False}
