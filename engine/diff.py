@@ -78,10 +78,6 @@ class SnapshotDiff:
                 "answers": [a.to_json_dict() for a in self.answers],
                 "sampled": self.sampled, "sampled_flows": self.sampled_flows}
 
-    @property
-    def flipped(self) -> list[AnswerChange]:
-        return [a for a in self.answers if a.flipped]
-
 
 def diff_snapshots(old: Engine, new: Engine, questions: Sequence[str] = (), runtime: str | None = None,
                    action: str | None = None, keep_flow: Callable[[str], bool] | None = None) -> SnapshotDiff:
@@ -127,7 +123,8 @@ def compare(question: str, old: Engine, new: Engine, changes: Sequence[SnapshotC
     traced = [t for t in (before, after) if t is not None]
     touched = [_touched(t, e.topology) for t, e in ((before, old), (after, new)) if t is not None]
     chosen = _chosen_routes(traced)
-    on_route = [c for c in changes if any(_on(c, seen, chosen) for seen in touched)]
+    seen = {x for names in touched for x in names}
+    on_route = [c for c in changes if _on(c, seen, chosen)]
     verdicts = (before.verdict if before else None, after.verdict if after else None)
     flipped = None not in verdicts and verdicts[0] != verdicts[1]
     explained = _explaining(on_route, before, after, touched) if flipped else []
@@ -157,7 +154,9 @@ def _explaining(on_route: list[SnapshotChange], before: Trace | None, after: Tra
     """On-route changes, the one on the resource refusing on the worse side first, then in route order."""
     worse = after if after is not None and after.verdict != "reachable" else before
     refusing = {r.resource for r in worse.refusals} if worse is not None else set()
-    order = {ident: n for n, ident in enumerate(x for seen in reversed(touched) for x in seen)}
+    order: dict[str, int] = {}
+    for ident in (x for seen in touched for x in seen):  # where the route first meets each resource
+        order.setdefault(ident, len(order))
 
     def rank(c: SnapshotChange) -> tuple[int, int]:
         return (0 if c.resource in refusing else 1, min((order[r] for r in _keys(c) if r in order), default=1 << 30))
@@ -165,7 +164,7 @@ def _explaining(on_route: list[SnapshotChange], before: Trace | None, after: Tra
     return sorted(on_route, key=rank)
 
 
-def _on(c: SnapshotChange, seen: list[str], chosen: Mapping[str, set[str]]) -> bool:
+def _on(c: SnapshotChange, seen: set[str], chosen: Mapping[str, set[str]]) -> bool:
     if c.kind == "route":  # only the route a trace chose decides; a sibling route in that table does not
         destination = c.id.split(":", 2)[2]
         return destination in chosen.get(c.resource, set())

@@ -157,7 +157,8 @@ def test_collect_to_s3_keeps_versions_or_a_pruned_history_prefix(emulator: Emula
                                                                  article: Snapshot, monkeypatch: pytest.MonkeyPatch,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     """A versioned bucket: PutObject answers a VersionId, and that version is the run's history. An unversioned
-    one: `--history s3://bucket/prefix/` keeps the run there as <taken_at>.json and prunes to --keep."""
+    one: `--history s3://bucket/prefix/` keeps the run there as <taken_at>.json and prunes to --keep (with
+    --keep-days 0, no age limit: the seeded runs are from November's first days)."""
     monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.url)
     s3 = emulator.client("s3")
     for bucket in ("reachbot-versioned", "reachbot-plain"):
@@ -170,7 +171,7 @@ def test_collect_to_s3_keeps_versions_or_a_pruned_history_prefix(emulator: Emula
     for old in ("20261101T000000Z.json", "20261102T000000Z.json"):
         s3.put_object(Bucket="reachbot-plain", Key=f"hist/{old}", Body=dump_snapshot(article).encode())
     assert main(["collect", "--from-dir", raw, "--out", "s3://reachbot-plain/snapshot.json", "--endpoint-url",
-                 emulator.url, "--history", "s3://reachbot-plain/hist/", "--keep", "2"]) == 0
+                 emulator.url, "--history", "s3://reachbot-plain/hist/", "--keep", "2", "--keep-days", "0"]) == 0
     keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket="reachbot-plain", Prefix="hist/")["Contents"])
     assert len(keys) == 2 and keys[0] == "hist/20261102T000000Z.json"
     assert f"(kept as s3://reachbot-plain/{keys[1]})" in capsys.readouterr().err
