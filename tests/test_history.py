@@ -178,3 +178,17 @@ def test_collect_to_s3_keeps_versions_or_a_pruned_history_prefix(emulator: Emula
     assert main(["collect", "--from-dir", raw, "--out", "s3://reachbot-plain/snapshot.json",
                  "--endpoint-url", emulator.url]) == 0
     assert "has no versioning, so this run is not kept" in capsys.readouterr().err
+
+
+def test_serve_at_follows_the_kept_file_of_that_time(article: Snapshot, tmp_path: Path) -> None:
+    """`reachbot serve --at T` serves the kept file of T (a server reloads from a path, so an S3 version, which
+    has none, is refused with what to do instead)."""
+    import argparse
+
+    from engine.cli.common import snapshot_location
+
+    kept = keep_local(_at(article, NOW - timedelta(days=1)), tmp_path / "history", keep=None, keep_days=None)
+    keep_local(_at(article, NOW), tmp_path / "history", keep=None, keep_days=None)
+    args = argparse.Namespace(snapshot=str(tmp_path / "snapshot.json"), at="2026-11-28T13:00")
+    assert snapshot_location(args) == str(kept)
+    assert snapshot_location(argparse.Namespace(snapshot="s3://b/k.json", at=None)) == "s3://b/k.json"
