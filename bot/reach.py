@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.access import AccessMap
 from bot.index import SnapshotIndex
 from bot.snapshots import SnapshotHolder
-from engine import Answer, QuestionError
+from engine import Answer, Engine, QuestionError, ReachbotError, SnapshotDiff, diff_since
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,20 @@ class NotPermitted:
     candidates: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Changed:
+    """What changed since an earlier kept snapshot (``engine.diff_since``), cut to what the asker may see."""
+
+    diff: SnapshotDiff
+
+
+@dataclass(frozen=True, slots=True)
+class NoHistory:
+    message: str  # why there is nothing to compare with (no history, nothing that old, a bad time)
+
+
 Outcome = Answered | NotUnderstood | NotPermitted
+DiffOutcome = Changed | NoHistory | NotUnderstood | NotPermitted
 AccountFilter = Callable[[str | None], bool]
 
 
@@ -79,6 +92,50 @@ class Reach:
             log.info("access map refused an answer for user %s in channel %s", who.user, who.channel)
             return NotPermitted()
         return Answered(answer, index)
+
+    def what_changed(self, who: Who, since: str | None = None, question: str | None = None,
+                     runtime: str | None = None, action: str | None = None) -> DiffOutcome:
+        """The diff from the kept snapshot of ``since`` (default: the one before the current) to the current
+        one; with ``question``, that answer before and after (the question passes the access map first)."""
+        if question is not None:
+            asked = self.ask(question, who, runtime=runtime, action=action)
+            if not isinstance(asked, Answered):
+                return asked
+        current = self.snapshots.current()
+        try:
+            found = diff_since(current.engine, self.snapshots.location, since,
+                               [question] if question else [], runtime=runtime, action=action,
+                               keep_flow=lambda flow: self._may_ask(flow, who, current.engine, current.index))
+        except QuestionError as exc:
+            return NotUnderstood(str(exc), list(exc.candidates))
+        except ReachbotError as exc:
+            return NoHistory(str(exc))
+        return Changed(self._visible(found, who))
+
+    def _may_ask(self, question: str, who: Who, engine: Engine, index: SnapshotIndex) -> bool:
+        if self.access is None:
+            return True
+        try:
+            q = engine.parse(question)
+        except QuestionError:
+            return False
+        accounts = index.accounts_of_question(q.source, q.destination.kind, q.destination.id, q.resource)
+        return self.access.allows(who.user, who.channel, accounts)
+
+    def _visible(self, found: SnapshotDiff, who: Who) -> SnapshotDiff:
+        """With an access map, only the changes in accounts ``who`` may ask about, and only those among the
+        changes an answer names (the flows were chosen under the map already)."""
+        access = self.access
+        if access is None:
+            return found
+        # A change whose account is unknown could be anyone's: under a map it is not shown.
+        changes = [c for c in found.changes
+                   if c.account is not None and access.allows(who.user, who.channel, [c.account])]
+        shown = {c.id for c in changes}
+        answers = [replace(a, explained_by=[i for i in a.explained_by if i in shown],
+                           on_route=[i for i in a.on_route if i in shown], alone=[i for i in a.alone if i in shown])
+                   for a in found.answers]
+        return replace(found, changes=changes, answers=answers)
 
     def is_question(self, text: str) -> bool:
         """Whether ``text`` parses as a question on the current snapshot (for reading a thread)."""

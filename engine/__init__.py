@@ -7,6 +7,8 @@ Pure: no boto3 (outside ``engine.collect``) and no Slack here. The public surfac
 from engine import model
 from engine.answer import Answer, Fix
 from engine.codes import POLICY_REFUSALS, REFUSALS, Code, Kind, Layer
+from engine.diff import SnapshotDiff, diff_since
+from engine.diff_render import render_diff
 from engine.engine import Engine
 from engine.errors import (
     CollectionError,
@@ -28,6 +30,7 @@ from engine.snapshot import (
     parse_snapshot,
     snapshot_age,
 )
+from engine.wording import EN
 
 __all__ = [
     "BUNDLED",
@@ -57,4 +60,8 @@ __all__ = [
     "parse_snapshot",
     "proxy_for",
     "snapshot_age",
+    "SnapshotDiff",
+    "diff_since",
+    "render_diff",
+    "EN",
 ]

@@ -52,6 +52,10 @@ ENGINE_PUBLIC = [
     "parse_snapshot",
     "proxy_for",
     "snapshot_age",
+    "SnapshotDiff",
+    "diff_since",
+    "render_diff",
+    "EN",
 ]
 
 # bot/snapshots.py asks engine.collect.store, lazily, for an S3 object's version: the snapshot store is the

@@ -3,7 +3,7 @@
 A newcomer copies the README's commands first; one that fails (an instance id the estate does not hold, a
 file the repository does not ship) costs the project that reader. Lines marked ``# needs AWS`` (credentials or
 data read from an account) are the only ones skipped. Commands run in-process through ``engine.cli.main``,
-from a scratch directory that holds the repository's ``examples/``, with ``REACHBOT_SNAPSHOT=bundled`` so a
+from a scratch directory that holds the repository's ``examples/`` and ``docs/``, with ``REACHBOT_SNAPSHOT=bundled`` so a
 snapshot collected on the machine running the tests cannot change the answers.
 """
 
@@ -64,6 +64,7 @@ def test_readme_example_runs_as_written(command: str, tmp_path: Path, monkeypatc
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("REACHBOT_SNAPSHOT", "bundled")
     (tmp_path / "examples").symlink_to(ROOT / "examples")
+    (tmp_path / "docs").symlink_to(ROOT / "docs")
     argv = shlex.split(command, comments=True)
     code = main(argv[1:])
     out, err = capsys.readouterr()

@@ -25,11 +25,12 @@ from bot.render.blocks import (
     plain_of,
     sections,
 )
-from engine import POLICY_REFUSALS, Answer, Fix
+from engine import BUNDLED, EN, POLICY_REFUSALS, Answer, Fix
 
 SHOW_FULL_ROUTE = "reach_show_full_route"
 SHOW_FULL_POLICY = "reach_show_full_policy"
 POST_TO_CHANNEL = "reach_post_to_channel"
+WHAT_CHANGED = "reach_what_changed"
 METADATA_EVENT = "reachbot_answer"  # message metadata on posted answers: the handoff finds questions by it
 
 VERDICT = {
@@ -64,6 +65,8 @@ def answer_reply(answered: Answered, *, ephemeral: bool = False, asked_by: str |
     tail = actions(
         button("Full route", SHOW_FULL_ROUTE, ref),
         button("Full policy", SHOW_FULL_POLICY, ref) if has_policy_refusal(a) else None,
+        # The bundled estate keeps no history: there is nothing earlier to compare with.
+        button(EN.label("what-changed"), WHAT_CHANGED, ref) if a.snapshot.source != BUNDLED else None,
         button("Post to channel", POST_TO_CHANNEL, ref, style="primary") if ephemeral else None,
     )
     pages = paginate(blocks, fallback(a), tail)

@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {  # subcommand → its module, in the order `reachbo
     "collect": "engine.cli.commands.collect",
     "serve": "engine.cli.commands.serve",
     "synth": "engine.cli.commands.synth",
+    "diff": "engine.cli.commands.diff",
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from engine import model as m
@@ -21,34 +22,74 @@ SHOWN_GAPS = 3
 _KINDS = tuple((k.field, k.label) for k in RESOURCE_KINDS if k.label)  # snapshot field → what the summary calls it
 
 
-def run(options: CollectOptions, *, out: str | None = None, quiet: bool = False) -> int:
-    """Collect and write to ``out`` (default: the file ask/serve read by default); 0 on success.
+@dataclass(frozen=True, slots=True)
+class Retention:
+    """Where each run is kept besides ``--out`` and for how long (engine.history has the rules)."""
+
+    history: str | None = None  # a directory or s3://bucket/prefix/; None: history/ beside a file --out
+    keep: int | None = None  # the newest N runs
+    keep_days: float | None = None  # runs younger than N days
+    enabled: bool = True
+
+
+def run(options: CollectOptions, *, out: str | None = None, quiet: bool = False,
+        retention: Retention | None = None) -> int:
+    """Collect and write to ``out`` (default: the file ask/serve read by default), and keep the run in the
+    history; 0 on success.
 
     ``engine/cli/commands/collect.py`` builds ``options`` from the flags; tests pass what has no flag
     (session hooks, timeouts).
     """
     out = out or str(default_store_path())
+    retention = retention or Retention()
     _check_destination(out)
     result = collect(options)
     started = time.monotonic()
-    write(result, out, options)
+    version = write(result, out, options)
+    kept = keep_history(result, out, retention, version, options) if retention.enabled else None
     result.seconds += time.monotonic() - started
     if not quiet:
-        print(summary(result, out), file=sys.stderr)
+        print(summary(result, out) + (f" (kept as {kept})" if kept else ""), file=sys.stderr)
     return 0
 
 
-def write(result: Collection, out: str, options: CollectOptions) -> None:
+def keep_history(result: Collection, out: str, retention: Retention, version: str | None,
+                 options: CollectOptions) -> str | None:
+    """Keep this run in the history; what it was kept as (a file, an S3 object or version), or None."""
+    from engine.history import default_history, keep_local, keep_s3
+
+    target = retention.history or default_history(out)
+    if target is None:  # an s3:// --out: the object's versions are the history where the bucket keeps them
+        if version is None:
+            print(f"reachbot collect: bucket of {out} has no versioning, so this run is not kept for "
+                  "`--at`/`diff`: turn versioning on (then a lifecycle rule is the retention) or pass "
+                  "--history s3://BUCKET/PREFIX/.", file=sys.stderr)
+            return None
+        return f"{out} version {version}"
+    if target.startswith("s3://"):
+        if not target.endswith("/"):
+            raise CollectionError(f"--history {target}: an S3 history is a prefix ending in '/': s3://BUCKET/PREFIX/.")
+        data = dump_snapshot(result.snapshot).encode("utf-8")
+        return keep_s3(result.snapshot, data, target, retention.keep, retention.keep_days, options.endpoint_url)
+    try:
+        return str(keep_local(result.snapshot, Path(target), retention.keep, retention.keep_days))
+    except OSError as exc:
+        raise CollectionError(f"the snapshot was written to {out}, but keeping it in {target} failed "
+                              f"({exc.strerror or exc}).") from None
+
+
+def write(result: Collection, out: str, options: CollectOptions) -> str | None:
+    """Write the snapshot; the S3 version id where ``out`` is in a versioned bucket."""
     if out.startswith("s3://"):
         from engine.collect.store import write_s3
 
-        write_s3(out, dump_snapshot(result.snapshot).encode("utf-8"), options.endpoint_url, result.session)
-        return
+        return write_s3(out, dump_snapshot(result.snapshot).encode("utf-8"), options.endpoint_url, result.session)
     try:
         write_snapshot_atomically(result.snapshot, Path(out))
     except OSError as exc:
         raise CollectionError(f"cannot write the snapshot to {out} ({exc.strerror or exc}); nothing was written.") \
             from None
+    return None
 
 
 def _check_destination(out: str) -> None:

@@ -27,13 +27,15 @@ def parse_location(location: str) -> tuple[str, str]:
 
 
 def read_s3(location: str, endpoint_url: str | None = None, session: boto3.Session | None = None,
-            max_bytes: int | None = None) -> bytes:
-    """The object's bytes; one larger than ``max_bytes`` is refused from GetObject's ContentLength, unread."""
+            max_bytes: int | None = None, version_id: str | None = None) -> bytes:
+    """The object's bytes (of one version, given ``version_id``: the history, engine.history); one larger than
+    ``max_bytes`` is refused from GetObject's ContentLength, unread."""
     bucket, key = parse_location(location)
     from botocore.exceptions import BotoCoreError, ClientError
 
+    versioned = {"VersionId": version_id} if version_id else {}
     try:
-        response = _client(session, endpoint_url).get_object(Bucket=bucket, Key=key)
+        response = client(session, endpoint_url).get_object(Bucket=bucket, Key=key, **versioned)
         body = response["Body"]
         size = int(response.get("ContentLength") or 0)
         if max_bytes is not None and size > max_bytes:
@@ -64,14 +66,16 @@ def s3_version(location: str, endpoint_url: str | None = None, session: boto3.Se
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        head = _client(session, endpoint_url).head_object(Bucket=bucket, Key=key)
+        head = client(session, endpoint_url).head_object(Bucket=bucket, Key=key)
     except (ClientError, BotoCoreError) as exc:
         raise SnapshotError(f"cannot check {location} for a newer snapshot: {exc}") from None
     return f"{head.get('ETag', '')}/{head.get('VersionId', '')}/{head.get('ContentLength', '')}"
 
 
 def write_s3(location: str, data: bytes, endpoint_url: str | None = None,
-             session: boto3.Session | None = None) -> None:
+             session: boto3.Session | None = None) -> str | None:
+    """PutObject; the new version's id where the bucket has versioning (None where it has not: S3 answers no
+    VersionId, or "null", for an unversioned bucket), so the caller knows whether versions keep the history."""
     try:
         bucket, key = parse_location(location)
     except SnapshotError as exc:
@@ -79,7 +83,8 @@ def write_s3(location: str, data: bytes, endpoint_url: str | None = None,
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        _client(session, endpoint_url).put_object(Bucket=bucket, Key=key, Body=data, ContentType="application/json")
+        response = client(session, endpoint_url).put_object(Bucket=bucket, Key=key, Body=data,
+                                                             ContentType="application/json")
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
         raise CollectionError(
@@ -88,9 +93,11 @@ def write_s3(location: str, data: bytes, endpoint_url: str | None = None,
         ) from None
     except BotoCoreError as exc:
         raise CollectionError(f"cannot write the snapshot to {location}: {exc}; nothing was written.") from None
+    version = response.get("VersionId")
+    return str(version) if version and version != "null" else None
 
 
-def _client(session: boto3.Session | None, endpoint_url: str | None) -> Any:
+def client(session: boto3.Session | None, endpoint_url: str | None) -> Any:
     import boto3
     from botocore.config import Config
 

@@ -49,6 +49,27 @@ LABELS = {
     "vpn": "VPN",
     "direct-connect-gateway": "Direct Connect gateway",
     "connect": "Connect attachment",
+    # reachbot diff and the Slack "What changed?" button (issue #13); templates over the facts named in braces.
+    "diff-title": "What changed from {old} (taken {old_at}) to {new} (taken {new_at})",
+    "diff-no-changes": "No change: both snapshots hold the same configuration.",
+    "diff-changes": "Changes ({count}), by AWS resource:",
+    "diff-more-changes": "… and {count} more (reachbot diff --json lists them all)",
+    "diff-before": "before",
+    "diff-after": "after",
+    "diff-absent": "(absent)",
+    "diff-answers": "Answers, before → after:",
+    "diff-flows": "Flows that flipped, among {count} common flows (each kind of client instance to each bucket):",
+    "diff-no-flips": "No common flow changed its verdict ({count} traced: each kind of client instance to each"
+                     " bucket).",
+    "diff-flipped": "flipped",
+    "diff-unchanged": "unchanged",
+    "diff-not-there": "not in that snapshot",
+    "diff-explained-by": "explained by (changes on the route, the likeliest cause first):",
+    "diff-alone": "flips it on its own",
+    "diff-unexplained": "no change lies on this route; the flip comes from something the route does not name",
+    "diff-on-route": "changes on the route (the verdict stayed): {ids}",
+    "diff-since-nothing": "No earlier snapshot to compare with: {reason}",
+    "what-changed": "What changed?",
 }
 
 

@@ -1,6 +1,8 @@
 """``/reach QUESTION``: acknowledged at once, answered to the asker only, with a "Post to channel" button.
 
 ``/reach`` and ``/reach help`` are answered in the acknowledgement itself (no trace, nothing slow).
+``/reach diff [SINCE]``: what changed since the kept snapshot of SINCE (a time: ``yesterday``, ``2h``,
+``2026-11-27T09:00``; default the one before the current), and the common flows that flipped.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from bot import deliver
 from bot.errors import replying_on_error
 from bot.listeners._shared import help_for, is_help, services
 from bot.reach import Who
+from bot.render.diff import diff_reply
 from bot.render.replies import outcome_reply
 from bot.slack_text import typed_text
 
 COMMAND = "/reach"
+DIFF_WORD = "diff"
 SCOPES = ("commands", "chat:write")
 
 
@@ -39,5 +43,10 @@ def answer(command: dict[str, Any], respond: Respond, context: BoltContext) -> N
         return
     who = Who(command.get("user_id"), command.get("channel_id"))
     with replying_on_error(lambda reply: deliver.ephemeral(respond, reply), f"answering /reach {text!r}"):
+        word, _, since = text.strip().partition(" ")
+        if word.lower() == DIFF_WORD:
+            changed = services(context).reach.what_changed(who, since=since.strip() or None)
+            deliver.ephemeral(respond, diff_reply(changed))
+            return
         outcome = services(context).reach.ask(text, who)
         deliver.ephemeral(respond, outcome_reply(outcome, ephemeral=True))

@@ -8,12 +8,11 @@ import sys
 from collections.abc import Iterator
 
 from engine.cli.answers import EXIT_BY_VERDICT, Answered, json_item, text_item, worst_exit
-from engine.cli.common import add_snapshot_flag, print_json
+from engine.cli.common import add_snapshot_flag, load_snapshot, print_json
 from engine.cli.render import render
 from engine.engine import Engine
 from engine.errors import QuestionError, ReachbotError
 from engine.names import mask_secrets
-from engine.snapshot import choose_snapshot
 
 HELP = "answer a question about the snapshot"
 
@@ -36,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     if bool(args.question) == bool(args.batch):
         raise QuestionError('give one question, or --batch FILE: reachbot ask "why can web-osaka-a not reach '
                             'bucket app-data"')
-    loaded = choose_snapshot(args.snapshot)
+    loaded = load_snapshot(args)
     eng = Engine(loaded.snapshot, loaded.origin)
     if args.batch:
         return _batch(eng, args)

@@ -13,12 +13,11 @@ import argparse
 from typing import Any
 
 from engine.cli.answers import Answered, json_item, text_item
-from engine.cli.common import add_snapshot_flag, print_json
+from engine.cli.common import add_snapshot_flag, load_snapshot, print_json
 from engine.cli.intents_file import read_intents_file
 from engine.cli.junit import write_junit
 from engine.engine import Engine
 from engine.intents import Result, check, parse_intents
-from engine.snapshot import choose_snapshot
 
 HELP = "check connectivity intents (YAML or JSON) over the snapshot, for CI"
 EXIT_VIOLATED = 1
@@ -40,7 +39,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     intents = parse_intents(read_intents_file(args.file), args.file)
-    loaded = choose_snapshot(args.snapshot)
+    loaded = load_snapshot(args)
     results = check(Engine(loaded.snapshot, loaded.origin), intents)
     items = [_item(r, args.unknown_ok) for r in results]
     violations = sum(1 for i in items if not i.context["ok"])

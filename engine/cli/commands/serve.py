@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from engine.cli.common import add_snapshot_flag
+from engine.cli.common import add_snapshot_flag, snapshot_location
 
 HELP = "run the Slack app"
 
@@ -21,4 +21,5 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from bot.cli import serve
 
-    return serve(socket=args.socket, host=args.host or "0.0.0.0", port=args.port or 3000, snapshot=args.snapshot)
+    return serve(socket=args.socket, host=args.host or "0.0.0.0", port=args.port or 3000,
+                 snapshot=snapshot_location(args))
