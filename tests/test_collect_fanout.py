@@ -131,6 +131,7 @@ def test_merged_parts_hold_what_one_collection_of_everything_holds(emulator: Emu
         return {(c.account_id, c.region, c.complete) for c in snap.coverage}
 
     assert pairs(snapshot) == pairs(collected.result.snapshot)
+    assert snapshot.regions == collected.result.snapshot.regions == sorted([OSAKA, TOKYO])
 
 
 def test_a_target_without_a_part_is_a_gap_not_missing_silently(emulator: Emulator) -> None:
