@@ -18,11 +18,13 @@ import boto3
 import pytest
 
 from engine.collect import fanout
+from engine.collect.aws import CALLER
 from engine.collect.fanout import FanoutSettings
 from engine.errors import CollectionError
 from engine.estates import APP_ACCOUNT, NETWORK_ACCOUNT, OSAKA, TOKYO
 from engine.snapshot import parse_snapshot
 from tests.collect.emulator import Collected, Emulator, collected_fixture, emulator_fixture  # noqa: F401
+from tests.collect.faults import refuse
 
 BUCKET = "reachbot-fanout-test"
 MEMBER_ROLE = "reachbot/reachbot-collector-read"
@@ -151,6 +153,23 @@ def test_a_target_without_a_part_is_a_gap_not_missing_silently(emulator: Emulato
     assert (APP_ACCOUNT, TOKYO) not in gaps
 
 
+def test_an_account_whose_role_refuses_is_still_listed_then_fails_its_parts_and_becomes_gaps(
+        emulator: Emulator) -> None:
+    """STS refuses AssumeRole into one account (its role is missing or does not trust the caller): the listing
+    keeps the account with the configured regions, its collection fails loudly (the Map retries it), and the
+    merge records each of its pairs as not collected instead of leaving the account out unnoticed."""
+    refused = refuse("sts", "AssumeRole", via=CALLER, when=lambda params: f"::{APP_ACCOUNT}:" in params["RoleArn"])
+    settings = _settings(emulator, "refused", session_hooks=(refused,))
+    listed = _read_json(emulator, fanout.list_targets(settings)["key"])
+    assert {(t["account"], t["region"]) for t in listed if t["account"] == APP_ACCOUNT} == {
+        (APP_ACCOUNT, OSAKA), (APP_ACCOUNT, TOKYO)}
+    with pytest.raises(CollectionError, match="could not assume any role"):
+        fanout.collect_part(settings, APP_ACCOUNT, OSAKA)
+    for region in (OSAKA, TOKYO):
+        fanout.collect_part(settings, NETWORK_ACCOUNT, region)
+    assert fanout.merge_parts(settings) == {"snapshot": settings.snapshot, "parts": 2, "not_collected": 2}
+
+
 def test_a_part_older_than_the_scheduled_run_counts_as_not_refreshed(emulator: Emulator) -> None:
     """In a scheduled run every part must be newer than the run's start; an older one (its collection failed
     this time) is replaced by a gap instead of passing stale data off as current."""
@@ -190,6 +209,11 @@ def test_a_misconfigured_function_says_what_is_wrong_and_what_would_work(name: s
 def test_a_collect_event_without_account_and_region_is_refused_with_the_expected_shape() -> None:
     with pytest.raises(CollectionError, match='"account": ACCOUNT_ID'):
         fanout.handle_collect_part({"detail": {}}, None)
+
+
+def test_a_merge_event_with_a_malformed_start_time_is_refused_with_what_was_wrong() -> None:
+    with pytest.raises(CollectionError, match="not an ISO 8601 time"):
+        fanout.handle_merge_parts({"listed": {"started": "yesterday"}}, None)
 
 
 def test_merging_before_any_listing_asks_for_the_scheduled_run(emulator: Emulator) -> None:
