@@ -48,7 +48,9 @@ def merge_snapshots(parts: Sequence[m.Snapshot], source: str | None = None) -> m
     fields: dict[str, list[Any]] = {}
     for name, key in KEYS.items():
         fields[name] = _union(name, key, parts, order)
-    regions = sorted({r for p in parts for r in p.regions} | {c.region for c in fields["coverage"]})
+    # Coverage files IAM, S3's bucket list and Route 53 under the pseudo-region "global"
+    # (engine/collect/raw.py), which is not a region.
+    regions = sorted(({r for p in parts for r in p.regions} | {c.region for c in fields["coverage"]}) - {"global"})
     sources = sorted({p.source for p in parts})
     if len(sources) > 1:
         sources = [f"merge of {len(parts)} snapshots ({sources[0]}, …)"]

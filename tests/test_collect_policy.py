@@ -1,32 +1,45 @@
-"""Least privilege: deploy/iam/reachbot-collector-policy.json names exactly the actions collect really calls.
+"""Least privilege, split in two: deploy/iam/reachbot-collector-policy.json (the read-only role in every
+collected account) and deploy/iam/reachbot-collector-caller-policy.json (who assumes it and writes the
+snapshot) name exactly the actions collect and the fan-out's handlers really call, each on its own side.
 
 The operations are recorded with botocore's ``before-call`` event on every session collect creates (the
 caller's and each assumed role's), during a full collection of the emulator estate (--role-arn, written to the
-s3:// store) and an organisation-mode collection (organizations:ListAccounts). IAM action names follow the
-Service Authorization Reference: ``s3:ListBuckets`` is allowed by ``s3:ListAllMyBuckets``.
+s3:// store), an organisation-mode collection (organizations:ListAccounts) and the fan-out's listing and
+collection of one part. IAM action names follow the Service Authorization Reference: ``s3:ListBuckets`` is
+allowed by ``s3:ListAllMyBuckets``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import threading
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 
-from engine.collect.aws import iam_action
+from engine.collect import fanout
+from engine.collect.aws import CALLER, iam_action
 from engine.collect.collector import collect
 from engine.collect.crawl import DirSource, crawl_region
 from engine.collect.raw import GLOBAL, RawScope, scan_directory
+from engine.estates import APP_ACCOUNT, OSAKA
 from tests.collect.emulator import Collected, Emulator, Recorder, collected_fixture, emulator_fixture  # noqa: F401
 from tests.collect.recorded import with_inspection, with_resolver
 
-POLICY = Path(__file__).resolve().parents[1] / "deploy" / "iam" / "reachbot-collector-policy.json"
+IAM = Path(__file__).resolve().parents[1] / "deploy" / "iam"
+READ_POLICY = IAM / "reachbot-collector-policy.json"
+CALLER_POLICY = IAM / "reachbot-collector-caller-policy.json"
+SPLIT_BUCKET = "reachbot-policy-split"
+ORG_MANAGEMENT = "777788889999"  # the management account of an organisation of its own, collected through its role
 
 
-def _policy_actions() -> set[str]:
-    doc = json.loads(POLICY.read_text())
+def _policy_actions(policy: Path) -> set[str]:
+    doc = json.loads(policy.read_text())
     assert doc["Version"] == "2012-10-17"
     actions: set[str] = set()
     for statement in doc["Statement"]:
@@ -74,14 +87,77 @@ def _recorded_actions(emulator: Emulator, collected: Collected, tmp: Path) -> se
     return noted
 
 
+class _BySide:
+    """The operations made, by side: the caller's own credentials, or an assumed (member) role."""
+
+    def __init__(self) -> None:
+        self.caller: Counter[str] = Counter()
+        self.role: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def __call__(self, session: boto3.Session, via: str) -> None:
+        side = self.caller if via == CALLER else self.role
+        session.events.register("before-call", lambda model, **_: self._seen(side, model))
+
+    def _seen(self, side: Counter[str], model: Any) -> None:
+        with self._lock:
+            side[iam_action(model.service_model.signing_name, model.name)] += 1
+
+
+@pytest.fixture(scope="module", name="sides")
+def sides_fixture(emulator: Emulator) -> _BySide:
+    """A --role-arn collection, and the fan-out listing the targets and collecting one part, recorded by side."""
+    sides = _BySide()
+    collect(emulator.options(sides))
+    emulator.client("s3").create_bucket(Bucket=SPLIT_BUCKET, CreateBucketConfiguration={"LocationConstraint": OSAKA})
+    management = _organisation_of_its_own(emulator)
+    settings = fanout.FanoutSettings(
+        snapshot=f"s3://{SPLIT_BUCKET}/reachbot/snapshot.json", parts=f"s3://{SPLIT_BUCKET}/reachbot/fanout/parts/",
+        member_role="reachbot/reachbot-collector-read", regions=[OSAKA], accounts=[APP_ACCOUNT, ORG_MANAGEMENT],
+        home_region=OSAKA, endpoint_url=emulator.url, session_hooks=(sides,))
+    fanout.list_targets(settings)
+    for account in settings.accounts:
+        fanout.collect_part(settings, account, OSAKA)
+    with pytest.MonkeyPatch.context() as patch:  # the organisation's accounts, listed from its management account
+        for name, value in management.items():
+            patch.setenv(name, value)
+        fanout.list_targets(replace(settings, accounts=[]))
+    return sides
+
+
+def _organisation_of_its_own(emulator: Emulator) -> dict[str, str]:
+    """ORG_MANAGEMENT manages an organisation, so its role reads the organisation's accounts and policies;
+    returned: the environment of credentials of that account."""
+    sts = emulator.client("sts")
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{ORG_MANAGEMENT}:role/admin", RoleSessionName="seed")["Credentials"]
+    session = boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                            aws_session_token=creds["SessionToken"])
+    org = session.client("organizations", region_name="us-east-1", endpoint_url=emulator.url)
+    with contextlib.suppress(org.exceptions.AlreadyInOrganizationException):
+        org.create_organization(FeatureSet="ALL")
+    return {"AWS_ACCESS_KEY_ID": creds["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": creds["SecretAccessKey"],
+            "AWS_SESSION_TOKEN": creds["SessionToken"]}
+    return {"AWS_ACCESS_KEY_ID": creds["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": creds["SecretAccessKey"],
+            "AWS_SESSION_TOKEN": creds["SessionToken"]}
+
+
 def test_policy_names_exactly_the_actions_collect_calls(emulator: Emulator, collected: Collected,
-                                                       tmp_path: Path) -> None:
+                                                       sides: _BySide, tmp_path: Path) -> None:
     """The union of operations made by a full collection and an organisation-mode one, and of the calls the
     crawl makes for what moto does not serve (read from recorded responses), equals the policy's actions:
     nothing missing (collection would have gaps), nothing extra (least privilege)."""
     made = set(collected.recorder.actions) | set(_organisation_collection(emulator).actions)
-    made |= _recorded_actions(emulator, collected, tmp_path)
-    assert made == _policy_actions()
+    made |= _recorded_actions(emulator, collected, tmp_path) | set(sides.caller) | set(sides.role)
+    assert made == _policy_actions(READ_POLICY) | _policy_actions(CALLER_POLICY)
+
+
+def test_the_member_role_only_reads_and_the_caller_only_assumes_lists_and_writes(
+        emulator: Emulator, collected: Collected, sides: _BySide, tmp_path: Path) -> None:
+    """With --role-arn and in the fan-out, every read goes through the member role: what the roles call is
+    exactly the read-only policy, what the caller calls exactly the caller policy."""
+    role = set(sides.role) | _recorded_actions(emulator, collected, tmp_path)
+    assert role == _policy_actions(READ_POLICY)
+    assert set(sides.caller) == _policy_actions(CALLER_POLICY)
 
 
 def test_every_call_is_counted_in_the_summary(collected: Collected) -> None:

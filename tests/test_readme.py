@@ -3,8 +3,8 @@
 A newcomer copies the README's commands first; one that fails (an instance id the estate does not hold, a
 file the repository does not ship) costs the project that reader. Lines marked ``# needs AWS`` (credentials or
 data read from an account) are the only ones skipped. Commands run in-process through ``engine.cli.main``,
-from a scratch directory that holds the repository's ``examples/`` and ``docs/``, with ``REACHBOT_SNAPSHOT=bundled`` so a
-snapshot collected on the machine running the tests cannot change the answers.
+from a scratch directory that holds the repository's ``examples/`` and ``docs/``, with
+``REACHBOT_SNAPSHOT=bundled`` so a snapshot collected on the machine running the tests cannot change the answers.
 """
 
 from __future__ import annotations
