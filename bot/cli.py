@@ -29,13 +29,15 @@ def serve(*, socket: bool = False, host: str = "0.0.0.0", port: int = 3000, snap
     check_token(settings)
     app = create_app(settings)
     if socket:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from bot.socket_mode import run_until_interrupted, socket_handler
 
         assert settings.app_token is not None  # Settings.from_env(socket=True) requires it
-        handler = SocketModeHandler(app, settings.app_token,
-                                    web_client=web_client(settings, token=settings.app_token))
+        handler = socket_handler(app, settings.app_token, web_client(settings, token=settings.app_token),
+                                 settings.max_body_bytes)
+        _stop_on_sigterm()
         log.info("reachbot: Socket Mode, Web API at %s", settings.api_url)
-        handler.start()
+        run_until_interrupted(handler)
+        drain(app)
         return 0
     server = make_server(app, gate_for(settings), host=host, port=port)
     _stop_on_sigterm()
