@@ -16,6 +16,7 @@ from engine.errors import (
     SnapshotError,
 )
 from engine.model import SCHEMA_VERSION, Snapshot
+from engine.names import mask_secrets
 from engine.proxy import RUNTIMES, proxy_for
 from engine.question import Question
 from engine.resources import RESOURCE_KINDS
@@ -28,6 +29,7 @@ from engine.snapshot import (
     parse_snapshot,
     snapshot_age,
 )
+from engine.wording import wording_for
 
 __all__ = [
     "BUNDLED",
@@ -53,8 +55,10 @@ __all__ = [
     "choose_snapshot",
     "default_store_path",
     "load_bundled",
+    "mask_secrets",
     "model",
     "parse_snapshot",
     "proxy_for",
     "snapshot_age",
+    "wording_for",
 ]

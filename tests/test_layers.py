@@ -48,10 +48,12 @@ ENGINE_PUBLIC = [
     "choose_snapshot",
     "default_store_path",
     "load_bundled",
+    "mask_secrets",
     "model",
     "parse_snapshot",
     "proxy_for",
     "snapshot_age",
+    "wording_for",
 ]
 
 # bot/snapshots.py asks engine.collect.store, lazily, for an S3 object's version: the snapshot store is the

@@ -17,6 +17,7 @@ from bot_harness import BOT_TOKEN, mention_event, message_shortcut, settings_for
 from fake_slack import FakeSlack
 from fake_socket import Session, SocketModeServer
 from test_bot_handoff import ROOT, incident_thread
+from test_bot_home import home_opened
 from test_bot_slash import CASE_3, proxy_side_endpoint, texts
 
 from bot.app import create_app, drain, web_client
@@ -158,6 +159,22 @@ def test_socket_mode_drops_oversized_and_malformed_envelopes_after_acknowledging
         assert len([c for c in fake.of("chat.postMessage") if c.params.get("channel") == channel]) == 1
 
 
+
+def test_socket_mode_publishes_the_home_tab_with_the_question_asked_over_the_socket(fake, socket_server, channel):
+    """app_home_opened arrives as an events_api envelope like any event: acknowledged, then views.publish."""
+    with socket_bot(fake, socket_server):
+        session = socket_server.next_session()
+        user = unique("U")
+        url = fake.response_url()
+        asked = session.send_envelope("slash_commands", slash_command(CASE_3, channel, user, url),
+                                      accepts_response_payload=True)
+        session.ack(asked)
+        fake.wait_for("response_url", where=lambda c: url.endswith(c.path))
+        opened = session.send_envelope("events_api", home_opened(user))
+        assert session.ack(opened) == {"envelope_id": opened}
+        view = fake.wait_for("views.publish", where=lambda c: c.params.get("user_id") == user)[0].params["view"]
+        body = texts(view["blocks"])
+        assert f":no_entry: Blocked `{CASE_3}`" in body and f"refused by `{proxy_side_endpoint()}`" in body
 
 def test_reachbot_serve_socket_answers_over_the_websocket_and_stops_cleanly_on_sigterm(fake, socket_server, channel):
     """`reachbot serve --socket` as an operator runs it (a process configured by the environment, no signing

@@ -11,6 +11,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot import deliver
 from bot.errors import replying_on_error
+from bot.home import remember
 from bot.listeners._shared import help_for, is_help, services
 from bot.reach import Who
 from bot.render.replies import outcome_reply
@@ -39,5 +40,7 @@ def answer(command: dict[str, Any], respond: Respond, context: BoltContext) -> N
         return
     who = Who(command.get("user_id"), command.get("channel_id"))
     with replying_on_error(lambda reply: deliver.ephemeral(respond, reply), f"answering /reach {text!r}"):
-        outcome = services(context).reach.ask(text, who)
+        svc = services(context)
+        outcome = svc.reach.ask(text, who)
+        remember(svc.recent, svc.reach, who.user, outcome)  # for the asker's Home tab
         deliver.ephemeral(respond, outcome_reply(outcome, ephemeral=True))
