@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from slack_sdk import WebClient
 
 from bot.reach import Answered, Outcome, Reach, Who
+from bot.render.answer import title
 from engine import mask_secrets, snapshot_age
 
 PER_USER = 10  # questions kept per user: what fits on a Home tab at a glance
@@ -77,10 +78,8 @@ def recent_of(outcome: Outcome, reach: Reach) -> RecentQuestion | None:
     a = outcome.answer
     refused = (a.blocked_by.resource, a.blocked_by.code) if a.blocked_by is not None else None
     accounts = frozenset(outcome.index.accounts_of_answer(a)) if reach.access is not None else frozenset()
-    src = a.source.name or a.source.id
-    dest = a.destination.id if a.destination.kind != "s3-bucket" else f"bucket {a.destination.id}"
-    return RecentQuestion(mask_secrets(a.question), a.runtime or None, a.action or None, a.verdict,
-                          f"{src} → {dest}", refused, accounts)
+    return RecentQuestion(mask_secrets(a.question), a.runtime or None, a.action or None, a.verdict, title(a),
+                          refused, accounts)
 
 
 def remember(recent: RecentQuestions, reach: Reach, user: str | None, outcome: Outcome) -> RecentQuestion | None:

@@ -19,8 +19,10 @@ envelope:
 - shape: the payload must be a request reachbot handles (``bot.shapes``), as over HTTP, so a payload bolt
   would index into blindly is refused with a log line instead of a traceback;
 - repeats: an ``envelope_id`` already dispatched is acknowledged again (so Slack stops resending it) but not
-  answered twice. Events API retries (``retry_attempt`` > 0) carry a new envelope id and the same
-  ``event_id``, which the listeners already answer once (``bot.dedupe.SeenEvents``).
+  answered twice. Events API retries (``retry_attempt`` > 0, ``retry_reason``: Slack resends an event it
+  saw no acknowledgement for, also one sent while no socket was open) carry the same ``event_id`` whatever
+  their envelope id, and the listeners answer each ``event_id`` once (``bot.dedupe.SeenEvents``), as over
+  HTTP. A retry is still answered when the first delivery never arrived: it may be the only one.
 """
 
 from __future__ import annotations

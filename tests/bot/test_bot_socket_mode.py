@@ -143,6 +143,19 @@ def test_socket_mode_answers_a_repeated_envelope_once_and_still_acknowledges_it(
         assert marker and len([c for c in fake.of("response_url") if c.path == path]) == 1
 
 
+def test_socket_mode_answers_an_events_api_retry_of_an_answered_event_once(fake, socket_server, channel):
+    """Slack resends an event (``retry_attempt`` 1, ``retry_reason``) it believes unacknowledged; over the
+    socket as over HTTP, the same event_id is answered once."""
+    with socket_bot(fake, socket_server):
+        session = socket_server.next_session()
+        event = mention_event(f"<@UREACHBOT> {CASE_3}", channel, "1700004000.000100", unique("Ev"))
+        first = session.send_envelope("events_api", event)
+        retry = session.send_envelope("events_api", event, retry_attempt=1)
+        assert session.ack(first) == {"envelope_id": first} and session.ack(retry) == {"envelope_id": retry}
+        fake.wait_for("chat.postMessage", where=lambda c: c.params.get("thread_ts") == "1700004000.000100")
+        ask_by_mention(fake, session, channel, CASE_3)  # a marker: sent once both were acknowledged
+        assert len([c for c in fake.of("chat.postMessage") if c.params.get("thread_ts") == "1700004000.000100"]) == 1
+
 def test_socket_mode_drops_oversized_and_malformed_envelopes_after_acknowledging_them(fake, socket_server, channel):
     """The gate's size cap and shape check hold on the socket too: too large or not a request reachbot
     handles is acknowledged and never reaches the listeners (no answer, no traceback)."""
