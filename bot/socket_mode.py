@@ -34,6 +34,7 @@ import threading
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
@@ -41,6 +42,7 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from bot.dedupe import SeenEvents
 from bot.logs import prefix
 from bot.shapes import problem
+from engine import ReachbotError
 
 log = logging.getLogger("bot.socket")
 
@@ -65,14 +67,15 @@ class GuardedSocketModeHandler(SocketModeHandler):
 
     def refusal(self, req: SocketModeRequest) -> str | None:
         """Why an envelope is acknowledged without being answered; None when bolt may have it."""
-        text = json.dumps(req.payload)
-        size = len(text.encode())
+        text = json.dumps(req.payload, ensure_ascii=False)  # measured in UTF-8 as Slack sent it, not \u escapes
+        data = text.encode("utf-8", "replace")  # "replace": a lone surrogate ("\ud800") must not raise here
+        size = len(data)
         if size > self.max_body:
             log.info("refused a %s envelope: larger than %d bytes (%d bytes)", req.type, self.max_body, size)
             return "too large"
         shape = problem(text, "application/json")
         if shape:
-            log.info("refused a %s envelope: %s (%d bytes: %s)", req.type, shape, size, prefix(text.encode()))
+            log.info("refused a %s envelope: %s (%d bytes: %s)", req.type, shape, size, prefix(data))
             return shape
         if not self.seen_envelopes.first_time(req.envelope_id):
             log.info("repeated %s envelope acknowledged, not answered again", req.type)
@@ -85,9 +88,21 @@ def socket_handler(app: App, app_token: str, web_client: WebClient, max_body: in
     return GuardedSocketModeHandler(app, app_token, web_client, max_body)
 
 
-def run_until_interrupted(handler: GuardedSocketModeHandler) -> None:
-    """Connect, then wait until SIGTERM or Ctrl-C (``KeyboardInterrupt``, see ``bot.cli``); then close the socket."""
-    handler.connect()
+def connect(handler: GuardedSocketModeHandler) -> None:
+    """Open the first socket; a refused app-level token is the operator's to fix (exit status 2)."""
+    try:
+        handler.connect()
+    except SlackApiError as exc:
+        handler.close()
+        raise ReachbotError(
+            f"SLACK_APP_TOKEN was refused by Slack's apps.connections.open ({exc.response.get('error')}). Use an "
+            "app-level token (xapp-…) with the connections:write scope, from the app's Basic Information page, "
+            "and enable Socket Mode for the app."
+        ) from None
+
+
+def wait_then_close(handler: GuardedSocketModeHandler) -> None:
+    """Answer until SIGTERM or Ctrl-C (``KeyboardInterrupt``, see ``bot.cli``), then close the socket."""
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -22,6 +22,7 @@ from test_bot_slash import CASE_3, proxy_side_endpoint, texts
 
 from bot.app import create_app, drain, web_client
 from bot.socket_mode import GuardedSocketModeHandler, socket_handler
+from engine.cli.main import main
 
 APP_TOKEN = "xapp-1-A0REACHBOT-1-test"
 REPO = Path(__file__).resolve().parents[2]
@@ -206,3 +207,18 @@ def test_reachbot_serve_socket_answers_over_the_websocket_and_stops_cleanly_on_s
         _, err = proc.communicate(timeout=30)
         fake.socket_url = None
     assert proc.returncode == 0, err[-2000:]
+
+
+@pytest.mark.parametrize(("token", "error"), [("xoxb-not-an-app-token", "not_allowed_token_type"),
+                                              (APP_TOKEN, "invalid_auth")])
+def test_serve_socket_with_a_refused_app_token_exits_2_saying_what_to_fix(fake, monkeypatch, capsys, token, error):
+    """apps.connections.open refuses a bot token, or an app token Slack does not know (here: no Socket Mode
+    server behind the fake): exit status 2 with the error and what token is needed, no traceback."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_APP_TOKEN", token)
+    monkeypatch.setenv("SLACK_API_URL", fake.api_url)
+    monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)
+    assert main(["serve", "--socket", "--snapshot", "bundled"]) == 2
+    err = capsys.readouterr().err
+    assert f"SLACK_APP_TOKEN was refused by Slack's apps.connections.open ({error})" in err
+    assert "connections:write" in err and "Traceback" not in err
