@@ -79,6 +79,8 @@ LABELS = {
     "home-reasked": "Asked again against the current snapshot: {verdict} {question}",
     "home-reask-failed": ":warning: `{question}` could not be answered again: reachbot no longer understands it "
                          "here, or it is outside what you may ask about.",
+    "home-reask-unreadable": ":warning: That button carries no question reachbot can read. Ask with "
+                             "`/reach QUESTION`.",
     "home-verdict-reachable": ":white_check_mark: Reachable",
     "home-verdict-blocked": ":no_entry: Blocked",
     "home-verdict-unknown": ":grey_question: Cannot tell",

@@ -118,7 +118,16 @@ def test_ask_again_answers_the_question_again_and_republishes_the_home_tab(bot: 
 def test_ask_again_with_an_unreadable_button_value_says_so_on_the_home_tab(bot: Bot):
     user = unique("U")
     bot.interaction(home_action(user, "not json"))
-    assert "could not be answered again" in texts(published(bot, user)["blocks"])
+    assert "carries no question reachbot can read" in texts(published(bot, user)["blocks"])
+
+
+def test_ask_again_of_a_question_that_no_longer_parses_says_so_and_keeps_the_list(bot: Bot):
+    """A name gone from the current snapshot (here: never there) is not answered; the tab says which question."""
+    user = unique("U")
+    bot.interaction(home_action(user, json.dumps({"q": "why can web-osaka-q not reach bucket <app-data>"})))
+    body = texts(published(bot, user)["blocks"])
+    assert "`why can web-osaka-q not reach bucket &lt;app-data&gt;` could not be answered again" in body
+    assert "None yet" in body
 
 
 @pytest.fixture(scope="module")

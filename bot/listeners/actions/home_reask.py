@@ -16,7 +16,7 @@ from bot.errors import replying_on_error
 from bot.home import home_who, remember
 from bot.listeners._shared import parse_ref, services
 from bot.listeners.events.app_home import show_home
-from bot.render.blocks import Rendered
+from bot.render.blocks import Rendered, escape
 from bot.render.home import HOME_REASK, verdict_label
 from engine import mask_secrets, wording_for
 
@@ -38,7 +38,7 @@ def ask_again(body: dict[str, Any], action: dict[str, Any], client: WebClient, c
         return
     svc, w = services(context), wording_for(None)
     ref = parse_ref(action.get("value"))
-    question = mask_secrets(ref[0]) if ref else ""
+    question = escape(mask_secrets(ref[0])[:200]) if ref else ""
 
     def on_error(reply: Rendered) -> None:
         show_home(client, svc, user, reply.messages[0].text)
@@ -48,9 +48,11 @@ def ask_again(body: dict[str, Any], action: dict[str, Any], client: WebClient, c
         if ref is not None:
             outcome = svc.reach.ask(ref[0], home_who(user), runtime=ref[1], action=ref[2])
             item = remember(svc.recent, svc.reach, user, outcome)
-        if item is None:
-            notice = w.fmt(w.label("home-reask-failed"), {"question": question[:200]})
+        if ref is None:
+            notice = w.label("home-reask-unreadable")
+        elif item is None:
+            notice = w.fmt(w.label("home-reask-failed"), {"question": question})
         else:
             notice = w.fmt(w.label("home-reasked"), {"verdict": verdict_label(w, item.verdict),
-                                                     "question": f"`{item.question}`"})
+                                                     "question": f"`{escape(item.question)}`"})
         show_home(client, svc, user, notice)
