@@ -78,7 +78,8 @@ class Session:
     def close(self) -> None:
         self.conn.close()
 
-    def _read(self) -> None:
+    def read_until_closed(self) -> None:
+        """Record what the app sends until the socket closes (run by the server thread of this connection)."""
         try:
             for raw in self.conn:
                 message = json.loads(raw)
@@ -130,4 +131,4 @@ class SocketModeServer:
                                              "approximate_connection_time": 18060},
                               "connection_info": {"app_id": APP_ID}}))
         self.sessions.put(session)
-        session._read()  # until the app or the test closes the socket; returning closes it
+        session.read_until_closed()  # until the app or the test closes the socket; returning closes it
