@@ -29,13 +29,16 @@ def serve(*, socket: bool = False, host: str = "0.0.0.0", port: int = 3000, snap
     check_token(settings)
     app = create_app(settings)
     if socket:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from bot.socket_mode import connect, socket_handler, wait_then_close
 
         assert settings.app_token is not None  # Settings.from_env(socket=True) requires it
-        handler = SocketModeHandler(app, settings.app_token,
-                                    web_client=web_client(settings, token=settings.app_token))
-        log.info("reachbot: Socket Mode, Web API at %s", settings.api_url)
-        handler.start()
+        handler = socket_handler(app, settings.app_token, web_client(settings, token=settings.app_token),
+                                 settings.max_body_bytes)
+        connect(handler)
+        _stop_on_sigterm()
+        log.info("reachbot: Socket Mode connected, Web API at %s", settings.api_url)
+        wait_then_close(handler)
+        drain(app)
         return 0
     server = make_server(app, gate_for(settings), host=host, port=port)
     _stop_on_sigterm()

@@ -87,7 +87,8 @@ def _kind(body: Mapping[str, Any]) -> str | None:
         return "command"
     if kind == "event_callback":
         event = body.get("event")
-        return "app_mention" if isinstance(event, dict) and event.get("type") == "app_mention" else None
+        kind = event.get("type") if isinstance(event, dict) else None
+        return kind if kind in ("app_mention", "app_home_opened") else None
     return kind if kind in _KINDS else None
 
 
@@ -101,6 +102,11 @@ def _fields(body: Mapping[str, Any], spec: Mapping[str, Check]) -> str | None:
 def _event(v: Any) -> bool:
     return isinstance(v, dict) and _str(v.get("channel")) and _str(v.get("ts")) and _opt_str(v.get("text")) \
         and _opt_str(v.get("user")) and _opt_str(v.get("thread_ts"))
+
+
+def _home_event(v: Any) -> bool:
+    """https://api.slack.com/events/app_home_opened: who opened which tab (``home`` or ``messages``)."""
+    return isinstance(v, dict) and _str(v.get("user")) and _opt_str(v.get("tab")) and _opt_str(v.get("channel"))
 
 
 def _actions(v: Any) -> bool:
@@ -122,6 +128,7 @@ _KINDS: dict[str, dict[str, Check]] = {
     "url_verification": {"challenge": _str},
     "app_rate_limited": {},
     "app_mention": {"event": _event, "event_id": _opt_str},
+    "app_home_opened": {"event": _home_event, "event_id": _opt_str},
     "block_actions": {"actions": _actions, "response_url": _opt_str, "message": lambda v: v is None or _message(v)},
     "message_action": {"callback_id": _str, "channel": _with_id, "message": _message, "response_url": _str,
                        "user": lambda v: v is None or _with_id(v)},

@@ -18,6 +18,7 @@ from engine.errors import (
     SnapshotError,
 )
 from engine.model import SCHEMA_VERSION, Snapshot
+from engine.names import mask_secrets
 from engine.proxy import RUNTIMES, proxy_for
 from engine.question import Question
 from engine.resources import RESOURCE_KINDS
@@ -30,7 +31,7 @@ from engine.snapshot import (
     parse_snapshot,
     snapshot_age,
 )
-from engine.wording import EN
+from engine.wording import EN, wording_for
 
 __all__ = [
     "BUNDLED",
@@ -56,6 +57,7 @@ __all__ = [
     "choose_snapshot",
     "default_store_path",
     "load_bundled",
+    "mask_secrets",
     "model",
     "parse_snapshot",
     "proxy_for",
@@ -64,4 +66,5 @@ __all__ = [
     "diff_since",
     "render_diff",
     "EN",
+    "wording_for",
 ]

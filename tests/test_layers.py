@@ -48,6 +48,7 @@ ENGINE_PUBLIC = [
     "choose_snapshot",
     "default_store_path",
     "load_bundled",
+    "mask_secrets",
     "model",
     "parse_snapshot",
     "proxy_for",
@@ -56,6 +57,7 @@ ENGINE_PUBLIC = [
     "diff_since",
     "render_diff",
     "EN",
+    "wording_for",
 ]
 
 # bot/snapshots.py asks engine.collect.store, lazily, for an S3 object's version: the snapshot store is the

@@ -9,13 +9,14 @@ from types import ModuleType
 
 from slack_bolt import App
 
-from bot.listeners.actions import post_to_channel, show_full_policy, show_full_route, what_changed
+from bot.listeners.actions import home_reask, post_to_channel, show_full_policy, show_full_route, what_changed
 from bot.listeners.commands import reach
-from bot.listeners.events import app_mention
+from bot.listeners.events import app_home, app_mention
 from bot.listeners.shortcuts import handoff_summary
 
 LISTENERS: tuple[ModuleType, ...] = (
     reach, app_mention, handoff_summary, post_to_channel, show_full_route, show_full_policy, what_changed,
+    app_home, home_reask,
 )
 
 

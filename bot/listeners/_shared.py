@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import BoltContext
 from slack_sdk.errors import SlackApiError
 
 from bot.dedupe import SeenEvents
+from bot.home import RecentQuestions
 from bot.reach import Reach, Who
 from bot.render.blocks import Rendered
 from bot.render.replies import help_reply
@@ -28,6 +29,7 @@ INVITE = (":wave: reachbot is not in this conversation, so it cannot read or pos
 class Services:
     reach: Reach
     seen_events: SeenEvents
+    recent: RecentQuestions = field(default_factory=RecentQuestions)  # for the Home tab (bot.home)
 
     # bolt deep-copies the context for lazy listeners; a service (an engine, a lock, an LRU) must be shared,
     # not copied: a copied LRU would forget every event id and duplicates would be answered twice.

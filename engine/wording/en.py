@@ -70,6 +70,41 @@ LABELS = {
     "diff-on-route": "changes on the route (the verdict stayed): {ids}",
     "diff-since-nothing": "No earlier snapshot to compare with: {reason}",
     "what-changed": "What changed?",
+    # The Slack app's Home tab (bot/render/home.py). Templates name their facts as {fact}.
+    "home-title": "reachbot: why can X (not) reach Y?",
+    "home-how-to-ask": (
+        "Ask from any channel with `/reach QUESTION` (only you see the answer) or mention `@reachbot QUESTION` "
+        "(the answer goes into the thread). On an incident thread, the message shortcut *Handoff summary* "
+        "re-runs the thread's questions for the next responder. `/reach help` lists what a question may name."
+    ),
+    "home-examples": "*Try, with names from this snapshot*",
+    "home-example-bucket": "why can {source} not reach bucket {bucket}",
+    "home-example-service": "can {ip} reach {host}",
+    "home-snapshot": "*Snapshot in use*",
+    "home-snapshot-source": "*Source:* {origin}, taken {taken_at} ({age} old)",
+    "home-snapshot-accounts": "*Accounts:* {accounts}",
+    "home-snapshot-no-accounts": "*Accounts:* none that you may ask about",
+    "home-snapshot-regions": "*Regions:* {regions}",
+    "home-snapshot-no-gaps": "*Gaps:* none: collection read everything it looked for.",
+    "home-snapshot-gaps": "*Gaps:* {count} things collection could not read; answers that depend on them say "
+                          "_cannot tell_:",
+    "home-gap": "{account} {region}: {service} {operation} ({error})",
+    "home-more-gaps": "… and {count} more.",
+    "home-recent": "*Your recent questions*",
+    "home-recent-none": "None yet. The questions you ask with `/reach` or `@reachbot` appear here, newest first.",
+    "home-recent-memory": "Kept in this reachbot process's memory only (your last {count}): a restart, or "
+                          "another reachbot instance, does not have them.",
+    "home-asked": "{title} · asked {age} ago",
+    "home-refused-by": "refused by `{resource}` (`{code}`)",
+    "home-reask": "Ask again",
+    "home-reasked": "Asked again against the current snapshot: {verdict} {question}",
+    "home-reask-failed": ":warning: `{question}` could not be answered again: reachbot no longer understands it "
+                         "here, or it is outside what you may ask about.",
+    "home-reask-unreadable": ":warning: That button carries no question reachbot can read. Ask with "
+                             "`/reach QUESTION`.",
+    "home-verdict-reachable": ":white_check_mark: Reachable",
+    "home-verdict-blocked": ":no_entry: Blocked",
+    "home-verdict-unknown": ":grey_question: Cannot tell",
 }
 
 

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 BOT_USER_ID = "UREACHBOT"
 BOT_ID = "BREACHBOT"
 TEAM_ID = "T0TEAM"
-JSON_FIELDS = ("blocks", "metadata", "files", "attachments")
+JSON_FIELDS = ("blocks", "metadata", "files", "attachments", "view")
 
 
 @dataclass
@@ -37,6 +37,7 @@ class FakeSlack:
         self.threads: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (channel, thread ts) → messages
         self.not_in: set[str] = set()  # channels where the bot is not a member
         self.on_invoke: Callable[[dict[str, Any]], None] | None = None  # Lambda async invocations
+        self.socket_url: Callable[[], str] | None = None  # apps.connections.open: a Socket Mode server's URL
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
         self._responses = itertools.count(1)
@@ -133,6 +134,12 @@ class FakeSlack:
             threading.Thread(target=self.on_invoke, args=(params,), daemon=True).start()
 
     def _api(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
+        if method == "apps.connections.open":  # the one method called with the app-level token
+            if not p["_auth"].startswith("Bearer xapp-"):
+                return {"ok": False, "error": "not_allowed_token_type"}
+            if self.socket_url is None:
+                return {"ok": False, "error": "invalid_auth"}
+            return {"ok": True, "url": self.socket_url()}
         if not p["_auth"].startswith("Bearer xoxb-"):
             return {"ok": False, "error": "not_authed"}
         if method == "auth.test":
@@ -158,6 +165,9 @@ class FakeSlack:
             return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
         if method == "views.open":
             return {"ok": True, "view": {"id": "V1"}}
+        if method == "views.publish":
+            view = p.get("view") if isinstance(p.get("view"), dict) else {}
+            return {"ok": True, "view": {**view, "id": f"VHOME{p.get('user_id')}"}}
         return {"ok": False, "error": "unknown_method"}
 
 

@@ -26,6 +26,8 @@ def test_manifest_matches_the_registered_listeners_and_their_scopes(manifest):
     assert set(settings["event_subscriptions"]["bot_events"]) == s.events
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == s.scopes
     assert settings["interactivity"]["is_enabled"] is True  # buttons and the shortcut need it
+    # app_home_opened is sent for the Home tab only when the manifest enables it
+    assert features["app_home"]["home_tab_enabled"] is ("app_home_opened" in s.events)
     urls = [c["url"] for c in features["slash_commands"]] + [settings["event_subscriptions"]["request_url"],
                                                               settings["interactivity"]["request_url"]]
     assert all(u.endswith("/slack/events") for u in urls)

@@ -13,6 +13,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot import deliver
 from bot.errors import replying_on_error
+from bot.home import remember
 from bot.listeners._shared import help_for, is_help, services
 from bot.reach import Who
 from bot.render.diff import diff_reply
@@ -44,9 +45,11 @@ def answer(command: dict[str, Any], respond: Respond, context: BoltContext) -> N
     who = Who(command.get("user_id"), command.get("channel_id"))
     with replying_on_error(lambda reply: deliver.ephemeral(respond, reply), f"answering /reach {text!r}"):
         word, _, since = text.strip().partition(" ")
+        svc = services(context)
         if word.lower() == DIFF_WORD:
-            changed = services(context).reach.what_changed(who, since=since.strip() or None)
+            changed = svc.reach.what_changed(who, since=since.strip() or None)
             deliver.ephemeral(respond, diff_reply(changed))
             return
-        outcome = services(context).reach.ask(text, who)
+        outcome = svc.reach.ask(text, who)
+        remember(svc.recent, svc.reach, who.user, outcome)  # for the asker's Home tab
         deliver.ephemeral(respond, outcome_reply(outcome, ephemeral=True))

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 
 from bot import deliver
 from bot.errors import replying_on_error
+from bot.home import remember
 from bot.listeners._shared import help_for, is_help, services
 from bot.reach import Answered, Who
 from bot.render.answer import metadata
@@ -42,5 +43,6 @@ def answer(body: dict[str, Any], event: dict[str, Any], client: WebClient, conte
             deliver.to_thread(client, channel, thread, help_for(svc.reach, who))
             return
         outcome = svc.reach.ask(text, who)
+        remember(svc.recent, svc.reach, who.user, outcome)  # for the asker's Home tab
         meta = metadata(outcome.answer) if isinstance(outcome, Answered) else None
         deliver.to_thread(client, channel, thread, outcome_reply(outcome), metadata=meta)
