@@ -49,6 +49,10 @@ LABELS = {
     "vpn": "VPN",
     "direct-connect-gateway": "Direct Connect gateway",
     "connect": "Connect attachment",
+    "all-traffic": "all traffic",
+    "route-local": "the VPC's local route",
+    "route-static": "static route",
+    "route-propagated": "propagated from a virtual private gateway",
 }
 
 
@@ -122,6 +126,14 @@ HOPS: dict[str, Template] = {
     "network-firewall": _network_firewall,
     "resolver-endpoint": "outbound Resolver endpoint {endpoint} forwards {host} ({rule}: {domain}) to {targets};"
                          " routed to {routed}",
+    # The rules that admitted a hop (engine.evidence dicts), appended to its note.
+    "admitted-by": "{note}; admitted by {rules}",
+    "admitted-security-group-rule-egress": "{resource} outbound rule {rule} to {peers}",
+    "admitted-security-group-rule-ingress": "{resource} inbound rule {rule} from {peers}",
+    "admitted-network-acl-entry-egress": "{resource} outbound rule {rule_number} {action} {rule} {cidr}",
+    "admitted-network-acl-entry-ingress": "{resource} inbound rule {rule_number} {action} {rule} {cidr}",
+    "admitted-reply": "{text} (for the reply)",
+    "admitted-route": "route {destination} → {target} ({how})",
 }
 
 
