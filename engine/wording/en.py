@@ -53,6 +53,11 @@ LABELS = {
     "route-local": "the VPC's local route",
     "route-static": "static route",
     "route-propagated": "propagated from a virtual private gateway",
+    # words inside pictures of the route (engine.picture)
+    "picture-account": "account",
+    "picture-endpoint": "endpoint",
+    "picture-refused": "refused here",
+    "picture-unknown": "cannot tell from the snapshot",
 }
 
 
