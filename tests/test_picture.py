@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,36 @@ def test_unwritable_out_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixtu
     code, _, err = _run(capsys, "ask", CASE3, "--no-fixes", "--format", "png", "--out",
                         str(tmp_path / "missing" / "x.png"))
     assert code == 2 and "cannot write" in err and "Traceback" not in err
+
+
+# --- the README's examples and the picture in docs/ ---------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+SECTION = "## What admitted each hop, and the route as a picture"
+
+
+def _readme_commands() -> list[list[str]]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index(SECTION):].split("\n## ", 1)[0]
+    return [shlex.split(line)[1:] for line in section.splitlines() if line.startswith("reachbot ask ")]
+
+
+def test_readme_picture_examples_run_on_the_bundled_estate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    commands = _readme_commands()
+    assert len(commands) == 4
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "docs").mkdir()
+    for argv in commands:
+        code, _, err = _run(capsys, *argv)
+        assert code == 0, (argv, err)
+    assert (tmp_path / "case3.dot").read_text(encoding="utf-8").startswith("digraph")
+    assert (tmp_path / "docs" / "case3.png").read_bytes().startswith(PNG_MAGIC)
+
+
+def test_docs_case3_png_is_the_current_drawing_of_case3(bundled: Engine) -> None:
+    """docs/case3.png is made by the README's command; a change to the drawing means making it again."""
+    shipped = Image.open(ROOT / "docs" / "case3.png")
+    fresh = Image.open(io.BytesIO(draw(_case3(bundled), "png")))  # type: ignore[arg-type]
+    assert shipped.size == fresh.size, "regenerate: see README, 'What admitted each hop, and the route as a picture'"
+    assert _red_pixels((ROOT / "docs" / "case3.png").read_bytes()) > 200

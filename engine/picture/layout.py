@@ -42,6 +42,10 @@ def nodes(answer: Answer, wording: Wording = EN) -> list[Node]:
     refused_at = _refusing_hop(answer)
     code = answer.blocked_by.code if answer.blocked_by else ""
     out = [_node(i, hop, wording, i == refused_at, code) for i, hop in enumerate(answer.hops, 1)]
+    if out and answer.source.name and answer.hops[0].id == answer.source.id:  # the client, by the name asked
+        first = out[0]
+        out[0] = Node(first.key, (first.lines[0], f"{first.lines[1]} ({answer.source.name})", *first.lines[2:]),
+                      first.mark, first.places)
     if answer.blocked_by is not None and refused_at is None:
         b = answer.blocked_by
         out.append(Node("refusal", (wording.label("picture-refused"), b.code, b.resource), REFUSED,
