@@ -81,6 +81,8 @@ def _acl_entry(result: FilterResult, entry: m.NetworkAclEntry) -> dict[str, Any]
 
 def _route(used: RouteUsed) -> dict[str, Any]:
     route = used.route
+    if isinstance(route, m.TransitGatewayRoute):
+        return _tgw_route(used.route_table, route)
     return {
         "kind": "route",
         "resource": used.route_table,
@@ -88,5 +90,20 @@ def _route(used: RouteUsed) -> dict[str, Any]:
         "target": route.target,
         "origin": route.origin,
         "how": ROUTE_ORIGINS.get(route.origin, route.origin),
+        "state": route.state,
+    }
+
+
+def _tgw_route(table: str, route: m.TransitGatewayRoute) -> dict[str, Any]:
+    """A transit gateway route is static or propagated from an attachment (Transit Gateway guide, "Route
+    tables"); its target is the attachment it sends to."""
+    attachments = route.transit_gateway_attachments
+    return {
+        "kind": "route",
+        "resource": table,
+        "destination": route.destination_cidr_block or route.prefix_list_id,
+        "target": attachments[0].transit_gateway_attachment_id if attachments else None,
+        "origin": route.type,
+        "how": route.type,
         "state": route.state,
     }

@@ -19,7 +19,7 @@ from engine.answer import Answer, Hop
 from engine.estates.article import CASES
 from engine.estates.builder import allow_all, tcp
 from engine.wording import CATALOGS
-from tests.scenarios import ACCOUNT, Small
+from tests.scenarios import ACCOUNT, Hub, Small
 
 
 def _rules(hop: Hop, kind: str) -> list[dict[str, Any]]:
@@ -172,3 +172,19 @@ def test_admitted_by_templates_are_plain_strings_in_every_catalog(lang: str) -> 
     hops = CATALOGS[lang].hops
     keys = [k for k in hops if k.startswith("admitted-")]
     assert len(keys) == 7 and all(isinstance(hops[k], str) for k in keys)
+
+
+def test_transit_gateway_hop_names_its_route_static_or_propagated() -> None:
+    """A transit gateway route table's routes are static or propagated from an attachment (Transit Gateway
+    guide, "Route tables"); the longest prefix wins whatever its type."""
+    s = Hub()
+    s.client()
+    static = s.engine().ask("client -> data-there", fixes=False)
+    [route] = _rules(_hop(static, "transit-gateway"), "route")
+    assert route == {"kind": "route", "resource": s.spoke_rt, "destination": "0.0.0.0/0", "target": s.egress_att,
+                     "origin": "static", "how": "static", "state": "active"}
+    s.b.tgw_route(s.spoke_rt, "10.100.0.0/16", s.egress_att, propagated=True)  # the egress VPC's own CIDR
+    hop = _hop(s.engine().ask("can client reach 10.100.1.5:443", fixes=False), "transit-gateway")
+    [route] = _rules(hop, "route")
+    assert (route["how"], route["destination"], route["target"]) == ("propagated", "10.100.0.0/16", s.egress_att)
+    assert "propagated route" in hop.note

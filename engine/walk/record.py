@@ -31,10 +31,11 @@ def _frozen(facts: dict[str, Any]) -> Mapping[str, Any]:
 @dataclass(frozen=True, slots=True)
 class RouteUsed:
     """The route a route table chose for a packet: the table and the route object itself (its destination,
-    target and origin: local, static or propagated), formatted only when an answer is rendered."""
+    target and origin: local, static or propagated), formatted only when an answer is rendered. A transit
+    gateway route table's route (static or propagated) is recorded the same way."""
 
     route_table: str
-    route: m.Route
+    route: m.Route | m.TransitGatewayRoute
 
 
 
@@ -124,6 +125,11 @@ class Trace:
         admitted: tuple[FilterResult | RouteUsed, ...] = (used,) if back else (*self._take_passed(), used)
         note = "route-table-return" if back else "route-table"
         self.hops.append(HopRecord("route-table", used.route_table, region, note, _frozen(facts), admitted))
+
+    def routed(self, kind: str, ident: str, region: str | None, used: RouteUsed, /, **facts: Any) -> None:
+        """A hop reached by a route that is not a VPC route table's (a transit gateway's): admitted by the filters
+        passed so far and that route."""
+        self.hops.append(HopRecord(kind, ident, region, kind, _frozen(facts), (*self._take_passed(), used)))
 
     def passes(self, result: FilterResult) -> None:
         """A security group or network ACL let the packet through: evidence for the next hop."""

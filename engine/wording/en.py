@@ -52,7 +52,7 @@ LABELS = {
     "all-traffic": "all traffic",
     "route-local": "the VPC's local route",
     "route-static": "static route",
-    "route-propagated": "propagated from a virtual private gateway",
+    "route-propagated": "propagated route",
     # words inside pictures of the route (engine.picture)
     "picture-account": "account",
     "picture-endpoint": "endpoint",
