@@ -81,6 +81,19 @@ def test_refusal_by_a_security_group_ends_the_route_with_a_red_node_of_its_own()
     assert "class refusal refused" in text
 
 
+def test_unknown_route_ends_with_a_node_saying_the_snapshot_cannot_tell() -> None:
+    """A route handed to a gateway the snapshot does not hold: unknown, never drawn as reachable or refused."""
+    s = Small()
+    s.b.route(s.private_rtb, "0.0.0.0/0", "vgw-0123456789abcdef0", origin="EnableVgwRoutePropagation")
+    s.client()
+    a = s.engine().ask("client -> data-there", fixes=False)
+    assert a.verdict == "unknown"
+    text = draw(a, "dot")
+    assert isinstance(text, str)
+    assert f"h{len(a.hops)} -> verdict;" in text and 'verdict [label="cannot tell from the snapshot"' in text
+    assert "#d00000" not in text
+
+
 def _red_pixels(png: bytes) -> int:
     image = Image.open(io.BytesIO(png)).convert("RGB")
     counts = {color: n for n, color in image.getcolors(maxcolors=1 << 24) or []}
