@@ -109,16 +109,19 @@ def _hop(h: HopRecord, wording: Wording, topology: Topology | None) -> Hop:
 def _admission(record: FilterResult | RouteUsed, wording: Wording,
                topology: Topology | None) -> tuple[dict[str, Any], str]:
     """An admitting rule as data and words, kept in the topology's cache: the same few rules admit most answers'
-    hops (warm answers, bench/README). Keyed by the rule object, which the topology holds for its lifetime, so
-    its id is not reused while the entry lives; a what-if copy's changed rules are new objects."""
-    def build() -> tuple[dict[str, Any], str]:
+    hops (warm answers, bench/README). Keyed by the rule object's id; the entry keeps the object itself and is
+    used only while it is that very object (an id can be reused once its object is gone)."""
+    rule = record.route if isinstance(record, RouteUsed) else record.rule
+
+    def build() -> tuple[object, dict[str, Any], str]:
         data = admission(record)
-        return data, wording.admission(data)
+        return rule, data, wording.admission(data)
 
     if topology is None:
-        return build()
+        return build()[1:]
     if isinstance(record, RouteUsed):
-        key: tuple[Any, ...] = ("admitted", id(wording.catalog), id(record.route), record.route_table)
+        key: tuple[Any, ...] = ("admitted", id(wording.catalog), id(rule), record.route_table)
     else:
-        key = ("admitted", id(wording.catalog), id(record.rule), record.resource, record.egress, record.ports)
-    return topology.derived.get(key, (), build)
+        key = ("admitted", id(wording.catalog), id(rule), record.resource, record.egress, record.ports)
+    kept, data, text = topology.derived.get(key, (), build)
+    return (data, text) if kept is rule else build()[1:]

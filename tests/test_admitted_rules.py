@@ -188,3 +188,21 @@ def test_transit_gateway_hop_names_its_route_static_or_propagated() -> None:
     [route] = _rules(hop, "route")
     assert (route["how"], route["destination"], route["target"]) == ("propagated", "10.100.0.0/16", s.egress_att)
     assert "propagated route" in hop.note
+
+
+def test_cached_words_of_a_rule_serve_only_that_very_rule_object() -> None:
+    """The cache is keyed by the rule object's id; an entry left by another object under the same id (ids are
+    reused once an object is gone) is not taken for this rule."""
+    from engine.engine import _admission
+    from engine.filters import FilterResult
+    from engine.wording import EN
+
+    eng = Engine(load_bundled(), "bundled")
+    rule = m.IpPermission(ip_protocol="tcp", from_port=443, to_port=443, ip_ranges=[m.IpRange(cidr_ip="10.0.0.0/8")])
+    other = m.IpPermission(ip_protocol="udp", from_port=53, to_port=53)
+    record = FilterResult(True, "sg-0aaa", rule, ("sg-0aaa",), True, "tcp", (443, 443))
+    key = ("admitted", id(EN.catalog), id(rule), "sg-0aaa", True, (443, 443))
+    eng.topology.derived.get(key, (), lambda: (other, {"kind": "stale"}, "stale"))
+    data, text = _admission(record, EN, eng.topology)
+    assert data["protocol"] == "tcp" and data["cidrs"] == ["10.0.0.0/8"]
+    assert text == "sg-0aaa outbound rule tcp 443 to 10.0.0.0/8"
