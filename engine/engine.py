@@ -100,7 +100,7 @@ def to_answer(t: Trace, snap: m.Snapshot, origin: str, now: datetime | None = No
 
 
 def _hop(h: HopRecord, wording: Wording, topology: Topology | None) -> Hop:
-    admitted = [_admission(record, wording, topology) for record in h.admitted]
+    admitted = [_admission(record, wording, topology) for record in h.admitted] if h.admitted else []
     account, vpc = place(topology, h) if topology is not None else (None, None)
     return Hop(kind=h.kind, id=h.id, region=h.region, note=wording.hop_note(h, [text for _, text in admitted]),
                admitted_by=[data for data, _ in admitted], account=account, vpc=vpc)

@@ -13,6 +13,7 @@ from typing import Any
 from engine.topology import Topology
 from engine.walk.record import HopRecord
 
+_OUTSIDE_VPCS = frozenset({"vpc-peering", "transit-gateway", "s3-bucket", "service"})
 # Hop kind → the Topology index holding its resource (each has vpc_id and, for most, owner_id).
 _INDEX = {
     "route-table": "route_tables", "gateway-endpoint": "endpoints", "interface-endpoint": "endpoints",
@@ -22,18 +23,18 @@ _INDEX = {
 
 def place(topo: Topology, hop: HopRecord) -> tuple[str | None, str | None]:
     """(account, vpc) of a hop; either may be None when the hop has no such place or the snapshot lacks it."""
-    resource = _resource(topo, hop)
-    vpc = _vpc(topo, hop, resource)
-    account = hop.facts.get("account") or getattr(resource, "owner_id", None)
-    if account is None and vpc is not None and vpc in topo.vpcs:
-        account = topo.vpcs[vpc].owner_id
+    facts: Mapping[str, Any] = hop.facts
+    index = _INDEX.get(hop.kind)
+    resource: Any = getattr(topo, index).get(hop.id) if index is not None else _other(topo, hop)
+    vpc = None if hop.kind in _OUTSIDE_VPCS else _vpc(topo, facts, resource)
+    account = facts.get("account") or getattr(resource, "owner_id", None)
+    if account is None and vpc is not None:
+        owner = topo.vpcs.get(vpc)
+        account = owner.owner_id if owner is not None else None
     return (str(account) if account else None), vpc
 
 
-def _resource(topo: Topology, hop: HopRecord) -> Any:
-    index = _INDEX.get(hop.kind)
-    if index is not None:
-        return getattr(topo, index).get(hop.id)
+def _other(topo: Topology, hop: HopRecord) -> Any:
     if hop.kind == "internet-gateway":
         return topo.igws.get(hop.id)
     if hop.kind == "transit-gateway":
@@ -41,12 +42,10 @@ def _resource(topo: Topology, hop: HopRecord) -> Any:
     return None
 
 
-def _vpc(topo: Topology, hop: HopRecord, resource: Any) -> str | None:
-    facts: Mapping[str, Any] = hop.facts
-    if hop.kind in ("vpc-peering", "transit-gateway", "s3-bucket", "service"):
-        return None
-    if isinstance(facts.get("vpc"), str):
-        return str(facts["vpc"])
+def _vpc(topo: Topology, facts: Mapping[str, Any], resource: Any) -> str | None:
+    vpc = facts.get("vpc")
+    if isinstance(vpc, str):
+        return vpc
     vpc = getattr(resource, "vpc_id", None)
     if vpc:
         return str(vpc)
