@@ -56,10 +56,9 @@ ENGINE_PUBLIC = [
 
 # bot/snapshots.py asks engine.collect.store, lazily, for an S3 object's version: the snapshot store is the
 # collect layer's public seam (engine.snapshot reads s3:// through it too), and boto3 loads only when called.
-BOT_MAY_ALSO_IMPORT = {"engine.collect.store"}
 # Pictures of a route (engine/picture, Pillow) are a layer beside the core, like collect: the bot draws the
 # answer it posts. The core never imports them.
-BOT_MAY_ALSO_IMPORT |= {"engine.picture"}
+BOT_MAY_ALSO_IMPORT = {"engine.collect.store", "engine.picture"}
 DRAWING = ("PIL",)
 
 AWS_SDK = ("boto3", "botocore")
