@@ -38,7 +38,6 @@ class RouteUsed:
     route: m.Route | m.TransitGatewayRoute
 
 
-
 @dataclass(frozen=True, slots=True)
 class HopRecord:
     """One hop of the route: ``kind`` and ``id`` as in the JSON answer, ``note`` the wording key of its note.
