@@ -48,7 +48,7 @@ def create_app(settings: Settings, client: WebClient | None = None) -> App:
         listener_executor=ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="reachbot"),
         logger=logging.getLogger("bot.bolt"),
     )
-    app.use(_provide(Services(reach, SeenEvents(settings.dedupe_size))))
+    app.use(_provide(Services(reach, SeenEvents(settings.dedupe_size), pictures=settings.route_pictures)))
     register_listeners(app)
     logs.install()
     return app

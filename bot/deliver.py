@@ -14,13 +14,19 @@ goes out unredacted.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
 
+from bot.picture import Picture
 from bot.render.blocks import Message, Rendered, context, sections
 from bot.render.redact import redact_tree
+
+log = logging.getLogger(__name__)
 
 MAX_THREAD_MESSAGES = 4
 MAX_THREAD_CHARS = 12_000
@@ -32,7 +38,8 @@ TOO_LONG = ("The rest is too long for Slack messages here. Press the button agai
 
 
 def to_thread(client: WebClient, channel: str, thread_ts: str, reply: Rendered,
-              metadata: dict[str, Any] | None = None) -> None:
+              metadata: dict[str, Any] | None = None, picture: Callable[[], Picture] | None = None) -> None:
+    """``picture``: draws the answer's route, uploaded into the thread once the text is there."""
     too_long = _too_long(reply)
     messages = [_head(reply.messages[0])] if too_long else reply.messages
     for i, msg in enumerate(messages):
@@ -40,10 +47,14 @@ def to_thread(client: WebClient, channel: str, thread_ts: str, reply: Rendered,
                                 unfurl_links=False, unfurl_media=False)
     if too_long:
         _upload(client, channel, thread_ts, reply)
+    if picture is not None:
+        _upload_picture(client, channel, thread_ts, picture)
 
 
-def to_channel(client: WebClient, channel: str, reply: Rendered, metadata: dict[str, Any] | None = None) -> str:
-    """Post at the top of the channel; further messages go into the new message's thread. Returns its ts."""
+def to_channel(client: WebClient, channel: str, reply: Rendered, metadata: dict[str, Any] | None = None,
+               picture: Callable[[], Picture] | None = None) -> str:
+    """Post at the top of the channel; further messages (and the ``picture``) go into the new message's thread.
+    Returns its ts."""
     too_long = _too_long(reply)
     first = _head(reply.messages[0]) if too_long else reply.messages[0]
     response = client.chat_postMessage(channel=channel, **_out(first, metadata), unfurl_links=False,
@@ -54,6 +65,8 @@ def to_channel(client: WebClient, channel: str, reply: Rendered, metadata: dict[
     else:
         for msg in reply.messages[1:]:
             client.chat_postMessage(channel=channel, thread_ts=ts, **_out(msg), unfurl_links=False, unfurl_media=False)
+    if picture is not None:
+        _upload_picture(client, channel, ts, picture)
     return ts
 
 
@@ -112,3 +125,14 @@ def _upload(client: WebClient, channel: str, thread_ts: str, reply: Rendered) ->
     fields = redact_tree({"content": reply.plain, "filename": reply.filename, "title": reply.filename,
                           "initial_comment": "The full text."})
     client.files_upload_v2(channel=channel, thread_ts=thread_ts, **fields)
+
+
+def _upload_picture(client: WebClient, channel: str, thread_ts: str, picture: Callable[[], Picture]) -> None:
+    """The route as an image, after the text answer is in the thread: a picture that cannot be drawn or
+    uploaded (Slack refuses, the upload URL fails) costs only itself, never the answer (logged, not replied)."""
+    try:
+        drawn = picture()
+        fields = redact_tree({"filename": drawn.filename, "title": drawn.title, "alt_txt": drawn.title})
+        client.files_upload_v2(channel=channel, thread_ts=thread_ts, content=drawn.png, **fields)
+    except (SlackApiError, SlackRequestError, OSError, ValueError) as exc:
+        log.warning("the route picture was not posted to %s: %s", channel, type(exc).__name__)

@@ -31,6 +31,7 @@ class Settings:
     workers: int = 8  # threads answering after the ack (tracing is fast; Web API calls are the wait)
     on_lambda: bool = False  # AWS Lambda: the snapshot loads on first use, not at start-up
     max_body_bytes: int = MAX_BODY_BYTES  # larger request bodies get 413 unread: Slack's own are a few kilobytes
+    route_pictures: bool = True  # the route as a PNG in an answer's thread; REACHBOT_ROUTE_PICTURES=off stops it
 
     @classmethod
     def from_env(
@@ -62,6 +63,7 @@ class Settings:
             snapshot_check_seconds=_number(env, "REACHBOT_SNAPSHOT_CHECK_SECONDS", 60.0),
             on_lambda=on_lambda,
             max_body_bytes=_bytes(env, "REACHBOT_MAX_BODY_BYTES", MAX_BODY_BYTES),
+            route_pictures=_switch(env, "REACHBOT_ROUTE_PICTURES", True),
         )
 
 
@@ -88,6 +90,17 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     if value < 0:
         raise ReachbotError(f"{name}={raw!r} must not be negative.")
     return value
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("on", "true", "1", "yes"):
+        return True
+    if raw in ("off", "false", "0", "no"):
+        return False
+    raise ReachbotError(f"{name}={raw!r} is not a switch: use on or off.")
 
 
 def _bytes(env: Mapping[str, str], name: str, default: int) -> int:

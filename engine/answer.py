@@ -46,6 +46,12 @@ class Hop(Out):
     id: str
     region: str | None
     note: str
+    # The rules that let the packet on to this hop (engine.evidence): security group rules, network ACL entries
+    # and, for a route-table hop, the route it used; each a dict whose "kind" tells its shape.
+    admitted_by: list[dict[str, Any]] = []
+    # Where the hop sits, for drawing the route as nested boxes (None where the hop has no such place).
+    account: str | None = None
+    vpc: str | None = None
 
 
 class Refusal(Out):

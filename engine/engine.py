@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engine import model as m
 from engine.answer import (
@@ -21,10 +21,14 @@ from engine.answer import (
     SnapshotInfo,
     SourceInfo,
 )
+from engine.evidence import admission
+from engine.filters import FilterResult
+from engine.placement import place
 from engine.question import Question, parse_question
 from engine.snapshot import snapshot_age
 from engine.topology import Topology
 from engine.walk import Trace, Tracer
+from engine.walk.record import HopRecord, RouteUsed
 from engine.wording import EN, Wording
 
 if TYPE_CHECKING:
@@ -60,7 +64,7 @@ class Engine:
     def answer(self, question: Question, fixes: bool = True, now: datetime | None = None,
                wording: Wording = EN) -> Answer:
         trace = self.trace(question)
-        answer = to_answer(trace, self.snapshot, self.origin, now, wording=wording)
+        answer = to_answer(trace, self.snapshot, self.origin, now, wording=wording, topology=self.topology)
         if fixes and trace.verdict == "blocked":
             from engine.fixes import propose_fixes, why_no_fix  # fixes re-trace; only blocked answers need them
 
@@ -72,8 +76,9 @@ class Engine:
 
 
 def to_answer(t: Trace, snap: m.Snapshot, origin: str, now: datetime | None = None, *,
-              wording: Wording = EN) -> Answer:
-    """The trace's evidence rendered in ``wording``'s language: the one place a trace becomes sentences."""
+              wording: Wording = EN, topology: Topology | None = None) -> Answer:
+    """The trace's evidence rendered in ``wording``'s language: the one place a trace becomes sentences.
+    ``topology``: where each hop sits (account, VPC), for drawings; without it those stay empty."""
     q = t.question
     src, dest = q.source, q.destination
     refusals = [Refusal(code=r.code.value, resource=r.resource, statement=r.statement, detail=wording.detail(r))
@@ -87,7 +92,7 @@ def to_answer(t: Trace, snap: m.Snapshot, origin: str, now: datetime | None = No
         source=SourceInfo(id=src.instance_id, name=src.name, region=src.region, account=src.owner_id),
         destination=DestinationInfo(kind=dest.kind, id=dest.id, host=dest.host, region=dest.region,
                                     port=dest.port),
-        hops=[Hop(kind=h.kind, id=h.id, region=h.region, note=wording.hop_note(h)) for h in t.hops],
+        hops=[_hop(h, wording, topology) for h in t.hops],
         blocked_by=refusals[0] if refusals else None,
         explanations=explanations,
         caveats=list(dict.fromkeys(wording.caveat(c) for c in t.caveats)),
@@ -96,3 +101,31 @@ def to_answer(t: Trace, snap: m.Snapshot, origin: str, now: datetime | None = No
         action=q.action if dest.kind == "s3-bucket" else "",
         request_context=t.request_context,
     )
+
+
+def _hop(h: HopRecord, wording: Wording, topology: Topology | None) -> Hop:
+    admitted = [_admission(record, wording, topology) for record in h.admitted] if h.admitted else []
+    account, vpc = place(topology, h) if topology is not None else (None, None)
+    return Hop(kind=h.kind, id=h.id, region=h.region, note=wording.hop_note(h, [text for _, text in admitted]),
+               admitted_by=[data for data, _ in admitted], account=account, vpc=vpc)
+
+
+def _admission(record: FilterResult | RouteUsed, wording: Wording,
+               topology: Topology | None) -> tuple[dict[str, Any], str]:
+    """An admitting rule as data and words, kept in the topology's cache: the same few rules admit most answers'
+    hops (warm answers, bench/README). Keyed by the rule object's id; the entry keeps the object itself and is
+    used only while it is that very object (an id can be reused once its object is gone)."""
+    rule = record.route if isinstance(record, RouteUsed) else record.rule
+
+    def build() -> tuple[object, dict[str, Any], str]:
+        data = admission(record)
+        return rule, data, wording.admission(data)
+
+    if topology is None:
+        return build()[1:]
+    if isinstance(record, RouteUsed):
+        key: tuple[Any, ...] = ("admitted", id(wording.catalog), id(rule), record.route_table)
+    else:
+        key = ("admitted", id(wording.catalog), id(rule), record.resource, record.egress, record.ports)
+    kept, data, text = topology.derived.get(key, (), build)
+    return (data, text) if kept is rule else build()[1:]

@@ -62,7 +62,10 @@ ENGINE_PUBLIC = [
 
 # bot/snapshots.py asks engine.collect.store, lazily, for an S3 object's version: the snapshot store is the
 # collect layer's public seam (engine.snapshot reads s3:// through it too), and boto3 loads only when called.
-BOT_MAY_ALSO_IMPORT = {"engine.collect.store"}
+# Pictures of a route (engine/picture, Pillow) are a layer beside the core, like collect: the bot draws the
+# answer it posts. The core never imports them.
+BOT_MAY_ALSO_IMPORT = {"engine.collect.store", "engine.picture"}
+DRAWING = ("PIL",)
 
 AWS_SDK = ("boto3", "botocore")
 SLACK = ("slack", "slack_bolt", "slack_sdk", "slackclient")
@@ -119,6 +122,18 @@ def test_engine_core_imports_no_aws_sdk_slack_bot_or_cli() -> None:
     """style.md: the engine is pure. Only engine/collect talks to AWS, only bot to Slack, only engine/cli wires."""
     files = _files("engine", skip=("engine/collect", "engine/cli"))
     assert _offenders(files, *AWS_SDK, *SLACK, "bot", "engine.cli") == []
+
+
+def test_engine_core_never_imports_the_pictures_or_a_drawing_library() -> None:
+    """Drawing (engine/picture, Pillow) is for the command line and the bot; a snapshot and a question in, a
+    verdict out needs none of it."""
+    files = _files("engine", skip=("engine/collect", "engine/cli", "engine/picture"))
+    assert _offenders(files, "engine.picture", *DRAWING) == []
+
+
+def test_picture_layer_imports_no_aws_sdk_slack_bot_or_cli() -> None:
+    """engine/picture draws an Answer; it knows nothing of AWS, Slack, the bot or the command line."""
+    assert _offenders(_files("engine/picture"), *AWS_SDK, *SLACK, "bot", "engine.cli") == []
 
 
 def test_collect_layer_imports_no_slack_bot_or_cli() -> None:
@@ -196,7 +211,7 @@ def test_every_subcommand_module_has_help_arguments_and_run() -> None:
 
 
 def _modules_after(code: str) -> list[str]:
-    prefixes = ("bot", "engine.cli.commands", "engine.collect", *AWS_SDK, *SLACK)
+    prefixes = ("bot", "engine.cli.commands", "engine.collect", "engine.picture", *AWS_SDK, *SLACK, *DRAWING)
     probe = f"{code}\nimport sys\nprint(' '.join(sorted(m for m in sys.modules if m.startswith({prefixes!r}))))"
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60,
                           check=True)
@@ -209,6 +224,6 @@ def test_importing_the_cli_loads_no_subcommand_bot_collect_or_sdk() -> None:
 
 
 def test_reachbot_ask_loads_only_the_ask_subcommand() -> None:
-    """``reachbot ask`` imports the ask module and nothing of collect, serve, bot, Slack or boto3."""
+    """``reachbot ask`` imports the ask module and nothing of collect, serve, bot, Slack, boto3 or the pictures."""
     loaded = _modules_after("from engine.cli.main import main\nmain(['ask', 'web-osaka-a -> app-data'])")
     assert loaded == ["engine.cli.commands", "engine.cli.commands.ask"]

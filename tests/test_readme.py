@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -64,14 +65,19 @@ def test_readme_example_runs_as_written(command: str, tmp_path: Path, monkeypatc
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("REACHBOT_SNAPSHOT", "bundled")
     (tmp_path / "examples").symlink_to(ROOT / "examples")
-    (tmp_path / "docs").symlink_to(ROOT / "docs")
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")  # a copy: an example may write into docs/ (--out)
     argv = shlex.split(command, comments=True)
     code = main(argv[1:])
     out, err = capsys.readouterr()
     # Answered questions exit 0 whatever the verdict; only --exit-code and check report verdicts (1, 3).
     allowed = {0, 1, 3} if "--exit-code" in argv or argv[1] == "check" else {0}
     assert code in allowed, f"{command}\nexit {code}\n{err}"
-    assert "Traceback" not in err and out
+    assert "Traceback" not in err
+    if "--out" in argv:
+        written = tmp_path / argv[argv.index("--out") + 1]
+        assert written.is_file() and written.stat().st_size > 0, command
+    else:
+        assert out, command
 
 
 def test_the_ci_example_is_valid_yaml_whose_reachbot_steps_parse() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +12,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.dedupe import SeenEvents
 from bot.home import RecentQuestions
-from bot.reach import Reach, Who
+from bot.picture import Picture, route_picture
+from bot.reach import Answered, Outcome, Reach, Who
 from bot.render.blocks import Rendered
 from bot.render.replies import help_reply
 from engine import RUNTIMES
@@ -30,6 +32,7 @@ class Services:
     reach: Reach
     seen_events: SeenEvents
     recent: RecentQuestions = field(default_factory=RecentQuestions)  # for the Home tab (bot.home)
+    pictures: bool = True  # the route as a PNG in the answer's thread (REACHBOT_ROUTE_PICTURES)
 
     # bolt deep-copies the context for lazy listeners; a service (an engine, a lock, an LRU) must be shared,
     # not copied: a copied LRU would forget every event id and duplicates would be answered twice.
@@ -42,6 +45,14 @@ class Services:
 
 def services(context: BoltContext) -> Services:
     return context[CONTEXT_KEY]
+
+
+def picture_of(outcome: Outcome, svc: Services) -> Callable[[], Picture] | None:
+    """What draws an answer's route for its thread; None for a reply that is no answer, or pictures off."""
+    if not svc.pictures or not isinstance(outcome, Answered):
+        return None
+    answer = outcome.answer
+    return lambda: route_picture(answer)
 
 
 def is_help(text: str) -> bool:

@@ -16,6 +16,7 @@ from engine.codes import Code, Kind
 
 if TYPE_CHECKING:
     from engine import model as m
+    from engine.filters import FilterResult
     from engine.proxy import ProxyChoice
     from engine.question import Question
     from engine.walk.walker import Side
@@ -28,14 +29,31 @@ def _frozen(facts: dict[str, Any]) -> Mapping[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
+class RouteUsed:
+    """The route a route table chose for a packet: the table and the route object itself (its destination,
+    target and origin: local, static or propagated), formatted only when an answer is rendered. A transit
+    gateway route table's route (static or propagated) is recorded the same way."""
+
+    route_table: str
+    route: m.Route | m.TransitGatewayRoute
+
+
+@dataclass(frozen=True, slots=True)
 class HopRecord:
-    """One hop of the route: ``kind`` and ``id`` as in the JSON answer, ``note`` the wording key of its note."""
+    """One hop of the route: ``kind`` and ``id`` as in the JSON answer, ``note`` the wording key of its note.
+
+    ``admitted``: the rules that let the packet on to this hop, in the order they were judged: the security
+    group rules and network ACL entries the packet passed since the previous hop (each a
+    :class:`~engine.filters.FilterResult` holding the deciding rule object), and, for a route-table hop, the
+    route it used. References only: the walk is on every answer's hot path, words and dicts come at render time.
+    """
 
     kind: str
     id: str
     region: str | None
     note: str
     facts: Mapping[str, Any]
+    admitted: tuple[FilterResult | RouteUsed, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +104,8 @@ class Trace:
     endpoint: str | None = None  # vpce the request went through
     zones: set[str] = field(default_factory=set)  # private hosted zones whose answers the walk used
     request_context: dict[str, Any] | None = None
+    # Filters passed since the last hop; the next forward hop takes them as the rules that admitted it.
+    passed: list[FilterResult] = field(default_factory=list)
 
     @property
     def verdict(self) -> str:
@@ -96,7 +116,30 @@ class Trace:
         return "unknown" if self.unknown else "reachable"
 
     def hop(self, kind: str, ident: str, region: str | None, note: str | None = None, /, **facts: Any) -> None:
-        self.hops.append(HopRecord(kind, ident, region, note or kind, _frozen(facts)))
+        self.hops.append(HopRecord(kind, ident, region, note or kind, _frozen(facts), self._take_passed()))
+
+    def route_hop(self, used: RouteUsed, region: str | None, back: bool, /, **facts: Any) -> None:
+        """A route-table hop, admitted by the route it used. A return route's hop leaves the filters passed so far
+        to the hop the request arrives at: they admitted that hop, not the reply's route."""
+        admitted: tuple[FilterResult | RouteUsed, ...] = (used,) if back else (*self._take_passed(), used)
+        note = "route-table-return" if back else "route-table"
+        self.hops.append(HopRecord("route-table", used.route_table, region, note, _frozen(facts), admitted))
+
+    def routed(self, kind: str, ident: str, region: str | None, used: RouteUsed, /, **facts: Any) -> None:
+        """A hop reached by a route that is not a VPC route table's (a transit gateway's): admitted by the filters
+        passed so far and that route."""
+        self.hops.append(HopRecord(kind, ident, region, kind, _frozen(facts), (*self._take_passed(), used)))
+
+    def passes(self, result: FilterResult) -> None:
+        """A security group or network ACL let the packet through: evidence for the next hop."""
+        self.passed.append(result)
+
+    def _take_passed(self) -> tuple[FilterResult, ...]:
+        if not self.passed:
+            return ()
+        taken = tuple(self.passed)
+        self.passed.clear()
+        return taken
 
     def refuse(self, code: Code, resource: str, /, statement: dict[str, Any] | None = None, **facts: Any) -> None:
         assert code.kind is Kind.REFUSAL, code

@@ -28,7 +28,7 @@ from engine.dns import Address
 from engine.filters import acl_allows
 from engine.routing import lookup, prefix_list_known
 from engine.topology import Network, Topology, parse_ip, parse_net
-from engine.walk.record import TgwLanding
+from engine.walk.record import RouteUsed, TgwLanding
 
 if TYPE_CHECKING:
     from engine.walk.walker import Walk
@@ -100,9 +100,10 @@ def _route(walk: Walk, att: m.TransitGatewayAttachment, addr: Address, back: boo
                       route=route.destination_cidr_block)
         return None
     if not back:  # the way back crosses the same gateway: one hop is enough
-        t.hop("transit-gateway", table.transit_gateway_id, table.region, tgw=table.transit_gateway_id,
-              tgw_rtb=table.transit_gateway_route_table_id, destination=route.destination_cidr_block,
-              attachment=target_id)
+        t.routed("transit-gateway", table.transit_gateway_id, table.region,
+                 RouteUsed(table.transit_gateway_route_table_id, route), tgw=table.transit_gateway_id,
+                 tgw_rtb=table.transit_gateway_route_table_id, destination=route.destination_cidr_block,
+                 attachment=target_id)
     return target_id
 
 

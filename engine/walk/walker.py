@@ -41,7 +41,7 @@ from engine.question import Question
 from engine.routing import RouteChoice, lookup, unresolved_prefix_lists
 from engine.topology import Topology
 from engine.walk.names import resolve_for
-from engine.walk.record import TgwLanding, Trace
+from engine.walk.record import RouteUsed, TgwLanding, Trace
 from engine.walk.targets import transit
 
 MAX_TRANSITS = 6  # peering / transit-gateway hand-offs followed before giving up (loops in bad configs)
@@ -212,8 +212,7 @@ class Walk:
         """Both ways between two ENIs: security groups, network ACLs, routes out and back."""
         dst_addr, src_addr = Address(ip=dst.eni.private_ip_address), Address(ip=src.eni.private_ip_address)
         sg = security_groups_allow(self.topo, src.groups, True, Peer(dst_addr, tuple(dst.groups)), port)
-        if not sg.allowed:
-            self.security_group_refusal(Code.SG_EGRESS_DENY, sg)
+        if not self.security_group_passes(Code.SG_EGRESS_DENY, sg):
             return False
         if not self.acl(src.subnet, True, dst_addr, (port, port)):
             return False
@@ -224,8 +223,7 @@ class Walk:
         if not entered and not self.acl(dst.subnet, False, src_addr, (port, port)):
             return False
         sg = security_groups_allow(self.topo, dst.groups, False, Peer(src_addr, tuple(src.groups)), port)
-        if not sg.allowed:
-            self.security_group_refusal(Code.SG_INGRESS_DENY, sg)
+        if not self.security_group_passes(Code.SG_INGRESS_DENY, sg):
             return False
         if not self.route_to_ip(dst.subnet, src_addr, src.subnet.vpc_id, True, dst_addr, EPHEMERAL):
             return False
@@ -257,8 +255,14 @@ class Walk:
     def security_groups_out(self, side: Side, addr: Address, port: int) -> bool:
         """The sender's egress rules towards an address outside the VPC's interfaces."""
         sg = security_groups_allow(self.topo, side.groups, True, Peer(addr), port)
-        if not sg.allowed:
-            self.security_group_refusal(Code.SG_EGRESS_DENY, sg)
+        return self.security_group_passes(Code.SG_EGRESS_DENY, sg)
+
+    def security_group_passes(self, code: Code, sg: FilterResult) -> bool:
+        """Record the rule that admitted the flow, or the refusal (``code``) when none did."""
+        if sg.allowed:
+            self.t.passes(sg)
+        else:
+            self.security_group_refusal(code, sg)
         return sg.allowed
 
     def security_group_refusal(self, code: Code, sg: FilterResult) -> None:
@@ -274,6 +278,8 @@ class Walk:
         result = acl_allows(self.topo, self.topo.acl_of(subnet.subnet_id), egress, peer, ports)
         if not result.allowed:
             self.t.refuse(Code.NACL_DENY, result.resource, filter=result, subnet=subnet.subnet_id, egress=egress)
+        elif result.rule is not None:  # no ACL recorded: the default ACL's allow is no rule to show
+            self.t.passes(result)
         return result.allowed
 
     def route_table_of(self, subnet: m.Subnet) -> str | None:
@@ -317,9 +323,8 @@ class Walk:
     def route_hop(self, rtb: str, subnet: m.Subnet, route: m.Route, addr: Address, back: bool) -> None:
         table = self.topo.route_tables[rtb]
         main = rtb not in self.topo.explicit_route_tables and table.is_main
-        self.t.hop("route-table", rtb, table.region, "route-table-return" if back else "route-table", rtb=rtb,
-                   subnet=subnet.subnet_id, main=main, destination=addr, route=route.destination,
-                   target=route.target)
+        self.t.route_hop(RouteUsed(rtb, route), table.region, back, rtb=rtb, subnet=subnet.subnet_id, main=main,
+                         destination=addr, route=route.destination, target=route.target)
 
     # --- the policy gate ------------------------------------------------------------------------------------
 

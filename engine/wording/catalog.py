@@ -10,6 +10,7 @@ from typing import Any
 
 from engine.codes import Code, Reason
 from engine.dns import Address
+from engine.evidence import admitted_by
 from engine.walk.record import Caveat, Finding, HopRecord
 
 Template = str | Callable[["Wording", Mapping[str, Any]], str]
@@ -35,8 +36,34 @@ class Wording:
     def lang(self) -> str:
         return self.catalog.lang
 
-    def hop_note(self, hop: HopRecord) -> str:
-        return self.render(self.catalog.hops[hop.note], hop.facts)
+    def hop_note(self, hop: HopRecord, admitted: list[str] | None = None) -> str:
+        """The hop's note, then the rules that admitted it (``admitted``: their words, when already made)."""
+        note = self.render(self.catalog.hops[hop.note], hop.facts)
+        if not hop.admitted:
+            return note
+        texts = admitted if admitted is not None else [self.admission(d) for d in admitted_by(hop.admitted)]
+        rules = "; ".join(texts)
+        return _plain(self.catalog.hops["admitted-by"], _Facts(note=note, rules=rules))
+
+    def admission(self, rule: Mapping[str, Any]) -> str:
+        """One admitting rule (an ``engine.evidence`` dict) in words: its template is chosen by kind and direction,
+        and the rule's protocol and ports read as one phrase. Every value is a plain id, number or CIDR, so the
+        template is applied by ``str.format_map`` (this runs for most hops of every answer)."""
+        hops = self.catalog.hops
+        if rule["kind"] == "route":
+            return _plain(hops["admitted-route"], _Facts(rule, how=self.label(f"route-{rule['how']}")))
+        peers = ", ".join(rule["cidrs"] + rule["groups"] + rule["prefix_lists"]) if "cidrs" in rule else ""
+        text = _plain(hops[f"admitted-{rule['kind']}-{rule['direction']}"],
+                      _Facts(rule, rule=self._ports(rule), peers=peers))
+        return _plain(hops["admitted-reply"], _Facts(text=text)) if rule.get("packet") == "reply" else text
+
+    def _ports(self, rule: Mapping[str, Any]) -> str:
+        protocol, lo, hi = rule["protocol"], rule["from_port"], rule["to_port"]
+        if protocol == "all":
+            return self.label("all-traffic")
+        if lo is None or lo == -1:
+            return str(protocol)
+        return f"{protocol} {lo}" if lo == hi else f"{protocol} {lo}-{hi}"
 
     def detail(self, finding: Finding) -> str:
         return self.render(self.catalog.codes[finding.code], finding.facts)
@@ -80,6 +107,20 @@ class Wording:
 
 
 _ABSENT = object()
+
+
+class _Facts(dict[str, Any]):
+    """Facts for :func:`_plain`: a missing one renders as "?", as :meth:`Wording.fmt` does."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def _plain(template: Template, facts: _Facts) -> str:
+    """A plain-string template over facts that are already text, ids or numbers (the admitted-by templates;
+    a test keeps them plain strings in every catalog)."""
+    assert isinstance(template, str), template
+    return template.format_map(facts)
 
 
 @lru_cache(maxsize=4096)

@@ -105,6 +105,15 @@ LABELS = {
     "home-verdict-reachable": ":white_check_mark: Reachable",
     "home-verdict-blocked": ":no_entry: Blocked",
     "home-verdict-unknown": ":grey_question: Cannot tell",
+    "all-traffic": "all traffic",
+    "route-local": "the VPC's local route",
+    "route-static": "static route",
+    "route-propagated": "propagated route",
+    # words inside pictures of the route (engine.picture)
+    "picture-account": "account",
+    "picture-endpoint": "endpoint",
+    "picture-refused": "refused here",
+    "picture-unknown": "cannot tell from the snapshot",
 }
 
 
@@ -178,6 +187,14 @@ HOPS: dict[str, Template] = {
     "network-firewall": _network_firewall,
     "resolver-endpoint": "outbound Resolver endpoint {endpoint} forwards {host} ({rule}: {domain}) to {targets};"
                          " routed to {routed}",
+    # The rules that admitted a hop (engine.evidence dicts), appended to its note.
+    "admitted-by": "{note}; admitted by {rules}",
+    "admitted-security-group-rule-egress": "{resource} outbound rule {rule} to {peers}",
+    "admitted-security-group-rule-ingress": "{resource} inbound rule {rule} from {peers}",
+    "admitted-network-acl-entry-egress": "{resource} outbound rule {rule_number} {action} {rule} {cidr}",
+    "admitted-network-acl-entry-ingress": "{resource} inbound rule {rule_number} {action} {rule} {cidr}",
+    "admitted-reply": "{text} (for the reply)",
+    "admitted-route": "route {destination} → {target} ({how})",
 }
 
 

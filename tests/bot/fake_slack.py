@@ -38,6 +38,7 @@ class FakeSlack:
         self.not_in: set[str] = set()  # channels where the bot is not a member
         self.on_invoke: Callable[[dict[str, Any]], None] | None = None  # Lambda async invocations
         self.socket_url: Callable[[], str] | None = None  # apps.connections.open: a Socket Mode server's URL
+        self.fail_uploads = False  # the upload URL answers 500 (a failing file upload)
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
         self._responses = itertools.count(1)
@@ -115,7 +116,10 @@ class FakeSlack:
                 time.sleep(float(parts.path[len("/response/slow"):].split("-", 1)[0]))
             method, params, status, body = "response_url", json.loads(raw or b"{}"), 200, "ok"
         elif parts.path.startswith("/upload/"):
-            method, params, status, body = "upload", {"content": raw.decode("utf-8", "replace")}, 200, "OK"
+            # files_upload_v2 POSTs the file's bytes as the body to the URL files.getUploadURLExternal gave.
+            method, params = "upload", {"content": raw.decode("utf-8", "replace"), "raw": raw,
+                                        "file_id": parts.path.rsplit("/", 1)[-1]}
+            status, body = (500, "upload failed") if self.fail_uploads else (200, "OK")
         elif parts.path.startswith("/2015-03-31/functions/"):
             method, params, status, body = "lambda.invoke", json.loads(raw or b"{}"), 202, ""
             params["_function"] = unquote(parts.path.split("/")[3])

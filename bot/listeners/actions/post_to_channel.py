@@ -14,14 +14,14 @@ from slack_sdk.errors import SlackApiError
 
 from bot import deliver
 from bot.errors import replying_on_error
-from bot.listeners._shared import INVITE, not_in_conversation, services
+from bot.listeners._shared import INVITE, not_in_conversation, picture_of, services
 from bot.listeners.actions._common import acknowledge, ask_again, channel_of
 from bot.reach import Answered
 from bot.render.answer import POST_TO_CHANNEL, answer_reply, metadata
 from bot.render.replies import outcome_reply, single
 
 ACTION_ID = POST_TO_CHANNEL
-SCOPES = ("chat:write",)
+SCOPES = ("chat:write", "files:write")  # files: the route's picture in the new thread
 
 
 def register(app: App) -> None:
@@ -39,7 +39,7 @@ def post(body: dict[str, Any], action: dict[str, Any], client: WebClient, respon
             return
         try:
             deliver.to_channel(client, channel, answer_reply(outcome, asked_by=user),
-                               metadata=metadata(outcome.answer))
+                               metadata=metadata(outcome.answer), picture=picture_of(outcome, services(context)))
         except SlackApiError as exc:
             if not_in_conversation(exc):
                 deliver.ephemeral(respond, single(INVITE))

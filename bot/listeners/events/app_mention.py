@@ -13,14 +13,14 @@ from slack_sdk import WebClient
 from bot import deliver
 from bot.errors import replying_on_error
 from bot.home import remember
-from bot.listeners._shared import help_for, is_help, services
+from bot.listeners._shared import help_for, is_help, picture_of, services
 from bot.reach import Answered, Who
 from bot.render.answer import metadata
 from bot.render.replies import outcome_reply
 from bot.slack_text import typed_text
 
 EVENT = "app_mention"
-SCOPES = ("app_mentions:read", "chat:write")
+SCOPES = ("app_mentions:read", "chat:write", "files:write")  # files: the route's picture
 
 
 def register(app: App) -> None:
@@ -45,4 +45,5 @@ def answer(body: dict[str, Any], event: dict[str, Any], client: WebClient, conte
         outcome = svc.reach.ask(text, who)
         remember(svc.recent, svc.reach, who.user, outcome)  # for the asker's Home tab
         meta = metadata(outcome.answer) if isinstance(outcome, Answered) else None
-        deliver.to_thread(client, channel, thread, outcome_reply(outcome), metadata=meta)
+        deliver.to_thread(client, channel, thread, outcome_reply(outcome), metadata=meta,
+                          picture=picture_of(outcome, svc))

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 
+from engine.answer import Answer
 from engine.cli.answers import EXIT_BY_VERDICT, Answered, json_item, text_item, worst_exit
 from engine.cli.common import add_snapshot_flag, load_snapshot, print_json
 from engine.cli.render import render
@@ -15,13 +16,17 @@ from engine.errors import QuestionError, ReachbotError
 from engine.names import mask_secrets
 
 HELP = "answer a question about the snapshot"
+FORMATS = ("text", "json", "mermaid", "dot", "png")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("question", nargs="?", help='e.g. "why can web-osaka-a not reach bucket app-data"')
     p.add_argument("--batch", metavar="FILE", help="one question per line ('-' for stdin)")
     add_snapshot_flag(p)
-    p.add_argument("--json", action="store_true", help="print the JSON answer")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="text (default), json, or the route drawn as mermaid, dot (Graphviz) or png (needs --out)")
+    p.add_argument("--out", metavar="FILE", help="write the answer (or picture) to FILE instead of stdout")
+    p.add_argument("--json", action="store_true", help="print the JSON answer (same as --format json)")
     p.add_argument("--runtime", help="client runtime: python (AWS CLI, default), curl, requests, go, java, node")
     p.add_argument("--action", help="action to judge (default s3:GetObject; e.g. kms:Decrypt for a KMS host)")
     p.add_argument("--resource", metavar="ARN", help="the KMS key (or alias) or Secrets Manager secret the request"
@@ -35,17 +40,58 @@ def run(args: argparse.Namespace) -> int:
     if bool(args.question) == bool(args.batch):
         raise QuestionError('give one question, or --batch FILE: reachbot ask "why can web-osaka-a not reach '
                             'bucket app-data"')
+    fmt = _format(args)
     loaded = load_snapshot(args)
     eng = Engine(loaded.snapshot, loaded.origin)
     if args.batch:
         return _batch(eng, args)
     answer = eng.ask(args.question, runtime=args.runtime, action=args.action, fixes=not args.no_fixes,
                      resource=args.resource)
-    if args.json:
+    if fmt == "json" and not args.out:
         print_json(answer.to_json_dict())
-    else:
+    elif fmt == "text" and not args.out:
         print(render(answer))
+    else:
+        _write(args.out, _output(answer, fmt))
     return EXIT_BY_VERDICT[answer.verdict] if args.exit_code else 0
+
+
+def _format(args: argparse.Namespace) -> str:
+    """The output format, checked before any work: ``--json`` is ``--format json``; a picture is of one answer;
+    a PNG is binary and goes to a file."""
+    if args.json and args.format not in (None, "json"):
+        raise QuestionError(f"--json and --format {args.format} disagree: give one of them")
+    fmt: str = "json" if args.json else args.format or "text"
+    if args.batch and fmt not in ("text", "json"):
+        raise QuestionError(f"--format {fmt} draws one answer: ask one question, without --batch")
+    if args.batch and args.out:
+        raise QuestionError("--out writes one answer: ask one question, without --batch")
+    if fmt == "png" and not args.out:
+        raise QuestionError('--format png writes an image: give the file with --out, e.g. --format png --out '
+                            'route.png')
+    return fmt
+
+
+def _output(answer: Answer, fmt: str) -> str | bytes:
+    if fmt == "text":
+        return render(answer) + "\n"
+    if fmt == "json":
+        return json.dumps(answer.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
+    from engine.picture import draw  # drawing loads only when asked for (Pillow for a PNG)
+
+    return draw(answer, fmt)
+
+
+def _write(path: str | None, data: str | bytes) -> None:
+    if path is None:
+        assert isinstance(data, str)
+        sys.stdout.write(data)
+        return
+    try:
+        with open(path, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+    except OSError as exc:
+        raise ReachbotError(f"cannot write {path}: {exc.strerror}; give a writable file with --out") from exc
 
 
 def _batch(eng: Engine, args: argparse.Namespace) -> int:
@@ -61,8 +107,8 @@ def _batch(eng: Engine, args: argparse.Namespace) -> int:
         except QuestionError as exc:
             item = Answered(mask_secrets(line), error=str(exc), context={"line": number})
         items.append(item)
-        if args.json:  # interfaces.md: one JSON answer per line; a bad line is the error item of answers.py
-            shown = item.answer.to_json_dict() if item.answer else json_item(item)
+        if args.json or args.format == "json":  # interfaces.md: one JSON answer per line; a bad line is the
+            shown = item.answer.to_json_dict() if item.answer else json_item(item)  # error item of answers.py
             print(json.dumps(shown, ensure_ascii=False), flush=True)
         else:
             print(text_item(item), flush=True)
