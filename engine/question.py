@@ -38,6 +38,7 @@ from engine.names import (
     reserved_name,
 )
 from engine.proxy import DEFAULT_RUNTIME, normalize_runtime
+from engine.question_ja import EXAMPLES_JA, fold_question, is_japanese, japanese_error, read_japanese
 from engine.services import service_of_host
 from engine.topology import Topology
 
@@ -100,15 +101,44 @@ def parse_question(
     left must read SOURCE VERB DESTINATION [port N]. Anything else after the destination is refused with the
     closest reading, never folded into a name. The question is repeated back with URL credentials masked.
     """
+    japanese = is_japanese(text)
+    shown = _shown(text, japanese)
+    if not japanese:
+        return _parse_words(_words(fold_question(text)), shown, topo, runtime, action, resource)
+    reading = read_japanese(text)
+    try:
+        return _parse_words(reading.words, shown, topo, runtime, action, resource)
+    except QuestionError as exc:
+        raise japanese_error(exc, reading, _subject(topo, reading.source)) from None
+
+
+def _subject(topo: Topology, source: str) -> str:
+    """Which name an error is about: ``source`` unless the source names exactly one instance."""
+    try:
+        find_instance(topo, _one_source(source.split(), source))
+    except QuestionError:
+        return "source"
+    return "destination"
+
+
+def _shown(text: str, japanese: bool) -> str:
+    """The question as it is repeated back (URL credentials masked), once it is known to be text at all."""
     shown = mask_secrets(" ".join(text.split()))
     if not shown:
         raise QuestionError("the question is empty. Ask like: why can web-osaka-a not reach bucket app-data")
     if len(text) > MAX_QUESTION_CHARS:
-        raise QuestionError(f"the question is {len(text)} characters long; ask in at most {MAX_QUESTION_CHARS}. "
-                            + _EXAMPLES)
+        raise QuestionError(f"質問が {len(text)} 文字あります。{MAX_QUESTION_CHARS} 文字以内で質問してください。"
+                            + EXAMPLES_JA if japanese else f"the question is {len(text)} characters long; ask in "
+                            f"at most {MAX_QUESTION_CHARS}. " + _EXAMPLES)
     if not shown.isprintable():
-        raise QuestionError(f"the question {shown[:200]!r} holds control characters. " + _EXAMPLES)
-    words, found_runtime, found_action, found_resource = _take_options(_words(text))
+        raise QuestionError(f"質問 {shown[:200]!r} に制御文字が含まれています。" + EXAMPLES_JA if japanese else
+                            f"the question {shown[:200]!r} holds control characters. " + _EXAMPLES)
+    return shown
+
+
+def _parse_words(words_in: list[str], shown: str, topo: Topology, runtime: str | None, action: str | None,
+                 resource: str | None) -> Question:
+    words, found_runtime, found_action, found_resource = _take_options(words_in)
     src_words, dest_words = _split(words, shown)
     src = _one_source(src_words, shown)
     dest_token, port, leftover = _destination_words(dest_words, shown)
