@@ -111,3 +111,42 @@ def test_every_string_template_names_plain_facts_only(lang: str) -> None:
         for key, template in table.items():
             if isinstance(template, str):
                 assert _pieces(template) is not None, key
+
+
+def _label_fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("lang", sorted(CATALOGS))
+def test_every_catalog_has_every_label_with_the_same_fields(lang: str) -> None:
+    """The labels renderers put around the sentences (terminal, Slack, handoff) exist in every language, and a
+    translated label names exactly the fields the English one does."""
+    labels, english = CATALOGS[lang].labels, EN.catalog.labels
+    assert set(labels) == set(english)
+    for key, text in labels.items():
+        assert _label_fields(text) == _label_fields(english[key]), key
+
+
+def test_japanese_answers_on_the_bundled_estate_are_japanese_sentences_with_codes_and_ids_as_they_are() -> None:
+    """Every note, detail and caveat of a Japanese answer is written in Japanese, and keeps the resource ids of
+    its English twin (codes, ids and commands are not translated)."""
+    import re
+
+    from engine.wording import JA
+
+    snap = load_bundled()
+    eng = Engine(snap, "bundled")
+    kana = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+    for inst in snap.instances:
+        for bucket in snap.buckets:
+            q = f"{inst.instance_id} -> {bucket.name}"
+            ja, en = eng.ask(q, fixes=False, wording=JA), eng.ask(q, fixes=False)
+            assert (ja.verdict, [h.id for h in ja.hops]) == (en.verdict, [h.id for h in en.hops])
+            texts = [h.note for h in ja.hops] + [e.detail for e in ja.explanations] + list(ja.caveats)
+            texts += [ja.blocked_by.detail] if ja.blocked_by else []
+            for text in texts:
+                assert kana.search(text), text
+            if en.blocked_by is not None:
+                ids = set(re.findall(r"\b(?:vpce|rtb|pcx|igw|nat|subnet|vpc)-[0-9a-f]+\b", en.blocked_by.detail))
+                assert ids <= set(re.findall(r"\b(?:vpce|rtb|pcx|igw|nat|subnet|vpc)-[0-9a-f]+\b",
+                                             ja.blocked_by.detail))

@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 
-from engine.cli.common import add_snapshot_flag, print_json
+from engine.cli.common import add_lang_flag, add_snapshot_flag, print_json, wording_of
 from engine.cli.render import render
 from engine.engine import Engine
 from engine.errors import QuestionError, ReachbotError
@@ -27,6 +27,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resource", metavar="ARN", help="the KMS key (or alias) or Secrets Manager secret the request"
                    " is for, so its resource policy is evaluated (must match the destination's service and Region)")
     p.add_argument("--no-fixes", action="store_true", help="skip the search for proven fixes")
+    add_lang_flag(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,33 +38,36 @@ def run(args: argparse.Namespace) -> int:
     eng = Engine(loaded.snapshot, loaded.origin)
     if args.batch:
         return _batch(eng, args)
+    wording = wording_of(args.lang, args.question)
     answer = eng.ask(args.question, runtime=args.runtime, action=args.action, fixes=not args.no_fixes,
-                     resource=args.resource)
+                     resource=args.resource, wording=wording)
     if args.json:
         print_json(answer.to_json_dict())
     else:
-        print(render(answer))
+        print(render(answer, wording=wording))
     return 0
 
 
 def _batch(eng: Engine, args: argparse.Namespace) -> int:
     for number, line, problem in _lines(args.batch):
+        wording = wording_of(args.lang, line)
         try:
             if problem:
                 raise QuestionError(problem)
             answer = eng.ask(line, runtime=args.runtime, action=args.action, fixes=not args.no_fixes,
-                             resource=args.resource)
+                             resource=args.resource, wording=wording)
         except QuestionError as exc:
             shown = mask_secrets(line)
             if args.json:
                 print(json.dumps({"question": shown, "error": str(exc)}, ensure_ascii=False), flush=True)
             else:
-                print(f"? {shown}\nreachbot: line {number}: {exc}\n", flush=True)
+                error = wording.fmt(wording.label("cli.batch-error"), {"number": number, "error": exc})
+                print(f"? {shown}\nreachbot: {error}\n", flush=True)
             continue
         if args.json:
             print(json.dumps(answer.to_json_dict(), ensure_ascii=False), flush=True)
         else:
-            print(f"? {answer.question}\n{render(answer, compact=True)}\n", flush=True)
+            print(f"? {answer.question}\n{render(answer, compact=True, wording=wording)}\n", flush=True)
     return 0
 
 
