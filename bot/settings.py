@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.access import AccessMap
+from bot.language import CHANNEL_LANGS_ENV, parse_channel_langs
 from engine import ReachbotError
 
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
@@ -31,6 +32,7 @@ class Settings:
     workers: int = 8  # threads answering after the ack (tracing is fast; Web API calls are the wait)
     on_lambda: bool = False  # AWS Lambda: the snapshot loads on first use, not at start-up
     max_body_bytes: int = MAX_BODY_BYTES  # larger request bodies get 413 unread: Slack's own are a few kilobytes
+    channel_langs: Mapping[str, str] | None = None  # REACHBOT_CHANNEL_LANGS: channel id (or "*") → language
 
     @classmethod
     def from_env(
@@ -62,6 +64,7 @@ class Settings:
             snapshot_check_seconds=_number(env, "REACHBOT_SNAPSHOT_CHECK_SECONDS", 60.0),
             on_lambda=on_lambda,
             max_body_bytes=_bytes(env, "REACHBOT_MAX_BODY_BYTES", MAX_BODY_BYTES),
+            channel_langs=parse_channel_langs(env.get(CHANNEL_LANGS_ENV)),
         )
 
 

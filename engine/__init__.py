@@ -18,6 +18,7 @@ from engine.errors import (
 from engine.model import SCHEMA_VERSION, Snapshot
 from engine.proxy import RUNTIMES, proxy_for
 from engine.question import Question
+from engine.question_ja import language_of
 from engine.resources import RESOURCE_KINDS
 from engine.snapshot import (
     BUNDLED,
@@ -28,9 +29,11 @@ from engine.snapshot import (
     parse_snapshot,
     snapshot_age,
 )
+from engine.wording import LANGUAGES, Wording, wording_for
 
 __all__ = [
     "BUNDLED",
+    "LANGUAGES",
     "POLICY_REFUSALS",
     "REFUSALS",
     "RESOURCE_KINDS",
@@ -50,11 +53,14 @@ __all__ = [
     "ReachbotError",
     "Snapshot",
     "SnapshotError",
+    "Wording",
     "choose_snapshot",
     "default_store_path",
+    "language_of",
     "load_bundled",
     "model",
     "parse_snapshot",
     "proxy_for",
     "snapshot_age",
+    "wording_for",
 ]

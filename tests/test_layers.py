@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 ENGINE_PUBLIC = [
     "BUNDLED",
+    "LANGUAGES",
     "POLICY_REFUSALS",
     "REFUSALS",
     "RESOURCE_KINDS",
@@ -45,13 +46,16 @@ ENGINE_PUBLIC = [
     "ReachbotError",
     "Snapshot",
     "SnapshotError",
+    "Wording",
     "choose_snapshot",
     "default_store_path",
+    "language_of",
     "load_bundled",
     "model",
     "parse_snapshot",
     "proxy_for",
     "snapshot_age",
+    "wording_for",
 ]
 
 # bot/snapshots.py asks engine.collect.store, lazily, for an S3 object's version: the snapshot store is the

@@ -36,6 +36,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.threads: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (channel, thread ts) → messages
         self.not_in: set[str] = set()  # channels where the bot is not a member
+        self.locales: dict[str, str] = {}  # user id → the locale users.info reports with include_locale
         self.on_invoke: Callable[[dict[str, Any]], None] | None = None  # Lambda async invocations
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
@@ -156,6 +157,11 @@ class FakeSlack:
         if method == "files.completeUploadExternal":
             files = p.get("files") or []
             return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+        if method == "users.info":
+            user: dict[str, Any] = {"id": p.get("user"), "name": "someone"}
+            if str(p.get("include_locale")).lower() in ("1", "true"):
+                user["locale"] = self.locales.get(str(p.get("user")), "en-US")
+            return {"ok": True, "user": user}
         if method == "views.open":
             return {"ok": True, "view": {"id": "V1"}}
         return {"ok": False, "error": "unknown_method"}
