@@ -105,11 +105,19 @@ def parse_question(
     shown = _shown(text, japanese)
     if not japanese:
         return _parse_words(_words(fold_question(text)), shown, topo, runtime, action, resource)
-    reading = read_japanese(text)
+    try:
+        reading = read_japanese(text)
+    except QuestionError as exc:
+        raise _masked(exc) from None
     try:
         return _parse_words(reading.words, shown, topo, runtime, action, resource)
     except QuestionError as exc:
-        raise japanese_error(exc, reading, _subject(topo, reading.source)) from None
+        raise _masked(japanese_error(exc, reading, _subject(topo, reading.source))) from None
+
+
+def _masked(exc: QuestionError) -> QuestionError:
+    """The Japanese messages quote the question's names: a password typed into a URL there never leaves."""
+    return QuestionError(mask_secrets(str(exc)), exc.candidates, exc.kind)
 
 
 def _subject(topo: Topology, source: str) -> str:
