@@ -64,7 +64,7 @@ class Engine:
         if fixes and trace.verdict == "blocked":
             from engine.fixes import propose_fixes  # fixes re-trace the question; only blocked answers need them
 
-            answer = answer.model_copy(update={"fixes": propose_fixes(self, question, trace)})
+            answer = answer.model_copy(update={"fixes": propose_fixes(self, question, trace, wording)})
         return answer
 
 

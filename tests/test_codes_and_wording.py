@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -150,3 +151,25 @@ def test_japanese_answers_on_the_bundled_estate_are_japanese_sentences_with_code
                 ids = set(re.findall(r"\b(?:vpce|rtb|pcx|igw|nat|subnet|vpc)-[0-9a-f]+\b", en.blocked_by.detail))
                 assert ids <= set(re.findall(r"\b(?:vpce|rtb|pcx|igw|nat|subnet|vpc)-[0-9a-f]+\b",
                                              ja.blocked_by.detail))
+
+
+def test_every_change_kind_has_its_owner_in_the_catalog_as_the_change_says_it() -> None:
+    """A fix's owner is said in the asker's language: the English label is the change's own owner text."""
+    from engine import patch
+
+    kinds = {cls.kind: cls.owner for cls in vars(patch).values()
+             if isinstance(cls, type) and issubclass(cls, patch.Change) and "kind" in vars(cls)}
+    for kind, owner in kinds.items():
+        assert EN.label(f"owner.{kind}") == owner, kind
+
+
+def test_a_japanese_answers_fixes_are_said_in_japanese_with_commands_as_they_are() -> None:
+    from engine.wording import JA
+
+    eng = Engine(load_bundled(), "bundled")
+    ja = eng.ask("web-osaka-a から app-data に届かない", wording=JA)
+    en = eng.ask("web-osaka-a -> app-data")
+    assert [(f.kind, f.command, f.change) for f in ja.fixes] == [(f.kind, f.command, f.change) for f in en.fixes]
+    for fix in ja.fixes:
+        assert re.search(r"[\u3040-\u30ff]", fix.summary) and re.search(r"[\u3040-\u30ff]", fix.owner), fix
+    assert any("NO_PROXY" in f.summary and "設定します" in f.summary for f in ja.fixes)

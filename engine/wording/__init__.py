@@ -15,7 +15,9 @@ A missing fact renders as "?", never as an exception in the middle of an inciden
 
 from __future__ import annotations
 
-from engine.wording.catalog import Catalog, Template, Wording
+from typing import Any
+
+from engine.wording.catalog import Catalog, Said, Template, Wording
 from engine.wording.en import CATALOG as ENGLISH
 from engine.wording.ja import CATALOG as JAPANESE
 
@@ -25,6 +27,12 @@ CATALOGS: dict[str, Catalog] = {EN.lang: EN.catalog, JA.lang: JA.catalog}
 LANGUAGES = tuple(CATALOGS)  # what --lang and a channel's setting may name
 
 
+def fix_summary(key: str, **facts: object) -> dict[str, Any]:
+    """``summary=`` (English) and ``said=`` (the label and its facts, for other languages) of a fix's change."""
+    said: Said = (key, tuple((name, str(value)) for name, value in facts.items()))
+    return {"summary": EN.say(said), "said": said}
+
+
 def wording_for(lang: str | None) -> Wording:
     """The wording of a language code or locale (``ja``, ``ja-JP``, ``en-US``); English for anything without a
     catalog."""
@@ -32,4 +40,4 @@ def wording_for(lang: str | None) -> Wording:
     return Wording(catalog) if catalog is not None else EN
 
 
-__all__ = ["CATALOGS", "EN", "JA", "LANGUAGES", "Catalog", "Template", "Wording", "wording_for"]
+__all__ = ["CATALOGS", "EN", "JA", "LANGUAGES", "Catalog", "Said", "Template", "Wording", "fix_summary", "wording_for"]

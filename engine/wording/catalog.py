@@ -13,6 +13,8 @@ from engine.dns import Address
 from engine.walk.record import Caveat, Finding, HopRecord
 
 Template = str | Callable[["Wording", Mapping[str, Any]], str]
+# A sentence kept as a label key and its facts (e.g. a fix's summary), to be said in any catalog's language.
+Said = tuple[str, tuple[tuple[str, str], ...]]
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,11 @@ class Wording:
 
     def label(self, key: str) -> str:
         return self.catalog.labels.get(key, key)
+
+    def say(self, said: Said) -> str:
+        """A :data:`Said` sentence in this catalog's language."""
+        key, facts = said
+        return self.fmt(self.label(key), dict(facts))
 
     def render(self, template: Template, facts: Mapping[str, Any]) -> str:
         if callable(template):
