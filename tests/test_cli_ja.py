@@ -82,3 +82,18 @@ def test_the_article_cases_asked_in_japanese_reproduce_the_articles_table(
     assert answer["verdict"] == VERDICT[n]
     assert (answer["blocked_by"]["code"] if answer["blocked_by"] else None) == REFUSAL.get(n)
     assert all(KANA.search(h["note"]) for h in answer["hops"])
+
+
+def test_the_readmes_japanese_example_prints_what_the_readme_shows(capsys: pytest.CaptureFixture[str]) -> None:
+    """README, "In Japanese": the command runs on the bundled estate and its first lines are those shown."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## In Japanese", 1)[1].split("\n## ", 1)[0]
+    question = re.search(r'reachbot ask "([^"]+)"', section)
+    assert question is not None
+    shown = section.split("```\n```\n", 1)[1].split("\n```", 1)[0].splitlines()  # the output block
+    assert main(["ask", question.group(1), "--no-fixes"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == shown[:2]
+    assert any(line.startswith(shown[3]) for line in out) and any(line.startswith(shown[4][:-3]) for line in out)
