@@ -25,7 +25,7 @@ HELP_WORDS_JA = frozenset({"ヘルプ", "使い方", "？", "例"})  # answered 
 NOT_IN_CONVERSATION = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 def invite(lang: str | None) -> Rendered:
     """reachbot is not in the conversation: how to invite it."""
-    return single(wording_for(lang).label("slack.invite"))
+    return single(wording_for(lang).label("slack.invite"), lang=lang)
 
 
 def who_asks(svc: Services, user: str | None, channel: str | None, client: WebClient | None,

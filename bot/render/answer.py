@@ -69,8 +69,8 @@ def answer_reply(answered: Answered, *, ephemeral: bool = False, asked_by: str |
         button(w.label("slack.button.full-policy"), SHOW_FULL_POLICY, ref) if has_policy_refusal(a) else None,
         button(w.label("slack.button.post"), POST_TO_CHANNEL, ref, style="primary") if ephemeral else None,
     )
-    pages = paginate(blocks, fallback(a, w), tail)
-    return Rendered(pages, plain_of(blocks), filename="reachbot-answer.txt")
+    pages = paginate(blocks, fallback(a, w), tail, w.lang)
+    return Rendered(pages, plain_of(blocks), filename="reachbot-answer.txt", lang=w.lang)
 
 
 def full_route(answered: Answered) -> Rendered:
@@ -89,8 +89,8 @@ def full_route(answered: Answered) -> Rendered:
                      f"{escape(a.blocked_by.detail)}")
     blocks += sections("\n\n".join(lines) or w.label("slack.no-hops"))
     blocks.append(context(footer(a, w)))
-    return Rendered(paginate(blocks, _say(w, "slack.route-for", question=a.question)), plain_of(blocks),
-                    filename="reachbot-route.txt")
+    return Rendered(paginate(blocks, _say(w, "slack.route-for", question=a.question), lang=w.lang), plain_of(blocks),
+                    filename="reachbot-route.txt", lang=w.lang)
 
 
 def full_policy(answered: Answered) -> Rendered:
@@ -114,8 +114,8 @@ def full_policy(answered: Answered) -> Rendered:
         blocks += code_sections(json.dumps(a.request_context, indent=2, ensure_ascii=False),
                                 f"*{w.label('slack.request-context')}*")
     blocks.append(context(footer(a, w)))
-    return Rendered(paginate(blocks, _say(w, "slack.policies-for", question=a.question)), plain_of(blocks),
-                    filename="reachbot-policy.txt")
+    return Rendered(paginate(blocks, _say(w, "slack.policies-for", question=a.question), lang=w.lang),
+                    plain_of(blocks), filename="reachbot-policy.txt", lang=w.lang)
 
 
 def title(a: Answer, w: Wording | None = None) -> str:

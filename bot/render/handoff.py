@@ -41,7 +41,7 @@ def handoff_reply(h: Handoff) -> Rendered:
     blocks.append(context(_snapshot_line(h, w)))
     blocks += code_sections(ticket_text(h), w.label("handoff.for-ticket"))
     text = _say(w, "handoff.fallback", count=len(h.results))
-    return Rendered(paginate(blocks, text), ticket_text(h), filename="reachbot-handoff.txt")
+    return Rendered(paginate(blocks, text, lang=w.lang), ticket_text(h), filename="reachbot-handoff.txt", lang=w.lang)
 
 
 def ticket_text(h: Handoff) -> str:

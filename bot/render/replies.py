@@ -30,7 +30,7 @@ def not_understood(nu: NotUnderstood) -> Rendered:
     text = f":thinking_face: {escape(nu.message)}"
     if nu.candidates:
         text += f"\n{w.label('slack.did-you-mean')} " + ", ".join(f"`{escape(c)}`" for c in nu.candidates)
-    return single(text, context_line=w.label("slack.help-hint"))
+    return single(text, context_line=w.label("slack.help-hint"), lang=w.lang)
 
 
 def not_permitted(np: NotPermitted) -> Rendered:
@@ -38,20 +38,21 @@ def not_permitted(np: NotPermitted) -> Rendered:
     text = w.label("slack.not-permitted")
     if np.candidates:
         text += f"\n{w.label('slack.did-you-mean')} " + ", ".join(f"`{escape(c)}`" for c in np.candidates)
-    return single(text)
+    return single(text, lang=w.lang)
 
 
 def internal_error(error_id: str, lang: str | None = None) -> Rendered:
-    return single(_say(wording_for(lang), "slack.internal-error", error_id=error_id))
+    return single(_say(wording_for(lang), "slack.internal-error", error_id=error_id), lang=lang)
 
 
 def snapshot_unavailable(error_id: str, lang: str | None = None) -> Rendered:
-    return single(_say(wording_for(lang), "slack.snapshot-unavailable", error_id=error_id))
+    return single(_say(wording_for(lang), "slack.snapshot-unavailable", error_id=error_id), lang=lang)
 
 
-def single(text: str, context_line: str = "") -> Rendered:
+def single(text: str, context_line: str = "", lang: str | None = None) -> Rendered:
     blocks = sections(text) + ([context(context_line)] if context_line else [])
-    return Rendered(paginate(blocks, _strip(text)), plain_of(blocks))
+    lang = wording_for(lang).lang
+    return Rendered(paginate(blocks, _strip(text), lang=lang), plain_of(blocks), lang=lang)
 
 
 def help_reply(index: SnapshotIndex, examples: Examples, origin: str, runtimes: tuple[str, ...],
@@ -64,7 +65,7 @@ def help_reply(index: SnapshotIndex, examples: Examples, origin: str, runtimes: 
     blocks += sections(_say(w, "slack.help.usage", runtimes=", ".join(f"`{r}`" for r in runtimes)))
     blocks.append(context(_say(w, "slack.help.snapshot", origin=escape(origin), taken_at=index.taken_at.isoformat(),
                                age=age)))
-    return Rendered(paginate(blocks, w.label("slack.help.fallback")), plain_of(blocks))
+    return Rendered(paginate(blocks, w.label("slack.help.fallback"), lang=w.lang), plain_of(blocks), lang=w.lang)
 
 
 def _examples(e: Examples, w: Wording) -> list[str]:

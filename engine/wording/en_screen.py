@@ -70,6 +70,11 @@ SCREEN = {
     "slack.not-verified": "not verified",
     "slack.owner": " · owner: {owner}",
     "slack.would-break": "would stop working: ",
+    "slack.continued": "(continued)",
+    "slack.in-file": "The full text is in the file below: too long for Slack messages.",
+    "slack.too-long": "The rest is too long for Slack messages here. Press the button again from an answer in a"
+                      " channel thread (`@reachbot QUESTION`) to get it as a file.",
+    "slack.file-comment": "The full text.",
     # Slack short replies (bot/render/replies.py, bot/listeners)
     "slack.not-permitted": ":lock: reachbot cannot answer that here: it matches nothing that this channel may ask"
                            " about. Check the names (`/reach help` lists examples you can ask about), or ask the team"

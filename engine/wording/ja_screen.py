@@ -67,6 +67,11 @@ SCREEN = {
     "slack.not-verified": "未検証",
     "slack.owner": " · 担当: {owner}",
     "slack.would-break": "動かなくなる質問: ",
+    "slack.continued": "（続き）",
+    "slack.in-file": "Slack のメッセージには長すぎるため、全文は下のファイルにあります。",
+    "slack.too-long": "残りはここでは Slack のメッセージに収まりません。チャンネルのスレッドの回答"
+                      "（`@reachbot 質問`）からもう一度ボタンを押すと、ファイルで受け取れます。",
+    "slack.file-comment": "全文です。",
     # Slack short replies (bot/render/replies.py, bot/listeners)
     "slack.not-permitted": ":lock: この質問にはここではお答えできません。このチャンネルで質問できる範囲のどれにも一致"
                            "しません。名前を確認するか（`/reach help` で質問できる例を表示します）、reachbot を運用して"

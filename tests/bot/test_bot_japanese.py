@@ -109,7 +109,9 @@ def test_a_handoff_of_a_japanese_thread_is_in_japanese(bot: Bot, channel):
     bot.fake.threads[(channel, root)] = [
         {"type": "message", "user": "U0DEV", "ts": root, "text": "web-osaka-a から S3 に AccessDenied が出ます"},
         {"type": "message", "user": "U0DEV", "ts": "1700004010.000100", "thread_ts": root,
-         "text": "web-osaka-a から app-data に届かないのはなぜ"},
+         "text": "うーん。web-osaka-a から app-data に届かないのはなぜ？"},
+        {"type": "message", "user": "U0NET", "ts": "1700004020.000100", "thread_ts": root,
+         "text": "web-tokyo-a の NO_PROXY に .amazonaws.com を追加して再起動しましたが、変わりません"},
     ]
     url = bot.fake.response_url()
     assert bot.interaction(message_shortcut(channel, root, url, thread_ts=root)).status == 200
@@ -117,6 +119,8 @@ def test_a_handoff_of_a_japanese_thread_is_in_japanese(bot: Bot, channel):
     body = texts(posted["blocks"])
     assert "引き継ぎサマリー" in body and ":no_entry: *ブロック*" in body and "*拒否:*" in body
     assert "ENDPOINT_POLICY_DENY" in body and "判定: blocked" in body  # the verdict's code, for the ticket
+    tried = body.split("このスレッドで試したこと", 1)[1]
+    assert "NO_PROXY に .amazonaws.com を追加" in tried and "<@U0NET>" in tried
 
 
 @pytest.mark.parametrize("raw", ["C1=fr", "C1", ":ja", "C1:ja,C2"])
