@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from engine.errors import QuestionError
+from engine.proxy import RUNTIMES
 
 # Hiragana, katakana (with the half-width forms and phonetic extensions), CJK ideographs, 々 〆 ー.
 _JAPANESE = re.compile(r"[\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -81,7 +82,7 @@ _PORT_AFTER = {"番ポート", "番"}  # 22番ポート
 _CONNECTOR = {"の"}
 # Verbs of reaching: they leave the action as asked (default s3:GetObject).
 _REACH_VERBS = ("届か", "届き", "届く", "届け", "接続", "アクセス", "到達", "通信", "疎通", "行け", "行か", "いけ",
-                "いか", "つなが", "繋が", "つなげ", "繋げ", "通ら", "通り", "通れ", "リーチ", "ping")
+                "いか", "つなが", "繋が", "つなげ", "繋げ", "通ら", "通り", "通れ", "リーチ", "疎通確認")
 # Verbs that name the request: the S3 action they stand for (S3 API reference, "Actions").
 _ACTION_VERBS = {
     "書き込": "s3:PutObject", "書込": "s3:PutObject", "書け": "s3:PutObject", "アップロード": "s3:PutObject",
@@ -342,6 +343,7 @@ def read_japanese(text: str) -> Reading:
     """The reading of a Japanese question, or a QuestionError in Japanese with the closest reading."""
     items, _ = _phrases(text)
     parts = _parts(items)
+    _runtime_names(parts)
     roles = _roles(parts.names)
     names = [" ".join(p.words) for p in parts.names]
     if roles is None:
@@ -362,6 +364,18 @@ def read_japanese(text: str) -> Reading:
         raise QuestionError(f"「{'」「'.join(parts.unknown)[:200]}」の意味が読み取れませんでした。"
                             f"こう読めます: {reading.shown()[:300]}。" + EXAMPLES_JA)
     return reading
+
+
+def _runtime_names(parts: _Parts) -> None:
+    """``curl で`` names the client, not a third resource: with three names, one a runtime marked で/は, it is
+    read as ``as curl`` (an instance called like a runtime is still a name when there are only two)."""
+    if len(parts.names) != 3:
+        return
+    runtimes = [p for p in parts.names if p.role == TOPIC and len(p.words) == 1
+                and p.words[0].lower() in RUNTIMES]
+    if len(runtimes) == 1:
+        parts.names.remove(runtimes[0])
+        parts.options += ["as", runtimes[0].words[0].lower()]
 
 
 def _no_roles(names: list[str]) -> str:

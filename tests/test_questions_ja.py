@@ -37,6 +37,9 @@ TWINS = [
     ("web-osaka-a から app-data に書き込めない", "web-osaka-a -> app-data (s3:PutObject)"),
     ("web-osaka-a から app-data に届かない (s3:ListBucket) as curl", "web-osaka-a -> app-data (s3:ListBucket) as curl"),
     ("ﾊﾞｹｯﾄ app-data に web-tokyo-a から届かない", "web-tokyo-a -> app-data"),
+    ("web-osaka-a から curl で app-data に届かない", "web-osaka-a -> app-data as curl"),
+    ("web-tokyo-a から app-data への接続ができないのですが", "web-tokyo-a -> app-data"),
+    ("web-tokyo-a から squid-proxy-osaka のポート22番に接続できない", "web-tokyo-a -> squid-proxy-osaka port 22"),
 ]
 
 

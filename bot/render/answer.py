@@ -138,7 +138,7 @@ def footer(a: Answer, w: Wording | None = None) -> str:
     w = w or wording_for("en")
     snap = a.snapshot
     out = _say(w, "slack.footer", source=escape(snap.source), taken_at=snap.taken_at)
-    out += _say(w, "slack.footer-age", age=snap.age) if snap.age else ""
+    out += _say(w, "slack.footer-age", age=w.age(snap.age)) if snap.age else ""
     out += _say(w, "slack.footer-runtime", runtime=a.runtime or w.label("slack.default-runtime"))
     if a.action and a.destination.kind == "s3-bucket":
         out += _say(w, "slack.footer-action", action=a.action)

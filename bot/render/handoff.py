@@ -138,7 +138,7 @@ def _tried_block(h: Handoff, w: Wording) -> str:
 
 def _snapshot_line(h: Handoff, w: Wording) -> str:
     taken = h.index.taken_at
-    return _say(w, "handoff.snapshot", origin=escape(h.origin), taken_at=taken.isoformat(), age=age(taken),
+    return _say(w, "handoff.snapshot", origin=escape(h.origin), taken_at=taken.isoformat(), age=w.age(age(taken)),
                 count=h.thread.message_count)
 
 

@@ -64,7 +64,7 @@ def help_reply(index: SnapshotIndex, examples: Examples, origin: str, runtimes: 
     blocks += sections(f"{w.label('slack.help.examples')}\n{lines}")
     blocks += sections(_say(w, "slack.help.usage", runtimes=", ".join(f"`{r}`" for r in runtimes)))
     blocks.append(context(_say(w, "slack.help.snapshot", origin=escape(origin), taken_at=index.taken_at.isoformat(),
-                               age=age)))
+                               age=w.age(age))))
     return Rendered(paginate(blocks, w.label("slack.help.fallback"), lang=w.lang), plain_of(blocks), lang=w.lang)
 
 

@@ -36,7 +36,8 @@ def render(answer: Answer, compact: bool = False, wording: Wording = EN) -> str:
     if answer.caveats:
         lines += ["", w.label("cli.caveats")] + [f"  - {c}" for c in answer.caveats]
     snap = answer.snapshot
-    lines += ["", w.fmt(w.label("cli.snapshot"), {"source": snap.source, "taken_at": snap.taken_at, "age": snap.age})]
+    lines += ["", w.fmt(w.label("cli.snapshot"), {"source": snap.source, "taken_at": snap.taken_at,
+                                                     "age": w.age(snap.age)})]
     return "\n".join(lines)
 
 

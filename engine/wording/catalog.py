@@ -49,6 +49,14 @@ class Wording:
     def label(self, key: str) -> str:
         return self.catalog.labels.get(key, key)
 
+    def age(self, age: str) -> str:
+        """A snapshot's age (``engine.snapshot.snapshot_age``: ``27d``, ``5h``) in this language's units."""
+        number, unit = age[:-1], age[-1:]
+        key = f"age.{unit}"
+        if not number.isdigit() or key not in self.catalog.labels:
+            return age
+        return self.fmt(self.catalog.labels[key], {"n": number})
+
     def say(self, said: Said) -> str:
         """A :data:`Said` sentence in this catalog's language."""
         key, facts = said

@@ -29,6 +29,10 @@ SCREEN = {
     "cli.case": "Case {n}: {question}",
     "cli.proven-fix": "proven fix: {summary}",
     "cli.batch-error": "line {number}: {error}",
+    "age.d": "{n}d",
+    "age.h": "{n}h",
+    "age.m": "{n}m",
+    "age.s": "{n}s",
     # Slack answers (bot/render/answer.py)
     "slack.reachable": "Reachable",
     "slack.blocked": "Blocked",

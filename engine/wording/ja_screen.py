@@ -16,7 +16,7 @@ SCREEN = {
     "cli.owner": "、担当: {owner}",
     "cli.breaks": "動かなくなる質問: {breaks}",
     "cli.caveats": "注意事項:",
-    "cli.snapshot": "スナップショット: {source}（{taken_at} 取得、{age} 前）",
+    "cli.snapshot": "スナップショット: {source}（{taken_at} 取得、{age}前）",
     "cli.what-refuses": "拒否しているもの: {resource} の {code}",
     "cli.deciding-statement": "決め手のステートメント:",
     "cli.request-context": "判定に使ったリクエストコンテキスト:",
@@ -26,6 +26,10 @@ SCREEN = {
     "cli.case": "ケース {n}: {question}",
     "cli.proven-fix": "検証済みの修正案: {summary}",
     "cli.batch-error": "{number} 行目: {error}",
+    "age.d": "{n} 日",
+    "age.h": "{n} 時間",
+    "age.m": "{n} 分",
+    "age.s": "{n} 秒",
     # Slack answers (bot/render/answer.py)
     "slack.reachable": "到達可能",
     "slack.blocked": "ブロック",
@@ -49,8 +53,8 @@ SCREEN = {
     "slack.request-context": "リクエストコンテキスト",
     "slack.fallback": "{verdict}: {title}（質問: {question}）",
     "slack.fallback-refused": "。拒否: {resource} の {code}",
-    "slack.footer": "スナップショット `{source}`（{taken_at} 取得",
-    "slack.footer-age": "、{age} 前）",
+    "slack.footer": "スナップショット `{source}`: {taken_at} 取得",
+    "slack.footer-age": "（{age}前）",
     "slack.footer-runtime": " · ランタイム `{runtime}`",
     "slack.footer-action": " · 操作 `{action}`",
     "slack.default-runtime": "デフォルト",
@@ -102,7 +106,7 @@ SCREEN = {
                         " botocore の動作）。\n*そのほか*: チャンネルで `@reachbot 質問` とメンションするとスレッドに"
                         "回答します。障害対応のスレッドでは、メッセージショートカット *Handoff summary* でスレッドの"
                         "質問を再実行し、次の担当者への引き継ぎをまとめます。",
-    "slack.help.snapshot": "スナップショット `{origin}`（{taken_at} 取得、{age} 前）",
+    "slack.help.snapshot": "スナップショット `{origin}`（{taken_at} 取得、{age}前）",
     "slack.help.fallback": "reachbot のヘルプ: /reach 送信元 から 宛先 に届かないのはなぜ",
     "slack.help.example-bucket": "{source} から {bucket} バケットに届かないのはなぜ",
     "slack.help.example-key": "{source} → s3://{bucket}/path/to/key",
@@ -173,6 +177,6 @@ SCREEN = {
     "handoff.proven-fix": "検証済みの修正案: {summary}",
     "handoff.tried": "このスレッドで試したこと:",
     "handoff.someone": "誰か",
-    "handoff.snapshot": "スナップショット `{origin}`（{taken_at} 取得、{age} 前）で再実行 · スレッドのメッセージ "
+    "handoff.snapshot": "スナップショット `{origin}`（{taken_at} 取得、{age}前）で再実行 · スレッドのメッセージ "
                         "{count} 件",
 }
