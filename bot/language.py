@@ -98,4 +98,7 @@ class Languages:
         except SlackApiError as exc:  # no users:read scope, a deleted user: the other rules decide
             log.info("no locale for user %s: %s", user, exc.response.get("error"))
             return None
+        except OSError as exc:  # Slack unreachable or slow: the question is answered all the same
+            log.info("no locale for user %s: %s", user, type(exc).__name__)
+            return None
         return locale_language((info.get("user") or {}).get("locale"))

@@ -244,6 +244,7 @@ def _phrases(text: str) -> tuple[list[Phrase | Lexeme], bool]:
     items: list[Phrase | Lexeme] = []
     arrow = False
     gap = True  # Japanese or an arrow since the last name word: the next name word starts a new phrase
+    verb = False
     for kind, text_ in _tokens(text):
         if kind == "name":
             if gap or not items or not isinstance(items[-1], Phrase):
@@ -252,7 +253,9 @@ def _phrases(text: str) -> tuple[list[Phrase | Lexeme], bool]:
                 items[-1].words.append(text_)
             gap = False
         elif kind == "glue":
-            items += _lex(text_, any(isinstance(x, Lexeme) and x.kind == "verb" for x in items))
+            lexemes = _lex(text_, verb)
+            items += lexemes
+            verb = verb or any(lx.kind == "verb" for lx in lexemes)
             gap = True
         elif kind == "arrow":
             items.append(Lexeme("arrow", "→"))
@@ -399,9 +402,14 @@ def _port(words: list[str]) -> int | None:
     return int(words[0])
 
 
+_WIDE = re.compile(r"[\uff01-\uff5e\u3000]")
+
+
 def fold_question(text: str) -> str:
     """An English question typed with full-width forms, folded word by word as names are (paths untouched)."""
-    return " ".join(_fold_name(word) for word in "".join(fold_width(c) if c == "\u3000" else c for c in text).split())
+    if _WIDE.search(text) is None:
+        return text  # the common case costs one scan
+    return " ".join(_fold_name(word) for word in text.replace("\u3000", " ").split())
 
 
 # Core messages with a Japanese sentence of their own (the English text is matched, the Japanese replaces it).

@@ -131,3 +131,17 @@ def test_a_bad_channel_language_setting_names_the_variable(raw: str):
 
 def test_channel_language_setting_reads_channels_and_the_workspace_default():
     assert parse_channel_langs("C1:ja, C2:EN,*:ja") == {"C1": "ja", "C2": "en", "*": "ja"}
+
+
+def test_without_the_users_read_scope_an_english_question_is_answered_in_the_workspace_default(fake: FakeSlack):
+    """users.info refused (missing_scope): no locale, so the `*` entry decides; the answer comes all the same."""
+    user, channel = unique("U"), unique("C")
+    fake.user_errors[user] = "missing_scope"
+    server, url = serve(settings_for(fake, channel_langs={"*": "ja"}))
+    try:
+        bot = Bot(url, fake)
+        _, reply_url = bot.slash(CASE_3, channel, user=user)
+        assert "ブロック" in answer_via_response_url(bot, reply_url)["blocks"][0]["text"]["text"]
+        assert any(c.params.get("user") == user for c in fake.of("users.info"))
+    finally:
+        server.close()
