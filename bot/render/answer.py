@@ -105,9 +105,9 @@ def full_policy(answered: Answered) -> Rendered:
             continue
         seen.add((code, resource))
         for doc in idx.policies(code, resource):
-            owner = idx.account_label(idx.owner(resource))
-            owned = _say(w, "slack.owned-by", owner=owner)
-            blocks += code_sections(doc.document, f"*{escape(doc.title)}* (`{code}`, {owned})")
+            owned = _say(w, "slack.owned-by", owner=idx.account_label(idx.owner(resource), w))
+            doc_title = _say(w, doc.title_label, resource=doc.resource) if doc.title_label else doc.title
+            blocks += code_sections(doc.document, f"*{escape(doc_title)}* (`{code}`, {owned})")
     if len(blocks) == 1:
         blocks += sections(w.label("slack.no-policy"))
     if a.request_context:
@@ -173,13 +173,13 @@ def compact_route(a: Answer, idx: SnapshotIndex, w: Wording | None = None) -> li
     return out
 
 
-def owner_line(resource: str, idx: SnapshotIndex) -> str:
-    return idx.account_label(idx.owner(resource))
+def owner_line(resource: str, idx: SnapshotIndex, w: Wording | None = None) -> str:
+    return idx.account_label(idx.owner(resource), w)
 
 
 def _summary(a: Answer, idx: SnapshotIndex, w: Wording) -> str:
     src, dest = a.source, a.destination
-    account = f" · {idx.account_label(src.account)}" if src.account else ""
+    account = f" · {idx.account_label(src.account, w)}" if src.account else ""
     host = f" (`{escape(dest.host)}`)" if dest.host and dest.host != dest.id else ""
     return (f"*{w.label('slack.question')}* {escape(a.question)}\n"
             f"*{w.label('slack.from')}* `{escape(src.id)}`{_name(idx, src.id)} · {src.region}{account}\n"
@@ -189,7 +189,7 @@ def _summary(a: Answer, idx: SnapshotIndex, w: Wording) -> str:
 def _refusal(a: Answer, idx: SnapshotIndex, w: Wording) -> list[Block]:
     r = a.blocked_by
     assert r is not None
-    owned = _say(w, "slack.owned-by", owner=owner_line(r.resource, idx))
+    owned = _say(w, "slack.owned-by", owner=owner_line(r.resource, idx, w))
     out = sections(
         f":no_entry: *{w.label('slack.refused-by')}* `{escape(r.resource)}`{_name(idx, r.resource)} · `{r.code}` · "
         f"{owned}\n>{escape(r.detail)}"

@@ -76,13 +76,13 @@ def _question_block(i: int, asked: AskedInThread, outcome: Outcome, idx: Snapsho
         f"*{i}. {escape(title(a, w))}* {emoji} *{verdict}*",
         f"*{w.label('handoff.asked')}* {escape(asked.text)}",
         f"*{w.label('handoff.source')}* `{escape(a.source.id)}` {escape(a.source.name or '')} · {a.source.region} · "
-        f"{idx.account_label(a.source.account)}",
+        f"{idx.account_label(a.source.account, w)}",
         f"*{w.label('handoff.destination')}* {a.destination.kind} `{escape(a.destination.id)}` · "
         f"{a.destination.region or w.label('slack.global')}",
     ]
     if a.blocked_by is not None:
         r = a.blocked_by
-        owned = _say(w, "slack.owned-by", owner=owner_line(r.resource, idx))
+        owned = _say(w, "slack.owned-by", owner=owner_line(r.resource, idx, w))
         lines.append(f"*{w.label('handoff.refuses')}* `{escape(r.resource)}` `{r.code}` · {owned}")
         lines.append(f">{escape(r.detail)}")
     lines.append(f"*{w.label('handoff.route')}*\n" + ("\n".join(compact_route(a, idx, w))
@@ -109,13 +109,13 @@ def _ticket_answer(a: Answer, idx: SnapshotIndex, w: Wording) -> list[str]:
     lines = [
         _say(w, "handoff.verdict", verdict=a.verdict),  # the verdict's code, as a ticket is searched for it
         f"{w.label('handoff.source')} {a.source.id} {a.source.name or ''} ({a.source.region}, "
-        f"{idx.account_label(a.source.account)})",
+        f"{idx.account_label(a.source.account, w)})",
         f"{w.label('handoff.destination')} {a.destination.kind} {a.destination.id} ({region})",
     ]
     if a.blocked_by is not None:
         r = a.blocked_by
         lines.append(_say(w, "handoff.refused-by", resource=r.resource, code=r.code,
-                          owner=owner_line(r.resource, idx)))
+                          owner=owner_line(r.resource, idx, w)))
         lines.append(f"  {r.detail}")
     lines.append(w.label("handoff.route") + " " + " -> ".join(f"{h.kind} {h.id}" for h in a.hops))
     for fix in sorted((f for f in a.fixes if f.verified), key=lambda f: (f.rank <= 0, f.rank)):

@@ -79,6 +79,13 @@ SCREEN = {
     "slack.too-long": "The rest is too long for Slack messages here. Press the button again from an answer in a"
                       " channel thread (`@reachbot QUESTION`) to get it as a file.",
     "slack.file-comment": "The full text.",
+    "slack.account": "account {account}",
+    "slack.account-named": "account {account} ({name})",
+    "slack.account-outside": "an account outside the snapshot",
+    "slack.policy.endpoint": "endpoint policy of {resource}",
+    "slack.policy.bucket": "bucket policy of {resource}",
+    "slack.policy.key": "key policy of {resource}",
+    "slack.policy.resource": "resource policy of {resource}",
     # Slack short replies (bot/render/replies.py, bot/listeners)
     "slack.not-permitted": ":lock: reachbot cannot answer that here: it matches nothing that this channel may ask"
                            " about. Check the names (`/reach help` lists examples you can ask about), or ask the team"

@@ -76,6 +76,13 @@ SCREEN = {
     "slack.too-long": "残りはここでは Slack のメッセージに収まりません。チャンネルのスレッドの回答"
                       "（`@reachbot 質問`）からもう一度ボタンを押すと、ファイルで受け取れます。",
     "slack.file-comment": "全文です。",
+    "slack.account": "アカウント {account}",
+    "slack.account-named": "アカウント {account}（{name}）",
+    "slack.account-outside": "スナップショット外のアカウント",
+    "slack.policy.endpoint": "{resource} のエンドポイントポリシー",
+    "slack.policy.bucket": "{resource} のバケットポリシー",
+    "slack.policy.key": "{resource} のキーポリシー",
+    "slack.policy.resource": "{resource} のリソースベースのポリシー",
     # Slack short replies (bot/render/replies.py, bot/listeners)
     "slack.not-permitted": ":lock: この質問にはここではお答えできません。このチャンネルで質問できる範囲のどれにも一致"
                            "しません。名前を確認するか（`/reach help` で質問できる例を表示します）、reachbot を運用して"

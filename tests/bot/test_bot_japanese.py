@@ -145,3 +145,12 @@ def test_without_the_users_read_scope_an_english_question_is_answered_in_the_wor
         assert any(c.params.get("user") == user for c in fake.of("users.info"))
     finally:
         server.close()
+
+
+def test_the_full_policy_of_a_japanese_answer_names_policies_and_owners_in_japanese(bot: Bot, channel):
+    """The refusing endpoint policy in full, titled and owned in Japanese; the document itself as written."""
+    url = bot.fake.response_url()
+    bot.interaction(block_action("reach_show_full_policy", json.dumps({"q": CASE_3_JA}), channel, url))
+    body = texts(answer_via_response_url(bot, url)["blocks"])
+    assert f"{proxy_side_endpoint()} のエンドポイントポリシー" in body and "所有者 アカウント 111122223333" in body
+    assert '"Sid": "AllowOnlySharedServicesBuckets"' in body and "*リクエストコンテキスト*" in body
