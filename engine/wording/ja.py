@@ -109,6 +109,12 @@ def _network_firewall(w: Wording, f: Facts) -> str:
     return w.fmt(head + ": " + decided + verb + "（" + str(f.get("stage")).replace("-", " ") + "）", f)
 
 
+def _service(w: Wording, f: Facts) -> str:
+    if f.get("region") is None:  # a host outside AWS: no Region or service to name
+        return w.fmt("{host}", f)
+    return w.fmt("{region} の {service}（{host}）", f)
+
+
 HOPS: dict[str, Template] = {
     "instance": "{name} {ip}（{subnet}、{vpc}、アカウント {account}）、ランタイム {runtime}",
     "proxy": "HTTP プロキシ {url}（{variable}）。名前解決はプロキシが行い、プロキシのサブネットのルートテーブルで経路が"
@@ -127,7 +133,7 @@ HOPS: dict[str, Template] = {
     "gateway-endpoint": _gateway_endpoint,
     "interface-endpoint": _interface_endpoint,
     "s3-bucket": "バケット {bucket}（{region}、アカウント {account}）、{resource} への {action}",
-    "service": "{region} の {service}（{host}）",
+    "service": _service,
     "destination-instance": "{name} {ip} ポート {port}（{subnet}）",
     "private-address": "{ip} ポート {port}（{interface_type}）",
     "appliance": _appliance,
