@@ -8,6 +8,10 @@
     why can web-tokyo-a not reach arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:db-pass-AbCdEf
     web-tokyo-a -> kms.ap-northeast-1.amazonaws.com for kms:Decrypt on arn:aws:kms:ap-northeast-1:…:key/…
 
+A question written with kana or kanji is read by ``engine.question_ja`` (particles give the roles:
+``web-osaka-a から app-data バケットに届かないのはなぜ``) into the same words, and its errors are said in Japanese;
+full-width forms an IME types are folded to ASCII in names, never in a URL's path.
+
 A KMS key or Secrets Manager secret is named by its ARN (``on ARN``, ``resource ARN``, ``--resource ARN``, or
 the ARN as the destination, which stands for the service's regional host): its resource policy is then
 evaluated. The ARN must parse (``engine.names.parse_arn``) and agree with the host's service and region and
