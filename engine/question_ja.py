@@ -38,7 +38,7 @@ from engine.proxy import RUNTIMES
 _JAPANESE = re.compile(r"[\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
                        r"\uff66-\uff9f\u3005\u3006]")
 # Break between words (NFKC maps the half-width ones to these); not "．", which an IME types inside an IP.
-_JA_PUNCT = set("、。・，｡､･〜～\u3000")
+_JA_PUNCT = set("、。・，｡､･〜～：\u3000")
 _QUOTES = {"「": "」", "『": "』"}
 _ARROWS = {"→": "->", "⇒": "->", "->": "->", "=>": "->"}
 _ASCII_ARROWS = ("->", "=>")
@@ -67,16 +67,18 @@ def fold_width(ch: str) -> str:
 
 # --- lexicon of the words between names -----------------------------------------------------------------------
 
-SOURCE, DESTINATION, TOPIC = "source", "destination", "topic"
+SOURCE, DESTINATION, TOPIC, WITH = "source", "destination", "topic", "with"
 _PARTICLES = {
     "から": SOURCE, "より": SOURCE, "からは": SOURCE, "からだと": SOURCE, "からの": SOURCE, "からも": SOURCE,
-    "に": DESTINATION, "へ": DESTINATION, "まで": DESTINATION, "と": DESTINATION, "への": DESTINATION,
+    # と is "with": a destination only beside an explicit source (X と Y で… is "between", which has no direction)
+    "に": DESTINATION, "へ": DESTINATION, "まで": DESTINATION, "と": WITH, "への": DESTINATION,
     "には": DESTINATION, "へは": DESTINATION, "にも": DESTINATION, "に対して": DESTINATION, "宛て": DESTINATION,
     "は": TOPIC, "が": TOPIC, "で": TOPIC, "では": TOPIC, "も": TOPIC, "だと": TOPIC,
 }
 _LEAD = {"なぜ", "何故", "どうして", "なんで", "なにゆえ"}
-_KIND_WORDS = {"バケット", "ホスト", "インスタンス", "サービス", "エンドポイント", "サーバー", "サーバ", "宛先",
-               "送信元", "接続先", "接続元", "オブジェクト", "ファイル"}
+_KIND_WORDS = {"バケット", "ホスト", "インスタンス", "サービス", "エンドポイント", "サーバー", "サーバ",
+               "オブジェクト", "ファイル"}
+_ROLE_WORDS = {"送信元": SOURCE, "接続元": SOURCE, "宛先": DESTINATION, "接続先": DESTINATION}  # 宛先: app-data
 _PORT_BEFORE = {"ポート", "ポート番号"}  # ポート 22
 _PORT_AFTER = {"番ポート", "番"}  # 22番ポート
 _CONNECTOR = {"の"}
@@ -100,6 +102,7 @@ _ENDINGS = ("理由", "原因", "問題", "件", "状態", "できない", "出�
 def _lexicon() -> list[tuple[str, str, str]]:
     words: list[tuple[str, str, str]] = [(w, "particle", role) for w, role in _PARTICLES.items()]
     words += [(w, "lead", "") for w in _LEAD] + [(w, "kind", "") for w in _KIND_WORDS]
+    words += [(w, "role-before", role) for w, role in _ROLE_WORDS.items()]
     words += [(w, "port-before", "") for w in _PORT_BEFORE] + [(w, "port-after", "") for w in _PORT_AFTER]
     words += [(w, "connector", "") for w in _CONNECTOR] + [(w, "verb", "") for w in _REACH_VERBS]
     words += [(w, "verb", action) for w, action in _ACTION_VERBS.items()] + [(w, "ending", "") for w in _ENDINGS]
@@ -122,7 +125,7 @@ class Phrase:
 
     words: list[str]
     role: str = ""
-    after: list[Lexeme] = field(default_factory=list)
+    named: bool = False  # the role came from a word before the name (送信元, 宛先), not from a particle
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +283,7 @@ class _Parts:
     options: list[str] = field(default_factory=list)
     port: list[str] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
+    reaching: list[str] = field(default_factory=list)  # verbs of reaching (届か, 接続): they name no action
     unknown: list[str] = field(default_factory=list)
 
 
@@ -304,17 +308,19 @@ def _parts(items: list[Phrase | Lexeme]) -> _Parts:
             else:
                 parts.names.append(item)
                 last = item
-                if isinstance(before, Lexeme) and before.kind == "arrow" and not item.role:
-                    item.role = DESTINATION
+                if isinstance(before, Lexeme) and before.kind in ("arrow", "role-before") and not item.role:
+                    item.role, item.named = before.value or DESTINATION, before.kind == "role-before"
             continue
         if item.kind == "particle" and last is not None and not last.role:
             last.role = item.value
+        elif item.kind == "particle" and last is not None and last.named and item.value in (last.role, TOPIC):
+            pass  # 宛先 app-data *に*: the particle agrees with the word before the name
         elif item.kind == "particle" and not verb:
             parts.unknown.append(item.text)
         elif item.kind == "arrow" and last is not None and not last.role:
             last.role = SOURCE
-        elif item.kind == "verb" and item.value:
-            parts.actions.append(item.value)
+        elif item.kind == "verb":
+            (parts.actions if item.value else parts.reaching).append(item.value or item.text)
         elif item.kind == "unknown" or (item.kind.startswith("port-") and not _port_next_to(items, i)):
             parts.unknown.append(item.text)
         if item.kind in ("verb", "ending"):
@@ -334,7 +340,7 @@ def _roles(names: list[Phrase]) -> tuple[Phrase, Phrase] | None:
         return None
     a, b = names
     for x, y in ((a, b), (b, a)):
-        if x.role == SOURCE and y.role in (DESTINATION, TOPIC, ""):
+        if x.role == SOURCE and y.role in (DESTINATION, TOPIC, WITH, ""):
             return x, y
     for x, y in ((a, b), (b, a)):
         if y.role == DESTINATION and x.role in (TOPIC, ""):
@@ -357,6 +363,11 @@ def read_japanese(text: str) -> Reading:
     if len(actions) > 1:
         raise QuestionError(f"動詞が 2 つの操作 ({', '.join(actions)}) を表しています。リクエストは 1 つの操作なので、"
                             "1 つにするか (s3:PutObject) のように操作を書いてください。")
+    if actions and parts.reaching:
+        # 「届かない、でも書き込みはできる」: which request is asked about is not certain, and judging the other
+        # one could answer reachable where the asked one is refused.
+        raise QuestionError(f"「{parts.reaching[0]}」と {actions[0]} を表す動詞の両方があり、どのリクエストについての"
+                            f"質問か決められません。動詞を 1 つにするか、({actions[0]}) のように操作を書いてください。")
     options = list(parts.options)
     if actions and not any(actions[0].lower() in w.lower() for w in options):
         options += ["for", actions[0]]

@@ -40,6 +40,9 @@ TWINS = [
     ("web-osaka-a から curl で app-data に届かない", "web-osaka-a -> app-data as curl"),
     ("web-tokyo-a から app-data への接続ができないのですが", "web-tokyo-a -> app-data"),
     ("web-tokyo-a から squid-proxy-osaka のポート22番に接続できない", "web-tokyo-a -> squid-proxy-osaka port 22"),
+    ("送信元 web-osaka-a、宛先：app-data で届かない", "web-osaka-a -> app-data"),
+    ("宛先 app-data に 送信元 web-tokyo-a から接続できない", "web-tokyo-a -> app-data"),
+    ("web-tokyo-a から app-data と通信できない", "web-tokyo-a -> app-data"),
 ]
 
 
@@ -77,7 +80,8 @@ def test_a_url_path_is_never_folded_because_an_object_key_is_any_utf8(article_en
 
 
 @pytest.mark.parametrize("text", ["web-osaka-a は app-data", "web-osaka-a から batch-osaka-b から届かない",
-                                  "web-osaka-a に app-data に届かない"])
+                                  "web-osaka-a に app-data に届かない", "web-osaka-a と app-data で通信できない",
+                                  "送信元 web-osaka-a に app-data から届かない"])
 def test_names_whose_roles_the_particles_do_not_settle_are_refused(article_engine: Engine, text: str) -> None:
     """Swapping source and destination answers another question, perhaps ``reachable``: never guessed."""
     with pytest.raises(QuestionError) as err:
@@ -101,6 +105,9 @@ def test_a_write_verb_is_judged_as_a_write(article_engine: Engine) -> None:
     assert article_engine.parse("web-osaka-a から app-data にアップロードできない").action == "s3:PutObject"
     with pytest.raises(QuestionError, match="1 つの操作"):
         article_engine.parse("web-osaka-a から app-data に書き込めないし削除もできない")
+    # "cannot reach, but can write": the write is not what is asked about; judging it could answer reachable
+    with pytest.raises(QuestionError, match="どのリクエストについての質問か"):
+        article_engine.parse("web-osaka-a から app-data に届かない、でも書き込みはできる")
 
 
 @pytest.mark.parametrize("text, fragment", [
