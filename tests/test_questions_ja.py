@@ -134,6 +134,10 @@ def test_the_width_fold_is_nfkc_on_the_full_width_forms(ch: str) -> None:
     assert fold_width(ch) == unicodedata.normalize("NFKC", ch)
 
 
+def _ascii(name: str) -> str:
+    return "".join(chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c for c in name).strip("「」")
+
+
 JA_SOURCES = ["web-osaka-a", "ｗｅｂ－ｔｏｋｙｏ－ａ", "「batch-tokyo-b」", "10.30.1.31", "i-0nope", "app-data"]
 JA_DESTS = ["app-data", "app-data-tokyo", "s3://app-data/キー", "ssm.ap-northeast-1.amazonaws.com", "squid-proxy-osaka",
             "ａｐｐ－ｄａｔａ", "app-data²", "localhost", "10.0.0.0/8", "web-osaka-a"]
@@ -157,6 +161,9 @@ def test_a_japanese_question_answers_as_its_english_reading_or_is_refused(
         assert str(exc)
         return
     assert q.source.instance_id in article_engine.topology.instances
+    if not noise:  # the particle decides which name is the source, never the order alone
+        named = dest if g.strip() in ("に", "へ", "まで") else src
+        assert q.source.instance_id == article_engine.parse(f"{_ascii(named)} -> app-data").source.instance_id
     if "書き込" in text and "(s3:" not in text:
         assert q.action == "s3:PutObject"
     if "ポート 22" in text and q.destination.kind != "s3-bucket":
