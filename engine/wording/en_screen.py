@@ -28,6 +28,7 @@ SCREEN = {
     "cli.along-the-way": "Along the way:",
     "cli.case": "Case {n}: {question}",
     "cli.proven-fix": "proven fix: {summary}",
+    "cli.demo-refusal": " — {code} at {resource}",
     "cli.batch-error": "line {number}: {error}",
     "age.d": "{n}d",
     "age.h": "{n}h",

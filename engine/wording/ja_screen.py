@@ -25,6 +25,7 @@ SCREEN = {
     "cli.along-the-way": "経路上の補足:",
     "cli.case": "ケース {n}: {question}",
     "cli.proven-fix": "検証済みの修正案: {summary}",
+    "cli.demo-refusal": " — {resource} の {code}",
     "cli.batch-error": "{number} 行目: {error}",
     "age.d": "{n} 日",
     "age.h": "{n} 時間",

@@ -35,10 +35,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for n, q, a in answers:
         route = " → ".join(f"{h.kind} {h.id}" for h in a.hops if h.kind not in ("dns", "route-table"))
-        refusal = f" — {a.blocked_by.code} at {a.blocked_by.resource}" if a.blocked_by else ""
+        refusal = w.fmt(w.label("cli.demo-refusal"), {"code": a.blocked_by.code, "resource": a.blocked_by.resource}) \
+            if a.blocked_by else ""
         fix = next((f for f in a.fixes if f.verified), None)
         case = w.fmt(w.label("cli.case"), {"n": f"{n:>2}", "question": q})
-        print(f"{case}\n  {a.verdict.upper()}{refusal}\n  {route}")
+        print(f"{case}\n  {w.label('cli.' + a.verdict)}{refusal}\n  {route}")
         if fix:
             print("  " + w.fmt(w.label("cli.proven-fix"), {"summary": fix.summary}))
         print()
