@@ -5,8 +5,9 @@
     web-tokyo-a → squid-proxy-osaka ポート 3128
     「batch-tokyo-b」で「ssm.ap-northeast-1.amazonaws.com」へアクセスできない
 
-Roles come from the particles, not from the order: から/より mark the source, に/へ/まで/と the destination,
-は/が/で the topic (the source, when the other name is the destination). An arrow reads left to right.
+Roles come from the particles, not from the order: から/より mark the source, に/へ/まで the destination,
+は/が/で the topic (the source, when the other name is the destination), と a partner (the destination beside
+an explicit source); 送信元/宛先 before a name say it outright. An arrow reads left to right.
 Exactly two names, each with a role that leaves no doubt, or the question is refused with the closest reading:
 a source and destination swapped would answer another question, perhaps ``reachable`` where the asked one
 is refused.
