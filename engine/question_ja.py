@@ -435,6 +435,23 @@ _KNOWN_PROBLEMS = (
     ("is more than one name", "送信元に名前が 2 つ以上あります。インスタンスを 1 つ指定してください"),
     ("is not a host name", "ホスト名として正しくありません（RFC 1123: 英数字とハイフンをドットで区切ります）"),
     ("is an address range", "アドレス範囲 (CIDR) は宛先になりません。その中の 1 つのアドレスを指定してください"),
+    ("a host name holds no '@'", "ホスト名に '@' は含まれません。ホスト名だけを書いてください（認証情報は到達性に"
+                                 "関係しません）"),
+    ("a path needs a URL", "パスを付けるときは URL で書いてください（https://ホスト/パス、s3://バケット/キー）"),
+    ("is not a URL", "URL として読めません。https://ホスト[:ポート]/パス のように書いてください（IPv6 アドレスは [ ] "
+                     "で囲みます）"),
+    ("reachbot follows http and https", "たどれるのは http、https（と s3://）のリクエストです"),
+    ("has no host name", "URL にホスト名がありません"),
+    ("a plain TCP destination", "TCP の宛先は tcp://ホスト:ポート です（ポートは 1〜65535、パスなし）"),
+    ("two ports for", "ポートが 2 つあります（宛先の中と後ろ）。1 つにしてください"),
+    ("two resources named", "リソースが 2 つ指定されています。リクエストの対象は 1 つです"),
+    ("is not the ARN of a KMS key", "KMS キーまたは Secrets Manager シークレットの ARN として読めません"),
+    ("is not an AWS service host", "ARN を指定できるのは AWS サービスのホスト名の宛先だけです（ARN だけを宛先に書くこ"
+                                   "ともできます）"),
+    ("requests for it go to", "ARN のサービスまたはリージョンが宛先と一致しません"),
+    ("action the request is for", "リクエストの操作を for kms:Decrypt のように指定してください（または --action）"),
+    ("action, and", "操作のサービスがリソースのサービスと一致しません"),
+    ("unknown client runtime", "ランタイムは python、curl、requests、go、java、node のいずれかです"),
     ("port", "ポートは 1 から 65535 までの番号です"),
 )
 

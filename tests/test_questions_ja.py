@@ -117,6 +117,10 @@ def test_a_write_verb_is_judged_as_a_write(article_engine: Engine) -> None:
     ("web-osaka-a から app-data にポート 22 で届かない", "バケットにはポートを指定できません"),
     ("web-tokyo-a から squid-proxy-osaka にポート 99999 で届かない", "1 から 65535"),
     ("「web-osaka-a から app-data に届かない", "閉じていません"),
+    ("web-osaka-a から 10.0.0.0/8 に届かない", "アドレス範囲 (CIDR) は宛先になりません"),
+    ("web-osaka-a から ftp://example.com/x に届かない", "http、https（と s3://）"),
+    ("web-osaka-a から app-data に届かない as cobol", "ランタイムは python"),
+    ("web-osaka-a から a..b に届かない", "ホスト名として正しくありません"),
 ])
 def test_bad_japanese_input_is_answered_in_japanese(article_engine: Engine, text: str, fragment: str) -> None:
     with pytest.raises(QuestionError) as err:
