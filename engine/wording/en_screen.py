@@ -112,7 +112,8 @@ SCREEN = {
                         " ({runtimes}; default: the AWS CLI / botocore behaviour).\n*Elsewhere*: mention"
                         " `@reachbot QUESTION` in a channel and the answer comes in the thread; on an incident"
                         " thread, the message shortcut *Handoff summary* re-runs the thread's questions for the next"
-                        " responder.",
+                        " responder.\n*日本語*: ask in Japanese (`web-osaka-a から app-data に届かないのはなぜ`)"
+                        " and the answer comes in Japanese; `/reach ヘルプ` shows this help in Japanese.",
     "slack.help.snapshot": "Snapshot `{origin}` taken {taken_at} ({age} old)",
     "slack.help.fallback": "reachbot help: /reach why can SOURCE not reach DESTINATION",
     "slack.help.example-bucket": "why can {source} not reach bucket {bucket}",
