@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot import bolt_fixes, logs
 from bot.dedupe import SeenEvents
 from bot.gate import Gate
+from bot.language import Languages
 from bot.listeners import register_listeners
 from bot.listeners._shared import CONTEXT_KEY, Services
 from bot.reach import Reach
@@ -48,7 +49,8 @@ def create_app(settings: Settings, client: WebClient | None = None) -> App:
         listener_executor=ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="reachbot"),
         logger=logging.getLogger("bot.bolt"),
     )
-    app.use(_provide(Services(reach, SeenEvents(settings.dedupe_size), pictures=settings.route_pictures)))
+    app.use(_provide(Services(reach, SeenEvents(settings.dedupe_size), pictures=settings.route_pictures,
+                               languages=Languages(settings.channel_langs))))
     register_listeners(app)
     logs.install()
     return app

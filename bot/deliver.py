@@ -25,6 +25,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from bot.picture import Picture
 from bot.render.blocks import Message, Rendered, context, sections
 from bot.render.redact import redact_tree
+from engine import wording_for
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +33,14 @@ MAX_THREAD_MESSAGES = 4
 MAX_THREAD_CHARS = 12_000
 HEAD_CHARS = 4_000  # what stays in the message when the rest goes to a file
 MAX_EPHEMERAL_MESSAGES = 4
-IN_FILE = "The full text is in the file below: too long for Slack messages."
-TOO_LONG = ("The rest is too long for Slack messages here. Press the button again from an answer in a channel "
-            "thread (`@reachbot QUESTION`) to get it as a file.")
+# The notes delivery adds are in the reply's language (labels slack.in-file, slack.too-long, slack.file-comment).
 
 
 def to_thread(client: WebClient, channel: str, thread_ts: str, reply: Rendered,
               metadata: dict[str, Any] | None = None, picture: Callable[[], Picture] | None = None) -> None:
     """``picture``: draws the answer's route, uploaded into the thread once the text is there."""
     too_long = _too_long(reply)
-    messages = [_head(reply.messages[0])] if too_long else reply.messages
+    messages = [_head(reply.messages[0], reply.lang)] if too_long else reply.messages
     for i, msg in enumerate(messages):
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, **_out(msg, metadata if i == 0 else None),
                                 unfurl_links=False, unfurl_media=False)
@@ -56,7 +55,7 @@ def to_channel(client: WebClient, channel: str, reply: Rendered, metadata: dict[
     """Post at the top of the channel; further messages (and the ``picture``) go into the new message's thread.
     Returns its ts."""
     too_long = _too_long(reply)
-    first = _head(reply.messages[0]) if too_long else reply.messages[0]
+    first = _head(reply.messages[0], reply.lang) if too_long else reply.messages[0]
     response = client.chat_postMessage(channel=channel, **_out(first, metadata), unfurl_links=False,
                                        unfurl_media=False)
     ts = str(response["ts"])
@@ -73,7 +72,8 @@ def to_channel(client: WebClient, channel: str, reply: Rendered, metadata: dict[
 def ephemeral(respond: Respond, reply: Rendered) -> None:
     messages = reply.messages
     if len(messages) > MAX_EPHEMERAL_MESSAGES:
-        messages = messages[: MAX_EPHEMERAL_MESSAGES - 1] + [Message(TOO_LONG, sections(TOO_LONG))]
+        too_long = wording_for(reply.lang).label("slack.too-long")
+        messages = messages[: MAX_EPHEMERAL_MESSAGES - 1] + [Message(too_long, sections(too_long))]
     for msg in messages:
         respond(**_out(msg), response_type="ephemeral", replace_original=False)
 
@@ -95,7 +95,7 @@ def _too_long(reply: Rendered) -> bool:
     return len(reply.messages) > MAX_THREAD_MESSAGES or sum(map(_chars, reply.messages)) > MAX_THREAD_CHARS
 
 
-def _head(msg: Message) -> Message:
+def _head(msg: Message, lang: str) -> Message:
     """The first blocks of a message up to HEAD_CHARS, its buttons, and a pointer to the file."""
     kept: list[dict[str, Any]] = []
     used = 0
@@ -107,7 +107,7 @@ def _head(msg: Message) -> Message:
             break
         kept.append(block)
         used += size
-    kept += [context(IN_FILE)] + [b for b in msg.blocks if b["type"] == "actions"]
+    kept += [context(wording_for(lang).label("slack.in-file"))] + [b for b in msg.blocks if b["type"] == "actions"]
     return Message(msg.text, kept)
 
 
@@ -123,7 +123,7 @@ def _block_chars(block: dict[str, Any]) -> int:
 
 def _upload(client: WebClient, channel: str, thread_ts: str, reply: Rendered) -> None:
     fields = redact_tree({"content": reply.plain, "filename": reply.filename, "title": reply.filename,
-                          "initial_comment": "The full text."})
+                          "initial_comment": wording_for(reply.lang).label("slack.file-comment")})
     client.files_upload_v2(channel=channel, thread_ts=thread_ts, **fields)
 
 

@@ -19,11 +19,11 @@ def new_error_id() -> str:
 
 
 @contextmanager
-def replying_on_error(reply: Callable[[Rendered], object], doing: str) -> Iterator[None]:
+def replying_on_error(reply: Callable[[Rendered], object], doing: str, lang: str | None = None) -> Iterator[None]:
     """Run a handler's work; on an unexpected exception, log it under an id and tell the user that id.
 
     Silence is the worst answer in an incident channel, so the user always hears back; nothing of the
-    exception (which may quote snapshot data or tokens) goes to Slack.
+    exception (which may quote snapshot data or tokens) goes to Slack. ``lang``: the language of that reply.
     """
     try:
         yield
@@ -31,6 +31,7 @@ def replying_on_error(reply: Callable[[Rendered], object], doing: str) -> Iterat
         error_id = new_error_id()
         log.exception("error %s while %s", error_id, doing)
         try:
-            reply(snapshot_unavailable(error_id) if isinstance(exc, SnapshotError) else internal_error(error_id))
+            reply(snapshot_unavailable(error_id, lang) if isinstance(exc, SnapshotError)
+                  else internal_error(error_id, lang))
         except Exception:
             log.exception("error %s: the error reply could not be sent either", error_id)

@@ -30,8 +30,13 @@ _THING = re.compile(
     r"security group|\bsg-|\bnacl|network acl|\bdns\b|resolver|peering|\bpcx-|\btgw|transit gateway|"
     r"\bnat\b|\bcurl\b|nslookup|\bdig\b|squid|\biam\b|\brole\b)"
 )
+# The same in Japanese (a thread of the article's team): 「NO_PROXY に追加したが変わらず」.
+_DID_JA = re.compile(r"(試し|追加|変更|設定|更新|削除|戻し|切り戻|再起動|再デプロイ|適用|アタッチ|デタッチ|"
+                     r"無効|有効|実行|確認|テスト|置き換|移動|除外|許可|開け|開放)")
+_THING_JA = re.compile(r"(プロキシ|ルート|エンドポイント|ポリシー|セキュリティグループ|ネットワーク ?ACL|"
+                       r"ピアリング|名前解決|リゾルバー|ロール|NAT|Transit Gateway)", re.IGNORECASE)
 _COMMAND = re.compile(r"(?i)(\bexport\s+\w*proxy\w*=|\baws\s+(ec2|s3api|s3|iam|ssm)\s|\bcurl\s+-)")
-_SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
+_SENTENCES = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？])\s*|\n+")
 _CODE_SPAN = re.compile(r"`([^`]+)`")
 
 
@@ -118,7 +123,8 @@ def _question_candidates(text: str) -> list[str]:
 
 
 def _reports_an_attempt(text: str) -> bool:
-    return bool(_COMMAND.search(text)) or (bool(_DID.search(text)) and bool(_THING.search(text)))
+    return bool(_COMMAND.search(text)) or (bool(_DID.search(text)) and bool(_THING.search(text))) or (
+        bool(_DID_JA.search(text)) and bool(_THING_JA.search(text) or _THING.search(text)))
 
 
 def _clip(text: str, limit: int) -> str:

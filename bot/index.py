@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 
 from bot.exposure import accounts_revealed, holders_of
-from engine import POLICY_REFUSALS, RESOURCE_KINDS, Answer, Code, Engine, Layer
+from engine import POLICY_REFUSALS, RESOURCE_KINDS, Answer, Code, Engine, Layer, Wording, wording_for
 from engine import model as m
 
 # The id field of every named (tagged) kind of resource an answer can mention.
@@ -24,6 +24,7 @@ class PolicyText:
     title: str  # "endpoint policy of vpce-…", "bucket policy of app-data", "app-web-role: app-data-access"
     resource: str
     document: str  # pretty JSON
+    title_label: str = ""  # the title as a wording label over {resource}, said in the reader's language
 
 
 class SnapshotIndex:
@@ -60,11 +61,13 @@ class SnapshotIndex:
             return ident.split(":")[4] or None
         return None
 
-    def account_label(self, account: str | None) -> str:
+    def account_label(self, account: str | None, wording: Wording | None = None) -> str:
+        w = wording or wording_for("en")
         if not account:
-            return "an account outside the snapshot"
+            return w.label("slack.account-outside")
         name = self.account_names.get(account)
-        return f"account {account} ({name})" if name else f"account {account}"
+        key = "slack.account-named" if name else "slack.account"
+        return w.fmt(w.label(key), {"account": account, "name": name})
 
     def accounts_of_question(self, source: m.Instance, dest_kind: str, dest_id: str,
                              resource: str | None = None) -> list[str | None]:
@@ -100,7 +103,7 @@ class SnapshotIndex:
             return []
         text = ep.policy_document or None
         doc = _pretty(text) if text else _pretty(json.dumps(DEFAULT_ENDPOINT_POLICY)) + "\n(AWS default policy)"
-        return [PolicyText(f"endpoint policy of {resource}", resource, doc)]
+        return [PolicyText(f"endpoint policy of {resource}", resource, doc, "slack.policy.endpoint")]
 
     def _bucket_policy(self, resource: str) -> list[PolicyText]:
         bucket = self.topology.buckets.get(resource)
@@ -110,9 +113,10 @@ class SnapshotIndex:
                 return []
             what = "key policy" if isinstance(other, m.KmsKey) else "resource policy"
             return [PolicyText(f"{what} of {resource}", resource,
-                               _pretty(other.policy) if other.policy else f"(no {what})")]
+                               _pretty(other.policy) if other.policy else f"(no {what})",
+                               "slack.policy.key" if isinstance(other, m.KmsKey) else "slack.policy.resource")]
         text = _pretty(bucket.policy) if bucket.policy else "(no bucket policy)"
-        return [PolicyText(f"bucket policy of {resource}", resource, text)]
+        return [PolicyText(f"bucket policy of {resource}", resource, text, "slack.policy.bucket")]
 
     def _identity_policies(self, resource: str) -> list[PolicyText]:
         role = self.topology.roles.get(resource)

@@ -13,29 +13,33 @@ from dataclasses import dataclass, field, replace
 from bot.access import AccessMap
 from bot.index import SnapshotIndex
 from bot.snapshots import SnapshotHolder
-from engine import Answer, Engine, QuestionError, ReachbotError, SnapshotDiff, diff_since
+from engine import Answer, Engine, QuestionError, ReachbotError, SnapshotDiff, diff_since, language_of, wording_for
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
 class Who:
-    """Who asks, and where the reply will be seen."""
+    """Who asks, where the reply will be seen, and the language preferred there (``bot.language``; None: the
+    question's own, else English)."""
 
     user: str | None
     channel: str | None
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Answered:
     answer: Answer
     index: SnapshotIndex  # the same snapshot the answer came from: names, owners, policy texts
+    lang: str = "en"  # the language of the answer's sentences, and so of everything around them
 
 
 @dataclass(frozen=True, slots=True)
 class NotUnderstood:
     message: str  # the engine's message (without an access map; with one, see NotPermitted)
     candidates: list[str]
+    lang: str = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,7 @@ class NotPermitted:
     """
 
     candidates: list[str] = field(default_factory=list)
+    lang: str = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,27 +76,31 @@ class Reach:
         self.snapshots = snapshots
         self.access = access
 
-    def ask(self, text: str, who: Who, runtime: str | None = None, action: str | None = None) -> Outcome:
+    def ask(self, text: str, who: Who, runtime: str | None = None, action: str | None = None,
+            lang: str | None = None) -> Outcome:
+        """``lang`` forces the reply's language (a handoff speaks one); else a Japanese question is answered in
+        Japanese, any other in ``who.lang`` or English."""
         current = self.snapshots.current()
         engine, index = current.engine, current.index
+        lang = lang or reply_language(text, who)
         try:
             question = engine.parse(text, runtime=runtime, action=action)
         except QuestionError as exc:
-            return self._not_understood(exc, index, who)
+            return self._not_understood(exc, index, who, lang)
         if self.access is not None:
             accounts = index.accounts_of_question(question.source, question.destination.kind, question.destination.id,
                                                   question.resource)
             if not self.access.allows(who.user, who.channel, accounts):
                 log.info("access map refused a question from user %s in channel %s", who.user, who.channel)
-                return NotPermitted()
-        answer = engine.answer(question)
+                return NotPermitted(lang=lang)
+        answer = engine.answer(question, wording=wording_for(lang))
         # The question's names are not all the answer names: a private IP's route ends at another account's
         # security group. Whatever the answer would reveal must be inside the map too, or nothing is said.
         if self.access is not None and not self.access.allows(who.user, who.channel,
                                                               index.accounts_of_answer(answer)):
             log.info("access map refused an answer for user %s in channel %s", who.user, who.channel)
-            return NotPermitted()
-        return Answered(answer, index)
+            return NotPermitted(lang=lang)
+        return Answered(answer, index, lang)
 
     def what_changed(self, who: Who, since: str | None = None, question: str | None = None,
                      runtime: str | None = None, action: str | None = None) -> DiffOutcome:
@@ -158,13 +167,19 @@ class Reach:
             return lambda _account: True
         return lambda account: access.allows_account(who.user, who.channel, account)
 
-    def _not_understood(self, exc: QuestionError, index: SnapshotIndex, who: Who) -> NotUnderstood | NotPermitted:
+    def _not_understood(self, exc: QuestionError, index: SnapshotIndex, who: Who,
+                        lang: str) -> NotUnderstood | NotPermitted:
         if self.access is None or exc.kind == "unparsed":  # a parse error names nothing in the estate
-            return NotUnderstood(str(exc), list(exc.candidates))
+            return NotUnderstood(str(exc), list(exc.candidates), lang)
         # The engine's message may name resources (closest matches, known buckets) in any account: with an
         # access map, answer exactly as for a refusal, offering only candidates inside the map.
         allowed = self.allowed_account(who)
-        return NotPermitted([c for c in exc.candidates if _candidate_allowed(c, index, allowed)])
+        return NotPermitted([c for c in exc.candidates if _candidate_allowed(c, index, allowed)], lang)
+
+
+def reply_language(text: str, who: Who) -> str:
+    """The question's script first (kana or kanji: Japanese), then the asker's setting, then English."""
+    return "ja" if language_of(text) == "ja" else (who.lang or "en")
 
 
 def _candidate_allowed(candidate: str, index: SnapshotIndex, allowed: AccountFilter) -> bool:

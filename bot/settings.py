@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.access import AccessMap
+from bot.language import CHANNEL_LANGS_ENV, parse_channel_langs
 from engine import ReachbotError
 
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
@@ -32,6 +33,7 @@ class Settings:
     on_lambda: bool = False  # AWS Lambda: the snapshot loads on first use, not at start-up
     max_body_bytes: int = MAX_BODY_BYTES  # larger request bodies get 413 unread: Slack's own are a few kilobytes
     route_pictures: bool = True  # the route as a PNG in an answer's thread; REACHBOT_ROUTE_PICTURES=off stops it
+    channel_langs: Mapping[str, str] | None = None  # REACHBOT_CHANNEL_LANGS: channel id (or "*") → language
 
     @classmethod
     def from_env(
@@ -64,6 +66,7 @@ class Settings:
             on_lambda=on_lambda,
             max_body_bytes=_bytes(env, "REACHBOT_MAX_BODY_BYTES", MAX_BODY_BYTES),
             route_pictures=_switch(env, "REACHBOT_ROUTE_PICTURES", True),
+            channel_langs=parse_channel_langs(env.get(CHANNEL_LANGS_ENV)),
         )
 
 

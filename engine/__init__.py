@@ -21,6 +21,7 @@ from engine.model import SCHEMA_VERSION, Snapshot
 from engine.names import mask_secrets
 from engine.proxy import RUNTIMES, proxy_for
 from engine.question import Question
+from engine.question_ja import language_of
 from engine.resources import RESOURCE_KINDS
 from engine.snapshot import (
     BUNDLED,
@@ -31,10 +32,11 @@ from engine.snapshot import (
     parse_snapshot,
     snapshot_age,
 )
-from engine.wording import EN, wording_for
+from engine.wording import EN, LANGUAGES, Wording, wording_for
 
 __all__ = [
     "BUNDLED",
+    "LANGUAGES",
     "POLICY_REFUSALS",
     "REFUSALS",
     "RESOURCE_KINDS",
@@ -54,8 +56,10 @@ __all__ = [
     "ReachbotError",
     "Snapshot",
     "SnapshotError",
+    "Wording",
     "choose_snapshot",
     "default_store_path",
+    "language_of",
     "load_bundled",
     "mask_secrets",
     "model",

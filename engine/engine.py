@@ -68,7 +68,7 @@ class Engine:
         if fixes and trace.verdict == "blocked":
             from engine.fixes import propose_fixes, why_no_fix  # fixes re-trace; only blocked answers need them
 
-            found = propose_fixes(self, question, trace)
+            found = propose_fixes(self, question, trace, wording)
             none = why_no_fix(trace, found)
             answer = answer.model_copy(update={"fixes": found, "no_fix": none and Explanation(
                 code=none.code.value, resource=none.resource, detail=wording.detail(none))})

@@ -43,6 +43,7 @@ from engine.question import Destination, Question, find_destination
 from engine.topology import service_of
 from engine.walk import Trace
 from engine.walk.record import Finding
+from engine.wording import EN, Wording, fix_summary
 
 if TYPE_CHECKING:
     from engine.engine import Engine
@@ -65,7 +66,8 @@ class Candidate:
         return max(c.blast for c in self.changes)
 
 
-def propose_fixes(eng: Engine, q: Question, trace: Trace) -> list[Fix]:
+def propose_fixes(eng: Engine, q: Question, trace: Trace, wording: Wording = EN) -> list[Fix]:
+    """Proven fixes, ranked; summaries and owners in ``wording``'s language (commands and JSON as they are)."""
     found: list[Candidate] = []
     first_code = trace.refusals[0].code
     for change in candidates_for(eng, q, trace):
@@ -75,7 +77,7 @@ def propose_fixes(eng: Engine, q: Question, trace: Trace) -> list[Fix]:
         if cand.verified:
             cand.breaks = _breaks(eng, q, trace, cand.changes)
     found.sort(key=lambda c: (not c.verified, bool(c.breaks), c.blast, len(c.changes)))
-    return [_to_fix(c, i) for i, c in enumerate(_unique(found), 1)]
+    return [_to_fix(c, i, wording) for i, c in enumerate(_unique(found), 1)]
 
 
 def why_no_fix(trace: Trace, fixes: list[Fix]) -> Finding | None:
@@ -155,8 +157,8 @@ def _attachment_subnet(eng: Engine, refusal: Finding) -> list[Change]:
         attachment=att.transit_gateway_attachment_id, subnet=subnet,
         command=f"aws ec2 modify-transit-gateway-vpc-attachment --region {att.region} --transit-gateway-attachment-id "
                 f"{att.transit_gateway_attachment_id} --add-subnet-ids {subnet}",
-        summary=f"add {subnet} ({refusal.facts.get('az')}) to transit gateway attachment "
-                f"{att.transit_gateway_attachment_id}")]
+        **fix_summary("fix.attachment-subnet", subnet=subnet, az=refusal.facts.get("az"),
+                      attachment=att.transit_gateway_attachment_id))]
 
 
 def _acl_entry(eng: Engine, refusal: Finding) -> list[Change]:
@@ -179,8 +181,8 @@ def _acl_entry(eng: Engine, refusal: Finding) -> list[Change]:
         command=f"aws ec2 create-network-acl-entry --region {acl.region} --network-acl-id {acl.network_acl_id} "
                 f"{direction} --rule-number {number} --protocol tcp --port-range From={lo},To={hi} "
                 f"--cidr-block {cidr} --rule-action allow",
-        summary=f"allow tcp {lo}-{hi} {'to' if result.egress else 'from'} {cidr} in {acl.network_acl_id} "
-                f"(rule {number}, {'outbound' if result.egress else 'inbound'})")]
+        **fix_summary("fix.acl-entry-egress" if result.egress else "fix.acl-entry-ingress", lo=lo, hi=hi,
+                      cidr=cidr, acl=acl.network_acl_id, number=number))]
 
 
 def _tgw_routes(eng: Engine, q: Question, refusal: Finding) -> list[Change]:
@@ -201,7 +203,8 @@ def _tgw_routes(eng: Engine, q: Question, refusal: Finding) -> list[Change]:
     return [AddRoute(route_table=table.route_table_id, destination=src_vpc.cidr_block, transit_gateway=tgw,
                      command=f"aws ec2 create-route --region {table.region} --route-table-id {table.route_table_id}"
                              f" --destination-cidr-block {src_vpc.cidr_block} --transit-gateway-id {tgw}",
-                     summary=f"add {src_vpc.cidr_block} → {tgw} to {table.route_table_id}")
+                     **fix_summary("fix.add-route", destination=src_vpc.cidr_block, target=tgw,
+                                   route_table=table.route_table_id))
             for tgw in sorted(shared)]
 
 
@@ -222,7 +225,8 @@ def _tgw_route(eng: Engine, table_id: str, dest: Address) -> list[Change]:
                         command=f"aws ec2 create-transit-gateway-route --region {table.region} "
                                 f"--transit-gateway-route-table-id {table_id} --destination-cidr-block {cidr} "
                                 f"--transit-gateway-attachment-id {a.transit_gateway_attachment_id}",
-                        summary=f"add {cidr} → {a.transit_gateway_attachment_id} to {table_id}")
+                        **fix_summary("fix.add-route", destination=cidr, target=a.transit_gateway_attachment_id,
+                                      route_table=table_id))
             for a, cidr in found[:2]]
 
 
@@ -253,7 +257,8 @@ def _no_proxy_changes(eng: Engine, q: Question, trace: Trace) -> list[Change]:
     value = render_exclusions(q.runtime, new)
     return [NoProxyChange(instance=q.source.instance_id, variable=variable, value=value, runtime=q.runtime,
                           command=env_line(q.runtime, variable, value),
-                          summary=f"set {variable} on {q.source.name or q.source.instance_id} to {value!r}")]
+                          **fix_summary("fix.set-variable", variable=variable,
+                                        instance=q.source.name or q.source.instance_id, value=value))]
 
 
 def _has_proxy(env: dict[str, str]) -> bool:
@@ -304,7 +309,7 @@ def _route_changes(eng: Engine, q: Question, trace: Trace, code: Code) -> list[C
                 route_table=rtb, vpc_endpoint=ep.vpc_endpoint_id,
                 command=f"aws ec2 modify-vpc-endpoint --region {ep.region} --vpc-endpoint-id "
                         f"{ep.vpc_endpoint_id} --remove-route-table-ids {rtb}",
-                summary=f"remove {ep.vpc_endpoint_id}'s route from the proxy subnet's table {rtb}"))
+                **fix_summary("fix.remove-endpoint-route", vpce=ep.vpc_endpoint_id, rtb=rtb)))
     if code == Code.NO_ROUTE and trace.egress is not None:
         vpc = trace.egress.subnet.vpc_id
         for ep in (topo.endpoints[e] for e in topo.in_vpc(vpc, "endpoint")):
@@ -314,14 +319,15 @@ def _route_changes(eng: Engine, q: Question, trace: Trace, code: Code) -> list[C
                     route_table=rtb, vpc_endpoint=ep.vpc_endpoint_id,
                     command=f"aws ec2 modify-vpc-endpoint --region {ep.region} --vpc-endpoint-id "
                             f"{ep.vpc_endpoint_id} --add-route-table-ids {rtb}",
-                    summary=f"associate {rtb} with gateway endpoint {ep.vpc_endpoint_id}"))
+                    **fix_summary("fix.associate-endpoint", rtb=rtb, vpce=ep.vpc_endpoint_id)))
         for nat in (topo.nats[n] for n in topo.in_vpc(vpc, "nat-gateway")):
             if nat.state == "available" and nat.connectivity_type == "public":
                 out.append(AddRoute(
                     route_table=rtb, destination="0.0.0.0/0", nat_gateway=nat.nat_gateway_id,
                     command=f"aws ec2 create-route --region {nat.region} --route-table-id {rtb} "
                             f"--destination-cidr-block 0.0.0.0/0 --nat-gateway-id {nat.nat_gateway_id}",
-                    summary=f"add 0.0.0.0/0 → {nat.nat_gateway_id} to {rtb}"))
+                    **fix_summary("fix.add-route", destination="0.0.0.0/0", target=nat.nat_gateway_id,
+                                  route_table=rtb)))
                 break
     return out
 
@@ -358,7 +364,8 @@ def _endpoint_policy_change(eng: Engine, q: Question, trace: Trace, vpce: str) -
     return [EndpointPolicyChange(
         vpc_endpoint=vpce, policy=new,
         command=f"aws ec2 modify-vpc-endpoint --region {ep.region} --vpc-endpoint-id {vpce} --policy-document '{text}'",
-        summary=f"allow {q.action} on {q.destination.id} for {role.role_name} in {vpce}'s endpoint policy")]
+        **fix_summary("fix.endpoint-policy", action=q.action, resource=q.destination.id, role=role.role_name,
+                      vpce=vpce))]
 
 
 def _bucket_policy_change(eng: Engine, q: Question, trace: Trace, refusal: Any) -> list[Change]:
@@ -372,14 +379,15 @@ def _bucket_policy_change(eng: Engine, q: Question, trace: Trace, refusal: Any) 
         if widened is None:
             return []
         new_statements, added = widened
-        sid = refusal.statement.get("Sid") or "the deciding Deny statement"
-        what = f"add {added} to the condition of {sid} in the bucket policy of {bucket.name}"
+        sid = refusal.statement.get("Sid")
+        what = fix_summary("fix.bucket-condition", added=added, sid=sid, bucket=bucket.name) if sid else \
+            fix_summary("fix.bucket-condition-no-sid", added=added, bucket=bucket.name)
     else:
         new_statements = [*statements, _allow_statement(q, f"Allow{_camel(role.role_name)}", {"AWS": role.arn})]
-        what = f"allow {q.action} for {role.role_name} in the bucket policy"
+        what = fix_summary("fix.bucket-allow", action=q.action, role=role.role_name)
     new = {**doc, "Statement": new_statements}
     text = json.dumps(new, separators=(",", ":"))
-    return [BucketPolicyChange(bucket=bucket.name, policy=new, summary=what,
+    return [BucketPolicyChange(bucket=bucket.name, policy=new, **what,
                                command=f"aws s3api put-bucket-policy --bucket {bucket.name} --policy '{text}'")]
 
 
@@ -396,12 +404,12 @@ def _resource_policy_change(eng: Engine, q: Question, arn: str) -> list[Change]:
     new = {**doc, "Statement": [*statements, allow]}
     text = json.dumps(new, separators=(",", ":"))
     if isinstance(res, m.KmsKey):
-        what, command = "key policy", f"aws kms put-key-policy --key-id {arn} --policy-name default --policy '{text}'"
+        what, command = "key", f"aws kms put-key-policy --key-id {arn} --policy-name default --policy '{text}'"
     else:
-        what, command = "resource policy", f"aws secretsmanager put-resource-policy --secret-id {arn} " \
-                                           f"--resource-policy '{text}'"
+        what, command = "secret", f"aws secretsmanager put-resource-policy --secret-id {arn} " \
+                                  f"--resource-policy '{text}'"
     return [ResourcePolicyChange(resource=arn, policy=new, command=command,
-                                 summary=f"allow {q.action} for {role.role_name} in the {what} of {arn}")]
+                                 **fix_summary(f"fix.{what}-policy", action=q.action, role=role.role_name, arn=arn))]
 
 
 _NEGATED = ("StringNotEquals", "StringNotLike", "StringNotEqualsIgnoreCase", "ArnNotEquals", "ArnNotLike")
@@ -441,7 +449,7 @@ def _identity_policy_change(eng: Engine, q: Question) -> list[Change]:
         role=role.arn, policy_name="reachbot-fix", policy=doc,
         command=f"aws iam put-role-policy --role-name {role.role_name} --policy-name reachbot-fix "
                 f"--policy-document '{text}'",
-        summary=f"allow {q.action} on {q.destination.id} in an inline policy of {role.role_name}")]
+        **fix_summary("fix.identity-policy", action=q.action, resource=q.destination.id, role=role.role_name))]
 
 
 def _boundary_change(eng: Engine, q: Question) -> list[Change]:
@@ -458,7 +466,7 @@ def _boundary_change(eng: Engine, q: Question) -> list[Change]:
         policy_arn=ref.policy_arn, policy=new,
         command=f"aws iam create-policy-version --policy-arn {ref.policy_arn} --set-as-default "
                 f"--policy-document '{text}'",
-        summary=f"allow {q.action} on {q.destination.id} in permissions boundary {ref.policy_arn}")]
+        **fix_summary("fix.boundary-policy", action=q.action, resource=q.destination.id, policy=ref.policy_arn))]
 
 
 def _org_policy_change(eng: Engine, q: Question, refusal: Any) -> list[Change]:
@@ -475,7 +483,7 @@ def _org_policy_change(eng: Engine, q: Question, refusal: Any) -> list[Change]:
         doc, statements = _document(policy.content)
         new_statements = [_with_principal_exception(st, role.arn) if st == refusal.statement else st
                           for st in statements]
-        what = f"exempt {role.role_name} from the Deny in {policy.name} ({policy.id})"
+        what = fix_summary("fix.org-exempt", role=role.role_name, policy=policy.name, id=policy.id)
     else:
         attached = {pid for a in org.accounts for level in a.path if level.target_id == refusal.resource
                     for pid in level.policy_ids}
@@ -485,10 +493,11 @@ def _org_policy_change(eng: Engine, q: Question, refusal: Any) -> list[Change]:
             return []
         doc, statements = _document(policy.content)
         new_statements = [*statements, _allow_statement(q, f"Allow{_camel(q.destination.id)}", None)]
-        what = f"allow {q.action} on {q.destination.id} in {policy.name} ({policy.id}) at {refusal.resource}"
+        what = fix_summary("fix.org-allow", action=q.action, resource=q.destination.id, policy=policy.name,
+                           id=policy.id, target=refusal.resource)
     new = {**doc, "Statement": new_statements}
     text = json.dumps(new, separators=(",", ":"))
-    return [OrgPolicyChange(policy_id=policy.id, policy=new, summary=what,
+    return [OrgPolicyChange(policy_id=policy.id, policy=new, **what,
                             command=f"aws organizations update-policy --policy-id {policy.id} --content '{text}'")]
 
 
@@ -606,13 +615,23 @@ def _unique(found: list[Candidate]) -> list[Candidate]:
     return out
 
 
-def _to_fix(c: Candidate, rank: int) -> Fix:
+def _to_fix(c: Candidate, rank: int, w: Wording) -> Fix:
     if len(c.changes) == 1:
         ch = c.changes[0]
-        return Fix(kind=ch.kind, summary=ch.summary, verified=c.verified, change=ch.change, owner=ch.owner,
-                   command=ch.command, breaks=c.breaks, rank=rank)
-    return Fix(kind="combined", summary=" and ".join(ch.summary for ch in c.changes), verified=c.verified,
-               change={"steps": [{"kind": ch.kind, "change": ch.change} for ch in c.changes]},
-               owner="; ".join(dict.fromkeys(ch.owner for ch in c.changes)),
+        return Fix(kind=ch.kind, summary=_summary(ch, w), verified=c.verified, change=ch.change,
+                   owner=_owner(ch, w), command=ch.command, breaks=c.breaks, rank=rank)
+    return Fix(kind="combined", summary=w.label("fix.and").join(_summary(ch, w) for ch in c.changes),
+               verified=c.verified, change={"steps": [{"kind": ch.kind, "change": ch.change} for ch in c.changes]},
+               owner="; ".join(dict.fromkeys(_owner(ch, w) for ch in c.changes)),
                command="\n".join(ch.command for ch in c.changes), breaks=c.breaks, rank=rank)
+
+
+def _summary(ch: Change, w: Wording) -> str:
+    """The change's summary in ``w``'s language; its English one where the catalog has no words for it."""
+    return w.say(ch.said) if ch.said is not None and ch.said[0] in w.catalog.labels else ch.summary
+
+
+def _owner(ch: Change, w: Wording) -> str:
+    key = f"owner.{ch.kind}"
+    return w.label(key) if key in w.catalog.labels else ch.owner
 

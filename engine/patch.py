@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from engine import model as m
 from engine.question import Question
 from engine.topology import Topology, service_of
+from engine.wording import Said, fix_summary
 
 if TYPE_CHECKING:
     from engine.engine import Engine
@@ -38,6 +39,7 @@ class Change(ABC):
     owner: ClassVar[str]  # who makes the change
     command: str = ""  # copy-paste form
     summary: str = ""
+    said: Said | None = None  # the summary as a wording label and its facts, to say it in the asker's language
 
     @property
     @abstractmethod
@@ -345,7 +347,7 @@ def firewall_domain_entry(group: m.FirewallRuleGroup, domain: str) -> FirewallDo
     command = (f'aws network-firewall update-rule-group --rule-group-arn {arn} --update-token "{token}" '
                f"--rule-group '{json.dumps({'RulesSource': source})}'")
     return FirewallDomainEntry(rule_group_arn=arn, domain=domain, command=command,
-                               summary=f"add {domain} to the domain allow list {group.rule_group_name}")
+                               **fix_summary("fix.firewall-domain", domain=domain, group=group.rule_group_name))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,6 +8,10 @@
     why can web-tokyo-a not reach arn:aws:secretsmanager:ap-northeast-1:111122223333:secret:db-pass-AbCdEf
     web-tokyo-a -> kms.ap-northeast-1.amazonaws.com for kms:Decrypt on arn:aws:kms:ap-northeast-1:…:key/…
 
+A question written with kana or kanji is read by ``engine.question_ja`` (particles give the roles:
+``web-osaka-a から app-data バケットに届かないのはなぜ``) into the same words, and its errors are said in Japanese;
+full-width forms an IME types are folded to ASCII in names, never in a URL's path.
+
 A KMS key or Secrets Manager secret is named by its ARN (``on ARN``, ``resource ARN``, ``--resource ARN``, or
 the ARN as the destination, which stands for the service's regional host): its resource policy is then
 evaluated. The ARN must parse (``engine.names.parse_arn``) and agree with the host's service and region and
@@ -39,6 +43,7 @@ from engine.names import (
     reserved_name,
 )
 from engine.proxy import DEFAULT_RUNTIME, normalize_runtime
+from engine.question_ja import EXAMPLES_JA, fold_question, is_japanese, japanese_error, read_japanese
 from engine.services import service_of_host
 from engine.topology import Topology
 
@@ -101,15 +106,52 @@ def parse_question(
     left must read SOURCE VERB DESTINATION [port N]. Anything else after the destination is refused with the
     closest reading, never folded into a name. The question is repeated back with URL credentials masked.
     """
+    japanese = is_japanese(text)
+    shown = _shown(text, japanese)
+    if not japanese:
+        return _parse_words(_words(fold_question(text)), shown, topo, runtime, action, resource)
+    try:
+        reading = read_japanese(text)
+    except QuestionError as exc:
+        raise _masked(exc) from None
+    try:
+        return _parse_words(reading.words, shown, topo, runtime, action, resource)
+    except QuestionError as exc:
+        raise _masked(japanese_error(exc, reading, _subject(topo, reading.source))) from None
+
+
+def _masked(exc: QuestionError) -> QuestionError:
+    """The Japanese messages quote the question's names: a password typed into a URL there never leaves."""
+    return QuestionError(mask_secrets(str(exc)), exc.candidates, exc.kind)
+
+
+def _subject(topo: Topology, source: str) -> str:
+    """Which name an error is about: ``source`` unless the source names exactly one instance."""
+    try:
+        find_instance(topo, _one_source(source.split(), source))
+    except QuestionError:
+        return "source"
+    return "destination"
+
+
+def _shown(text: str, japanese: bool) -> str:
+    """The question as it is repeated back (URL credentials masked), once it is known to be text at all."""
     shown = mask_secrets(" ".join(text.split()))
     if not shown:
         raise QuestionError("the question is empty. Ask like: why can web-osaka-a not reach bucket app-data")
     if len(text) > MAX_QUESTION_CHARS:
-        raise QuestionError(f"the question is {len(text)} characters long; ask in at most {MAX_QUESTION_CHARS}. "
-                            + _EXAMPLES)
+        raise QuestionError(f"質問が {len(text)} 文字あります。{MAX_QUESTION_CHARS} 文字以内で質問してください。"
+                            + EXAMPLES_JA if japanese else f"the question is {len(text)} characters long; ask in "
+                            f"at most {MAX_QUESTION_CHARS}. " + _EXAMPLES)
     if not shown.isprintable():
-        raise QuestionError(f"the question {shown[:200]!r} holds control characters. " + _EXAMPLES)
-    words, found_runtime, found_action, found_resource = _take_options(_words(text))
+        raise QuestionError(f"質問 {shown[:200]!r} に制御文字が含まれています。" + EXAMPLES_JA if japanese else
+                            f"the question {shown[:200]!r} holds control characters. " + _EXAMPLES)
+    return shown
+
+
+def _parse_words(words_in: list[str], shown: str, topo: Topology, runtime: str | None, action: str | None,
+                 resource: str | None) -> Question:
+    words, found_runtime, found_action, found_resource = _take_options(words_in)
     src_words, dest_words = _split(words, shown)
     src = _one_source(src_words, shown)
     dest_token, port, leftover = _destination_words(dest_words, shown)

@@ -123,3 +123,17 @@ def test_bundled_json_is_what_the_estate_builder_makes(article) -> None:  # type
     from engine.estates import article_estate
 
     assert article_estate() == article
+
+
+@pytest.mark.parametrize("n", sorted(VERDICT))
+def test_article_case_asked_in_japanese_has_the_same_verdict_route_and_refusal(article_engine: Engine, n: int) -> None:
+    """The article's readers ask in Japanese (「web-osaka-a から app-data バケットに届かないのはなぜ」): the
+    table is the same, and the answer is in Japanese."""
+    from engine.wording import JA
+
+    _, src, bucket = next(c for c in CASES if c[0] == n)
+    a = article_engine.ask(f"{src} から {bucket} バケットに届かないのはなぜ", fixes=False, wording=JA)
+    assert a.verdict == VERDICT[n]
+    assert [h.kind for h in a.hops if h.kind not in ("dns", "route-table")] == ROUTE_KINDS[n]
+    assert (a.blocked_by.code if a.blocked_by else None) == REFUSAL.get(n)
+    assert a.blocked_by is None or "ルートテーブル" in a.blocked_by.detail or "ポリシー" in a.blocked_by.detail

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -111,3 +112,64 @@ def test_every_string_template_names_plain_facts_only(lang: str) -> None:
         for key, template in table.items():
             if isinstance(template, str):
                 assert _pieces(template) is not None, key
+
+
+def _label_fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("lang", sorted(CATALOGS))
+def test_every_catalog_has_every_label_with_the_same_fields(lang: str) -> None:
+    """The labels renderers put around the sentences (terminal, Slack, handoff) exist in every language, and a
+    translated label names exactly the fields the English one does."""
+    labels, english = CATALOGS[lang].labels, EN.catalog.labels
+    assert set(labels) == set(english)
+    for key, text in labels.items():
+        assert _label_fields(text) == _label_fields(english[key]), key
+
+
+def test_japanese_answers_on_the_bundled_estate_are_japanese_sentences_with_codes_and_ids_as_they_are() -> None:
+    """Every note, detail and caveat of a Japanese answer is written in Japanese, and keeps the resource ids of
+    its English twin (codes, ids and commands are not translated)."""
+    import re
+
+    from engine.wording import JA
+
+    snap = load_bundled()
+    eng = Engine(snap, "bundled")
+    kana = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+    for inst in snap.instances:
+        for bucket in snap.buckets:
+            q = f"{inst.instance_id} -> {bucket.name}"
+            ja, en = eng.ask(q, fixes=False, wording=JA), eng.ask(q, fixes=False)
+            assert (ja.verdict, [h.id for h in ja.hops]) == (en.verdict, [h.id for h in en.hops])
+            texts = [h.note for h in ja.hops] + [e.detail for e in ja.explanations] + list(ja.caveats)
+            texts += [ja.blocked_by.detail] if ja.blocked_by else []
+            for text in texts:
+                assert kana.search(text), text
+            if en.blocked_by is not None:
+                ids = set(re.findall(r"\b(?:vpce|rtb|pcx|igw|nat|subnet|vpc)-[0-9a-f]+\b", en.blocked_by.detail))
+                assert ids <= set(re.findall(r"\b(?:vpce|rtb|pcx|igw|nat|subnet|vpc)-[0-9a-f]+\b",
+                                             ja.blocked_by.detail))
+
+
+def test_every_change_kind_has_its_owner_in_the_catalog_as_the_change_says_it() -> None:
+    """A fix's owner is said in the asker's language: the English label is the change's own owner text."""
+    from engine import patch
+
+    kinds = {cls.kind: cls.owner for cls in vars(patch).values()
+             if isinstance(cls, type) and issubclass(cls, patch.Change) and "kind" in vars(cls)}
+    for kind, owner in kinds.items():
+        assert EN.label(f"owner.{kind}") == owner, kind
+
+
+def test_a_japanese_answers_fixes_are_said_in_japanese_with_commands_as_they_are() -> None:
+    from engine.wording import JA
+
+    eng = Engine(load_bundled(), "bundled")
+    ja = eng.ask("web-osaka-a から app-data に届かない", wording=JA)
+    en = eng.ask("web-osaka-a -> app-data")
+    assert [(f.kind, f.command, f.change) for f in ja.fixes] == [(f.kind, f.command, f.change) for f in en.fixes]
+    for fix in ja.fixes:
+        assert re.search(r"[\u3040-\u30ff]", fix.summary) and re.search(r"[\u3040-\u30ff]", fix.owner), fix
+    assert any("NO_PROXY" in f.summary and "設定します" in f.summary for f in ja.fixes)

@@ -256,3 +256,36 @@ def test_ec2_private_name_of_an_instance_in_the_snapshot_resolves_to_it(article_
     a = article_engine.ask(f"web-osaka-a -> https://{inst.private_dns_name}/", fixes=False)
     dns = next(h for h in a.hops if h.kind == "dns" and h.id == inst.private_dns_name)
     assert inst.private_ip_address in dns.note
+
+
+@pytest.mark.parametrize("text", [
+    f"web-tokyo-a から https://bob:{SECRET}@www.example.com/x に届かない よろしく",
+    f"web-tokyo-a から「https://bob:{SECRET}@www.example.com:99999/」に届かない",
+    f"web-tokyo-a は https://bob:{SECRET}@www.example.com/x",
+    f"web-tokyo-a から https://bob:{SECRET}@bad..host/ に接続できない",
+])
+def test_a_password_typed_in_a_japanese_question_is_never_repeated(article_engine: Engine, text: str) -> None:
+    """The Japanese messages quote the closest reading, names and all: URL userinfo is masked there too."""
+    with pytest.raises(QuestionError) as err:
+        article_engine.parse(text)
+    assert SECRET not in str(err.value) and "。" in str(err.value)
+
+
+def test_a_long_or_control_character_japanese_question_is_refused_in_japanese(article_engine: Engine) -> None:
+    with pytest.raises(QuestionError, match=f"{MAX_QUESTION_CHARS} 文字以内"):
+        article_engine.parse("web-osaka-a から app-data に届かない" + "　" * MAX_QUESTION_CHARS)
+    with pytest.raises(QuestionError, match="制御文字"):
+        article_engine.parse("web-osaka-a から\x07 app-data に届かない")
+
+
+@pytest.mark.parametrize("text, leftover", [
+    ("web-osaka-a から 10.30.1.31 に届かない now", "now"),
+    ("web-osaka-a から app-data に届かない please", "please"),
+])
+def test_english_after_a_japanese_destination_is_refused_with_the_closest_reading(
+        article_engine: Engine, text: str, leftover: str) -> None:
+    """As in English, words after the destination are never folded into a name."""
+    with pytest.raises(QuestionError) as err:
+        article_engine.parse(text)
+    message = str(err.value)
+    assert leftover in message and "web-osaka-a から" in message and "届かない" in message

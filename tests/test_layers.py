@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 ENGINE_PUBLIC = [
     "BUNDLED",
+    "LANGUAGES",
     "POLICY_REFUSALS",
     "REFUSALS",
     "RESOURCE_KINDS",
@@ -45,8 +46,10 @@ ENGINE_PUBLIC = [
     "ReachbotError",
     "Snapshot",
     "SnapshotError",
+    "Wording",
     "choose_snapshot",
     "default_store_path",
+    "language_of",
     "load_bundled",
     "mask_secrets",
     "model",

@@ -28,12 +28,15 @@ DESTINATIONS = ["app-data", "app-data-tokyo", "s3://app-data/k", "https://app-da
                 "arn:aws:kms:ap-northeast-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab",
                 "arn:aws:secretsmanager:ap-northeast-1:444455556666:secret:db-pass-AbCdEf", "arn:aws:kms:moon:1:key/x",
                 "arn:", "arn:aws:s3:::app-data", "kms.ap-northeast-1.amazonaws.com"]
-JOINERS = [" -> ", "->", " → ", " => ", " not reach ", " reach ", " can't connect to ", " access "]
-LEADS = ["", "why can ", "why can't ", "can ", "how come "]
+JOINERS = [" -> ", "->", " → ", " => ", " not reach ", " reach ", " can't connect to ", " access ",
+           " から ", "から", " は ", "で", "　から　"]  # Japanese particles (engine/question_ja.py)
+LEADS = ["", "why can ", "why can't ", "can ", "how come ", "なぜ ", "（なぜ）"]
 TAILS = ["", "?", " as curl", " using go", " for s3:PutObject", " (s3:PutObject)", " port 22", " now",
          " (s3:*)", " as cobol", " and", " port 99999", " " * 50, " $(reboot)", " -> x", " for kms:Decrypt",
          " for kms:Decrypt on arn:aws:kms:ap-northeast-1:444455556666:alias/app", " on arn:aws:kms:::",
-         " resource arn:aws:secretsmanager:ap-northeast-3:444455556666:secret:x"]
+         " resource arn:aws:secretsmanager:ap-northeast-3:444455556666:secret:x",
+         " に届かない", "に接続できないのはなぜ？", " へアクセスできない。", "に書き込めない",
+         " ポート ２２ に届かない", "に届かない (s3:PutObject)", " を壊せない", "に届かないよろしく"]
 GARBAGE = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
 WORDY = st.text(alphabet=" ->:/.[]()?$@#%*_abcsx0123456789", max_size=60)
 

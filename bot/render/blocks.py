@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.render.redact import redact
+from engine import wording_for
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -46,6 +47,7 @@ class Rendered:
     messages: list[Message]
     plain: str
     filename: str = "reachbot.txt"
+    lang: str = "en"  # the language of the notes delivery adds (a file instead of messages, a cut reply)
 
 
 def escape(text: str) -> str:
@@ -135,13 +137,14 @@ def split_code(body: str, title: str = "") -> list[str]:
     return chunks
 
 
-def paginate(blocks: list[Block], text: str, tail: Block | None = None) -> list[Message]:
-    """Messages of at most 50 blocks; ``tail`` (the buttons) ends the first message."""
+def paginate(blocks: list[Block], text: str, tail: Block | None = None, lang: str | None = None) -> list[Message]:
+    """Messages of at most 50 blocks; ``tail`` (the buttons) ends the first message; the later ones say they
+    continue it, in ``lang``."""
     room = MAX_BLOCKS - (1 if tail else 0)
     first, rest = blocks[:room], blocks[room:]
     fallback = _fallback(text)
     pages = [Message(fallback, first + ([tail] if tail else []))]
-    continued = _clip(f"(continued) {fallback}", MAX_FALLBACK)
+    continued = _clip(f"{wording_for(lang).label('slack.continued')} {fallback}", MAX_FALLBACK)
     for start in range(0, len(rest), MAX_BLOCKS):
         pages.append(Message(continued, rest[start:start + MAX_BLOCKS]))
     return pages

@@ -6,12 +6,13 @@ from bot.index import Examples, SnapshotIndex
 from bot.reach import Answered, NotPermitted, NotUnderstood, Outcome
 from bot.render.answer import answer_reply
 from bot.render.blocks import Rendered, context, escape, header, paginate, plain_of, sections
+from engine import Wording, wording_for
 
-NOT_PERMITTED = (
-    ":lock: reachbot cannot answer that here: it matches nothing that this channel may ask about. Check the "
-    "names (`/reach help` lists examples you can ask about), or ask the team that runs reachbot about its "
-    "access map."
-)
+NOT_PERMITTED = wording_for("en").label("slack.not-permitted")
+
+
+def _say(w: Wording, key: str, **facts: object) -> str:
+    return w.fmt(w.label(key), facts)
 
 
 def outcome_reply(outcome: Outcome, *, ephemeral: bool = False) -> Rendered:
@@ -25,72 +26,60 @@ def outcome_reply(outcome: Outcome, *, ephemeral: bool = False) -> Rendered:
 
 
 def not_understood(nu: NotUnderstood) -> Rendered:
+    w = wording_for(nu.lang)
     text = f":thinking_face: {escape(nu.message)}"
     if nu.candidates:
-        text += "\n*Did you mean:* " + ", ".join(f"`{escape(c)}`" for c in nu.candidates)
-    return single(text, context_line="`/reach help` shows what can be asked, with examples.")
+        text += f"\n{w.label('slack.did-you-mean')} " + ", ".join(f"`{escape(c)}`" for c in nu.candidates)
+    return single(text, context_line=w.label("slack.help-hint"), lang=w.lang)
 
 
 def not_permitted(np: NotPermitted) -> Rendered:
-    text = NOT_PERMITTED
+    w = wording_for(np.lang)
+    text = w.label("slack.not-permitted")
     if np.candidates:
-        text += "\n*Did you mean:* " + ", ".join(f"`{escape(c)}`" for c in np.candidates)
-    return single(text)
+        text += f"\n{w.label('slack.did-you-mean')} " + ", ".join(f"`{escape(c)}`" for c in np.candidates)
+    return single(text, lang=w.lang)
 
 
-def internal_error(error_id: str) -> Rendered:
-    return single(
-        f":warning: reachbot hit an unexpected error and could not answer (error id `{error_id}`). "
-        "The details are in reachbot's log; quote the id when you report it."
-    )
+def internal_error(error_id: str, lang: str | None = None) -> Rendered:
+    return single(_say(wording_for(lang), "slack.internal-error", error_id=error_id), lang=lang)
 
 
-def snapshot_unavailable(error_id: str) -> Rendered:
-    return single(
-        f":warning: reachbot cannot answer right now: its snapshot of the network could not be loaded (error id "
-        f"`{error_id}`). The details are in reachbot's log; the team that runs it can act on that id."
-    )
+def snapshot_unavailable(error_id: str, lang: str | None = None) -> Rendered:
+    return single(_say(wording_for(lang), "slack.snapshot-unavailable", error_id=error_id), lang=lang)
 
 
-def single(text: str, context_line: str = "") -> Rendered:
+def single(text: str, context_line: str = "", lang: str | None = None) -> Rendered:
     blocks = sections(text) + ([context(context_line)] if context_line else [])
-    return Rendered(paginate(blocks, _strip(text)), plain_of(blocks))
+    lang = wording_for(lang).lang
+    return Rendered(paginate(blocks, _strip(text), lang=lang), plain_of(blocks), lang=lang)
 
 
 def help_reply(index: SnapshotIndex, examples: Examples, origin: str, runtimes: tuple[str, ...],
-               age: str) -> Rendered:
-    blocks = [header("reachbot: why can X (not) reach Y?")]
-    blocks += sections(
-        "Ask about a request from an instance to a bucket, an AWS service or another address. reachbot traces "
-        "it through proxies, DNS, route tables, endpoints and policies, says what refuses it, and proposes "
-        "fixes it has re-traced to prove them."
-    )
-    lines = "\n".join(f"• `/reach {escape(q)}`" for q in _examples(examples))
-    blocks += sections(f"*Examples from this snapshot*\n{lines}")
-    blocks += sections(
-        "*Source*: instance id, `Name` tag or private IP.\n"
-        "*Destination*: bucket name, `s3://bucket/key`, an S3 URL or host, another AWS service host, an IP.\n"
-        "*Optional*: the S3 action, e.g. `(s3:PutObject)` (default `s3:GetObject`); the client runtime, e.g. "
-        f"`as curl` ({', '.join(f'`{r}`' for r in runtimes)}; default: the AWS CLI / botocore behaviour).\n"
-        "*Elsewhere*: mention `@reachbot QUESTION` in a channel and the answer comes in the thread; on an "
-        "incident thread, the message shortcut *Handoff summary* re-runs the thread's questions for the next "
-        "responder."
-    )
-    blocks.append(context(f"Snapshot `{escape(origin)}` taken {index.taken_at.isoformat()} ({age} old)"))
-    return Rendered(paginate(blocks, "reachbot help: /reach why can SOURCE not reach DESTINATION"), plain_of(blocks))
+               age: str, lang: str | None = None) -> Rendered:
+    w = wording_for(lang)
+    blocks = [header(w.label("slack.help.title"))]
+    blocks += sections(w.label("slack.help.intro"))
+    lines = "\n".join(f"• `/reach {escape(q)}`" for q in _examples(examples, w))
+    blocks += sections(f"{w.label('slack.help.examples')}\n{lines}")
+    blocks += sections(_say(w, "slack.help.usage", runtimes=", ".join(f"`{r}`" for r in runtimes)))
+    blocks.append(context(_say(w, "slack.help.snapshot", origin=escape(origin), taken_at=index.taken_at.isoformat(),
+                               age=w.age(age))))
+    return Rendered(paginate(blocks, w.label("slack.help.fallback"), lang=w.lang), plain_of(blocks), lang=w.lang)
 
 
-def _examples(e: Examples) -> list[str]:
+def _examples(e: Examples, w: Wording) -> list[str]:
+    """Questions about this snapshot's own names, in the help's language (each one parses as it stands)."""
     out: list[str] = []
     if e.source and e.bucket:
-        out.append(f"why can {e.source} not reach bucket {e.bucket}")
+        out.append(_say(w, "slack.help.example-bucket", source=e.source, bucket=e.bucket))
     if e.other_source and e.other_bucket:
-        out.append(f"{e.other_source} -> s3://{e.other_bucket}/path/to/key")
+        out.append(_say(w, "slack.help.example-key", source=e.other_source, bucket=e.other_bucket))
     if e.other_ip:
-        out.append(f"can {e.other_ip} reach {e.service_host}")
+        out.append(_say(w, "slack.help.example-service", ip=e.other_ip, host=e.service_host))
     if e.source and e.bucket:
-        out.append(f"why can't {e.source} reach s3://{e.bucket}/upload.bin (s3:PutObject) as curl")
-    return out or ["why can i-0123456789abcdef0 not reach bucket my-bucket"]
+        out.append(_say(w, "slack.help.example-put", source=e.source, bucket=e.bucket))
+    return out or [w.label("slack.help.example-default")]
 
 
 def _strip(text: str) -> str:

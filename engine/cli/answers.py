@@ -15,6 +15,7 @@ from typing import Any
 
 from engine.answer import Answer
 from engine.cli.render import render
+from engine.wording import EN, Wording
 
 # `--exit-code` (interfaces.md): 0 reachable, 1 blocked, 3 unknown; 2 stays bad input.
 EXIT_BY_VERDICT = {"reachable": 0, "blocked": 1, "unknown": 3}
@@ -48,13 +49,14 @@ def json_item(item: Answered) -> dict[str, Any]:
     return {**item.context, "question": item.question, "answer": item.answer.to_json_dict()}
 
 
-def text_item(item: Answered, *, answer: bool = True) -> str:
+def text_item(item: Answered, *, answer: bool = True, wording: Wording = EN) -> str:
     """Title, ``? question`` and (unless ``answer`` is False) the compact answer or the error, then a blank line."""
     lines = [item.title] if item.title else []
     lines.append(f"? {item.question}")
     if item.answer is None:
-        where = f"line {item.context['line']}: " if "line" in item.context else ""
-        lines.append(f"reachbot: {where}{item.error}")
+        error = item.error if "line" not in item.context else wording.fmt(
+            wording.label("cli.batch-error"), {"number": item.context["line"], "error": item.error})
+        lines.append(f"reachbot: {error}")
     elif answer:
-        lines.append(render(item.answer, compact=True))
+        lines.append(render(item.answer, compact=True, wording=wording))
     return "\n".join(lines) + "\n"

@@ -7,6 +7,9 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
+from engine.question_ja import language_of
+from engine.wording import LANGUAGES, Wording, wording_for
+
 if TYPE_CHECKING:
     from engine.snapshot import LoadedSnapshot
 
@@ -49,3 +52,13 @@ def snapshot_location(args: argparse.Namespace) -> str | None:
         raise SnapshotError(f"--at {args.at} picks {entry.describe()}, an S3 object version, which a server cannot "
                             "follow; copy it to a file (aws s3api get-object --version-id …) and pass --snapshot FILE.")
     return entry.location
+
+
+def add_lang_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=LANGUAGES, help="language of the answer (default: the question's: Japanese for a"
+                   " question written with kana or kanji, else English); codes, ids, JSON keys stay as they are")
+
+
+def wording_of(lang: str | None, question: str) -> Wording:
+    """``--lang`` when given, else the language the question is written in."""
+    return wording_for(lang or language_of(question))

@@ -14,6 +14,8 @@ from engine.evidence import admitted_by
 from engine.walk.record import Caveat, Finding, HopRecord
 
 Template = str | Callable[["Wording", Mapping[str, Any]], str]
+# A sentence kept as a label key and its facts (e.g. a fix's summary), to be said in any catalog's language.
+Said = tuple[str, tuple[tuple[str, str], ...]]
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,19 @@ class Wording:
 
     def label(self, key: str) -> str:
         return self.catalog.labels.get(key, key)
+
+    def age(self, age: str) -> str:
+        """A snapshot's age (``engine.snapshot.snapshot_age``: ``27d``, ``5h``) in this language's units."""
+        number, unit = age[:-1], age[-1:]
+        key = f"age.{unit}"
+        if not number.isdigit() or key not in self.catalog.labels:
+            return age
+        return self.fmt(self.catalog.labels[key], {"n": number})
+
+    def say(self, said: Said) -> str:
+        """A :data:`Said` sentence in this catalog's language."""
+        key, facts = said
+        return self.fmt(self.label(key), dict(facts))
 
     def render(self, template: Template, facts: Mapping[str, Any]) -> str:
         if callable(template):

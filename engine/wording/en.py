@@ -12,6 +12,7 @@ from engine.model import IpPermission, NetworkAclEntry
 from engine.policy import AccessDecision, describe_decision, describe_result, describe_statement
 from engine.policy.explain import NOTE_TEXT
 from engine.wording.catalog import Catalog, Template
+from engine.wording.en_screen import SCREEN
 
 if TYPE_CHECKING:
     from engine.wording.catalog import Wording
@@ -487,4 +488,4 @@ REASONS: dict[Reason, Template] = {
     Reason.PLAIN_TCP: "a plain TCP connection; proxy settings apply only to HTTP(S) clients",
 }
 
-CATALOG = Catalog(lang="en", hops=HOPS, codes=CODES, reasons=REASONS, labels=LABELS, address=_address)
+CATALOG = Catalog(lang="en", hops=HOPS, codes=CODES, reasons=REASONS, labels={**LABELS, **SCREEN}, address=_address)

@@ -36,6 +36,8 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.threads: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (channel, thread ts) → messages
         self.not_in: set[str] = set()  # channels where the bot is not a member
+        self.locales: dict[str, str] = {}  # user id → the locale users.info reports with include_locale
+        self.user_errors: dict[str, str] = {}  # user id → the error users.info answers (e.g. missing_scope)
         self.on_invoke: Callable[[dict[str, Any]], None] | None = None  # Lambda async invocations
         self.socket_url: Callable[[], str] | None = None  # apps.connections.open: a Socket Mode server's URL
         self.fail_uploads = False  # the upload URL answers 500 (a failing file upload)
@@ -167,6 +169,13 @@ class FakeSlack:
         if method == "files.completeUploadExternal":
             files = p.get("files") or []
             return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+        if method == "users.info" and str(p.get("user")) in self.user_errors:
+            return {"ok": False, "error": self.user_errors[str(p.get("user"))]}
+        if method == "users.info":
+            user: dict[str, Any] = {"id": p.get("user"), "name": "someone"}
+            if str(p.get("include_locale")).lower() in ("1", "true"):
+                user["locale"] = self.locales.get(str(p.get("user")), "en-US")
+            return {"ok": True, "user": user}
         if method == "views.open":
             return {"ok": True, "view": {"id": "V1"}}
         if method == "views.publish":

@@ -10,13 +10,13 @@ from slack_sdk import WebClient
 
 from bot import deliver
 from bot.errors import replying_on_error
-from bot.listeners._shared import parse_ref, services
-from bot.reach import Answered, NotUnderstood, Outcome, Reach, Who
+from bot.listeners._shared import Services, parse_ref, services, who_asks
+from bot.reach import Answered, NotUnderstood, Outcome, Who
 from bot.render.blocks import Rendered
 from bot.render.replies import outcome_reply
+from engine import wording_for
 
 Handler = Callable[..., None]
-UNREADABLE = "This button carries no question reachbot can read. Ask again with `/reach QUESTION`."
 
 
 def acknowledge(ack: Ack) -> None:
@@ -32,22 +32,27 @@ def detail_button(render: Callable[[Answered], Rendered], doing: str) -> Handler
             reply_where_pressed(body, client, respond, rendered)
 
         with replying_on_error(reply, doing):
-            outcome = ask_again(services(context).reach, body, action)
+            outcome = ask_again(services(context), body, action, client)
             reply(render(outcome) if isinstance(outcome, Answered) else outcome_reply(outcome))
 
     return show
 
 
-def ask_again(reach: Reach, body: dict[str, Any], action: dict[str, Any]) -> Outcome:
+def ask_again(svc: Services, body: dict[str, Any], action: dict[str, Any], client: WebClient | None) -> Outcome:
+    """The button's question asked again, answered in the language the presser reads (the question's own if it
+    is Japanese)."""
+    who = who_of(svc, body, client)
     ref = parse_ref(action.get("value"))
     if ref is None:
-        return NotUnderstood(UNREADABLE, [])
+        lang = who.lang or "en"
+        return NotUnderstood(wording_for(lang).label("slack.unreadable-button"), [], lang)
     question, runtime, act = ref
-    return reach.ask(question, who_of(body), runtime=runtime, action=act)
+    return svc.reach.ask(question, who, runtime=runtime, action=act)
 
 
-def who_of(body: dict[str, Any]) -> Who:
-    return Who((body.get("user") or {}).get("id"), channel_of(body))
+def who_of(svc: Services, body: dict[str, Any], client: WebClient | None) -> Who:
+    user = body.get("user") or {}
+    return who_asks(svc, user.get("id"), channel_of(body), client, user)
 
 
 def channel_of(body: dict[str, Any]) -> str | None:

@@ -14,11 +14,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot import deliver
 from bot.errors import replying_on_error
-from bot.listeners._shared import INVITE, not_in_conversation, picture_of, services
+from bot.listeners._shared import invite, not_in_conversation, picture_of, services
 from bot.listeners.actions._common import acknowledge, ask_again, channel_of
 from bot.reach import Answered
 from bot.render.answer import POST_TO_CHANNEL, answer_reply, metadata
-from bot.render.replies import outcome_reply, single
+from bot.render.replies import outcome_reply
 
 ACTION_ID = POST_TO_CHANNEL
 SCOPES = ("chat:write", "files:write")  # files: the route's picture in the new thread
@@ -33,7 +33,7 @@ def post(body: dict[str, Any], action: dict[str, Any], client: WebClient, respon
     channel = channel_of(body)
     user = (body.get("user") or {}).get("id")
     with replying_on_error(lambda reply: deliver.ephemeral(respond, reply), "posting an answer to the channel"):
-        outcome = ask_again(services(context).reach, body, action)
+        outcome = ask_again(services(context), body, action, client)
         if not isinstance(outcome, Answered) or channel is None:
             deliver.ephemeral(respond, outcome_reply(outcome))
             return
@@ -42,7 +42,7 @@ def post(body: dict[str, Any], action: dict[str, Any], client: WebClient, respon
                                metadata=metadata(outcome.answer), picture=picture_of(outcome, services(context)))
         except SlackApiError as exc:
             if not_in_conversation(exc):
-                deliver.ephemeral(respond, single(INVITE))
+                deliver.ephemeral(respond, invite(outcome.lang))
                 return
             raise
         respond(delete_original=True)

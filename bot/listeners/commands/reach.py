@@ -14,15 +14,15 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from bot import deliver
 from bot.errors import replying_on_error
 from bot.home import remember
-from bot.listeners._shared import help_for, is_help, services
-from bot.reach import Who
+from bot.listeners._shared import help_for, help_language, is_help, services, who_asks
+from bot.reach import reply_language
 from bot.render.diff import diff_reply
 from bot.render.replies import outcome_reply
 from bot.slack_text import typed_text
 
 COMMAND = "/reach"
 DIFF_WORD = "diff"
-SCOPES = ("commands", "chat:write")
+SCOPES = ("commands", "chat:write", "users:read")  # users:read: the asker's locale (bot.language)
 
 
 def register(app: App) -> None:
@@ -34,18 +34,20 @@ def acknowledge(ack: Ack, command: dict[str, Any], context: BoltContext) -> None
     if not is_help(text):
         ack()
         return
-    who = Who(command.get("user_id"), command.get("channel_id"))
-    ack(**deliver.ack_payload(help_for(services(context).reach, who)))
+    svc = services(context)
+    who = who_asks(svc, command.get("user_id"), command.get("channel_id"), None, command)
+    ack(**deliver.ack_payload(help_for(svc.reach, who, help_language(text, who))))
 
 
 def answer(command: dict[str, Any], respond: Respond, context: BoltContext) -> None:
     text = typed_text(command.get("text", ""))
     if is_help(text):
         return
-    who = Who(command.get("user_id"), command.get("channel_id"))
-    with replying_on_error(lambda reply: deliver.ephemeral(respond, reply), f"answering /reach {text!r}"):
+    svc = services(context)
+    who = who_asks(svc, command.get("user_id"), command.get("channel_id"), context.client, command)
+    with replying_on_error(lambda reply: deliver.ephemeral(respond, reply), f"answering /reach {text!r}",
+                           reply_language(text, who)):
         word, _, since = text.strip().partition(" ")
-        svc = services(context)
         if word.lower() == DIFF_WORD:
             changed = svc.reach.what_changed(who, since=since.strip() or None)
             deliver.ephemeral(respond, diff_reply(changed))

@@ -13,14 +13,15 @@ from slack_sdk import WebClient
 from bot import deliver
 from bot.errors import replying_on_error
 from bot.home import remember
-from bot.listeners._shared import help_for, is_help, picture_of, services
-from bot.reach import Answered, Who
+from bot.listeners._shared import help_for, help_language, is_help, picture_of, services, who_asks
+from bot.reach import Answered, reply_language
 from bot.render.answer import metadata
 from bot.render.replies import outcome_reply
 from bot.slack_text import typed_text
 
 EVENT = "app_mention"
-SCOPES = ("app_mentions:read", "chat:write", "files:write")  # files: the route's picture
+SCOPES = ("app_mentions:read", "chat:write", "files:write", "users:read")  # files: the route's picture;
+# users:read: the asker's locale (bot.language)
 
 
 def register(app: App) -> None:
@@ -37,10 +38,11 @@ def answer(body: dict[str, Any], event: dict[str, Any], client: WebClient, conte
         return
     channel, thread = event["channel"], event.get("thread_ts") or event["ts"]
     text = typed_text(event.get("text", ""))
-    who = Who(event.get("user"), channel)
-    with replying_on_error(lambda reply: deliver.to_thread(client, channel, thread, reply), f"answering {text!r}"):
+    who = who_asks(svc, event.get("user"), channel, client, event)
+    with replying_on_error(lambda reply: deliver.to_thread(client, channel, thread, reply), f"answering {text!r}",
+                           reply_language(text, who)):
         if is_help(text):
-            deliver.to_thread(client, channel, thread, help_for(svc.reach, who))
+            deliver.to_thread(client, channel, thread, help_for(svc.reach, who, help_language(text, who)))
             return
         outcome = svc.reach.ask(text, who)
         remember(svc.recent, svc.reach, who.user, outcome)  # for the asker's Home tab

@@ -17,10 +17,10 @@ from slack_sdk.errors import SlackApiError
 from bot import deliver
 from bot.errors import replying_on_error
 from bot.handoff import AskedInThread, digest
-from bot.listeners._shared import INVITE, not_in_conversation, services
+from bot.listeners._shared import invite, not_in_conversation, services, who_asks
 from bot.reach import Answered, Outcome, Reach, Who
 from bot.render.handoff import Handoff, handoff_reply
-from bot.render.replies import single
+from engine import language_of
 
 CALLBACK_ID = "handoff_summary"
 SCOPES = ("commands", "chat:write", "channels:history", "groups:history", "im:history", "mpim:history",
@@ -40,19 +40,21 @@ def summarize(body: dict[str, Any], client: WebClient, respond: Respond, context
     channel = body["channel"]["id"]
     message = body["message"]
     thread_ts = message.get("thread_ts") or message["ts"]
-    user = (body.get("user") or {}).get("id")
-    reach = services(context).reach
-    with replying_on_error(lambda reply: deliver.ephemeral(respond, reply), "writing a handoff summary"):
+    svc = services(context)
+    reach = svc.reach
+    who = who_asks(svc, (body.get("user") or {}).get("id"), channel, client, body.get("user"))
+    with replying_on_error(lambda reply: deliver.ephemeral(respond, reply), "writing a handoff summary", who.lang):
         try:
             messages = read_thread(client, channel, thread_ts)
         except SlackApiError as exc:
             if not_in_conversation(exc):
-                deliver.ephemeral(respond, single(INVITE))
+                deliver.ephemeral(respond, invite(who.lang))
                 return
             raise
         thread = digest(messages, reach.is_question, context.bot_user_id, context.bot_id)
-        results = rerun(reach, thread.questions, Who(user, channel))
-        handoff = Handoff(channel, thread_ts, user, thread, results, reach.origin(), reach.index())
+        lang = svc.languages.channels.get(channel) or thread_language(thread.questions) or who.lang or "en"
+        results = rerun(reach, thread.questions, who, lang)
+        handoff = Handoff(channel, thread_ts, who.user, thread, results, reach.origin(), reach.index(), lang)
         deliver.to_thread(client, channel, thread_ts, handoff_reply(handoff))
 
 
@@ -69,12 +71,20 @@ def read_thread(client: WebClient, channel: str, thread_ts: str) -> list[dict[st
     return messages
 
 
-def rerun(reach: Reach, questions: list[AskedInThread], who: Who) -> list[tuple[AskedInThread, Outcome]]:
+def thread_language(questions: list[AskedInThread]) -> str | None:
+    """Japanese when most of the thread's questions are asked in Japanese: the handoff, posted in the thread
+    for everyone there, speaks the thread's language (after a channel's setting, before the requester's)."""
+    japanese = sum(language_of(q.text) == "ja" for q in questions)
+    return "ja" if japanese * 2 > len(questions) else None
+
+
+def rerun(reach: Reach, questions: list[AskedInThread], who: Who,
+          lang: str | None = None) -> list[tuple[AskedInThread, Outcome]]:
     """Each question once: two wordings of the same source, destination, action and runtime count as one."""
     out: list[tuple[AskedInThread, Outcome]] = []
     seen: set[tuple[str, ...]] = set()
     for asked in questions:
-        outcome = reach.ask(asked.text, who, runtime=asked.runtime, action=asked.action)
+        outcome = reach.ask(asked.text, who, runtime=asked.runtime, action=asked.action, lang=lang)
         if isinstance(outcome, Answered):
             a = outcome.answer
             key = (a.source.id, a.destination.kind, a.destination.id, a.action, a.runtime)

@@ -9,11 +9,12 @@ from collections.abc import Iterator
 
 from engine.answer import Answer
 from engine.cli.answers import EXIT_BY_VERDICT, Answered, json_item, text_item, worst_exit
-from engine.cli.common import add_snapshot_flag, load_snapshot, print_json
+from engine.cli.common import add_lang_flag, add_snapshot_flag, load_snapshot, print_json, wording_of
 from engine.cli.render import render
 from engine.engine import Engine
 from engine.errors import QuestionError, ReachbotError
 from engine.names import mask_secrets
+from engine.wording import Wording
 
 HELP = "answer a question about the snapshot"
 FORMATS = ("text", "json", "mermaid", "dot", "png")
@@ -34,6 +35,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-fixes", action="store_true", help="skip the search for proven fixes")
     p.add_argument("--exit-code", action="store_true", help="exit 0 if reachable, 1 if blocked, 3 if unknown "
                    "(2 stays bad input); with --batch the worst line's, a line that cannot be asked counting as 2")
+    add_lang_flag(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,14 +47,15 @@ def run(args: argparse.Namespace) -> int:
     eng = Engine(loaded.snapshot, loaded.origin)
     if args.batch:
         return _batch(eng, args)
+    wording = wording_of(args.lang, args.question)
     answer = eng.ask(args.question, runtime=args.runtime, action=args.action, fixes=not args.no_fixes,
-                     resource=args.resource)
+                     resource=args.resource, wording=wording)
     if fmt == "json" and not args.out:
         print_json(answer.to_json_dict())
     elif fmt == "text" and not args.out:
-        print(render(answer))
+        print(render(answer, wording=wording))
     else:
-        _write(args.out, _output(answer, fmt))
+        _write(args.out, _output(answer, fmt, wording))
     return EXIT_BY_VERDICT[answer.verdict] if args.exit_code else 0
 
 
@@ -72,9 +75,9 @@ def _format(args: argparse.Namespace) -> str:
     return fmt
 
 
-def _output(answer: Answer, fmt: str) -> str | bytes:
+def _output(answer: Answer, fmt: str, wording: Wording) -> str | bytes:
     if fmt == "text":
-        return render(answer) + "\n"
+        return render(answer, wording=wording) + "\n"
     if fmt == "json":
         return json.dumps(answer.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
     from engine.picture import draw  # drawing loads only when asked for (Pillow for a PNG)
@@ -98,11 +101,12 @@ def _batch(eng: Engine, args: argparse.Namespace) -> int:
     """Each line printed as soon as it is answered (a long batch shows progress), in the shape of answers.py."""
     items: list[Answered] = []
     for number, line, problem in _lines(args.batch):
+        wording = wording_of(args.lang, line)
         try:
             if problem:
                 raise QuestionError(problem)
             answer = eng.ask(line, runtime=args.runtime, action=args.action, fixes=not args.no_fixes,
-                             resource=args.resource)
+                             resource=args.resource, wording=wording)
             item = Answered(answer.question, answer, context={"line": number})
         except QuestionError as exc:
             item = Answered(mask_secrets(line), error=str(exc), context={"line": number})
@@ -111,7 +115,7 @@ def _batch(eng: Engine, args: argparse.Namespace) -> int:
             shown = item.answer.to_json_dict() if item.answer else json_item(item)  # error item of answers.py
             print(json.dumps(shown, ensure_ascii=False), flush=True)
         else:
-            print(text_item(item), flush=True)
+            print(text_item(item, wording=wording), flush=True)
     return worst_exit(items) if args.exit_code else 0
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 
 from engine.cli.answers import Answered, json_item, text_item
-from engine.cli.common import print_json
+from engine.cli.common import add_lang_flag, print_json
 from engine.engine import Engine
 from engine.errors import QuestionError
 from engine.estates import CASES
 from engine.snapshot import BUNDLED, choose_snapshot
+from engine.wording import Wording, wording_for
 
 HELP = "answer the article's ten cases on the bundled estate"
 
@@ -23,25 +24,32 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--snapshot", metavar="PATH", default=BUNDLED,
                    help="snapshot file or s3://bucket/key to answer the cases on (the cases name the article "
                         "estate's instances and buckets)")
+    add_lang_flag(p)
 
 
-def demo_questions() -> list[tuple[int, str]]:
+def demo_questions(lang: str | None = None) -> list[tuple[int, str]]:
+    """The article's cases as questions, asked the way the article's readers ask them (``--lang ja``: in
+    Japanese)."""
+    if lang == "ja":
+        return [(n, f"{src} から {bucket} バケットに届かないのはなぜ") for n, src, bucket in CASES]
     return [(n, f"why can {src} not reach bucket {bucket}") for n, src, bucket in CASES]
 
 
 def run(args: argparse.Namespace) -> int:
     loaded = choose_snapshot(args.snapshot)
     eng = Engine(loaded.snapshot, loaded.origin)
-    items = [_case(eng, n, q) for n, q in demo_questions()]
+    w = wording_for(args.lang)
+    items = [_case(eng, n, q, w) for n, q in demo_questions(args.lang)]
     if args.json:
         print_json([json_item(i) for i in items])
     else:
-        print("\n".join(text_item(i) for i in items), end="")
+        print("\n".join(text_item(i, wording=w) for i in items), end="")
     return 0
 
 
-def _case(eng: Engine, number: int, question: str) -> Answered:
+def _case(eng: Engine, number: int, question: str, w: Wording) -> Answered:
+    title = w.fmt(w.label("cli.case"), {"n": number})
     try:
-        return Answered(question, eng.ask(question), context={"case": number}, title=f"Case {number}")
+        return Answered(question, eng.ask(question, wording=w), context={"case": number}, title=title)
     except QuestionError as exc:
-        return Answered(question, error=str(exc), context={"case": number}, title=f"Case {number}")
+        return Answered(question, error=str(exc), context={"case": number}, title=title)
