@@ -22,6 +22,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ssm-prefix", default=SSM_PREFIX, help="SSM prefix for per-instance proxy settings")
     p.add_argument("--overlay", help="JSON file of proxy settings by instance id, Name pattern, subnet or VPC")
     p.add_argument("--max-workers", type=int, default=8, help="(account, region) pairs collected at once")
+    p.add_argument("--previous", metavar="PATH|s3://BUCKET/KEY",
+                   help="reuse what cannot have changed from this snapshot (default: the one at --out)")
+    p.add_argument("--full", action="store_true", help="read everything again, reusing nothing")
     p.add_argument("--quiet", action="store_true")
 
 
@@ -32,6 +35,6 @@ def run(args: argparse.Namespace) -> int:
     options = CollectOptions(
         regions=args.region, profile=args.profile, role_arns=args.role_arn, org_role=args.org_role,
         endpoint_url=args.endpoint_url, from_dir=args.from_dir, ssm_prefix=args.ssm_prefix or SSM_PREFIX,
-        overlay=args.overlay, max_workers=args.max_workers,
+        overlay=args.overlay, max_workers=args.max_workers, previous=args.previous, full=args.full,
     )
     return collect(options, out=args.out, quiet=args.quiet)
