@@ -43,6 +43,7 @@ class TokenBucket:
     tokens: float = field(init=False)
     updated: float = field(init=False)
     waited: float = field(init=False, default=0.0)  # seconds callers were told to wait, in total
+    taken: int = field(init=False, default=0)  # tokens taken (HTTP attempts paced)
 
     def __post_init__(self) -> None:
         self.tokens, self.updated = self.capacity, self.clock()
@@ -54,6 +55,7 @@ class TokenBucket:
         self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.refill)
         self.updated = now
         self.tokens -= 1
+        self.taken += 1
         wait = -self.tokens / self.refill if self.tokens < 0 else 0.0
         self.waited += wait
         return wait

@@ -42,6 +42,7 @@ class ThrottleProxy:
     rules: list[Rule] = field(default_factory=list)
     seen: Counter[str] = field(default_factory=Counter)  # requests per action (every HTTP attempt)
     throttled: Counter[str] = field(default_factory=Counter)
+    url: str = ""  # the proxy's own URL, once started: give it as the endpoint URL
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
 
@@ -61,7 +62,8 @@ class ThrottleProxy:
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, name="throttle-proxy", daemon=True).start()
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        self.url = f"http://{host!s}:{port}"
+        return self.url
 
     def stop(self) -> None:
         if self._server is not None:
