@@ -3,7 +3,9 @@
 Retries: botocore's *adaptive* mode (``Config(retries={"mode": "adaptive"})``) retries throttling
 (``Throttling``, ``RequestLimitExceeded``, …), 5xx and connection errors with exponential backoff and a
 client-side rate limiter that slows down after throttling (botocore docs, "Retries"). What still fails after
-``max_attempts`` becomes a :class:`~engine.model.Gap`; the rest of the estate is collected regardless.
+``max_attempts`` becomes a :class:`~engine.model.Gap`; the rest of the estate is collected regardless. Before
+that, every EC2 client paces its requests below EC2's request-token buckets (``limits.Ec2Limiter``, one per
+account and region).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Which calls to make, and in what order, for one (account, region) or one account's global services.
 
 The crawl functions decide *what* to read (``DescribeInstances`` first, then one
-``DescribeInstanceAttribute`` per instance, …) and are written once; a :class:`Source` decides *how*:
+``DescribeInstanceAttribute`` per instance whose user data the previous snapshot cannot lend, …) and are
+written once; a :class:`Source` decides *how*:
 :class:`LiveSource` calls AWS through boto3 (paginators wherever botocore has one), :class:`DirSource` reads
 the files of a saved directory. Either way the result lands in a :class:`~engine.collect.raw.RawScope` and
 every failure becomes a gap in it, so one refused call never stops the rest.
