@@ -173,3 +173,14 @@ def test_a_list_throttled_at_every_attempt_makes_its_region_unknown(
                                permission="ec2:DescribeRouteTables")]
     assert proxy.seen["DescribeRouteTables"] == 3 and len(snap.instances) == 6  # the first attempt and 2 retries
     assert {_ask(snap, i, fleet.bucket) for i in fleet.instance_ids} == {"unknown"}
+
+
+def test_bench_lower_bound_counts_the_calls_beyond_each_actions_burst_at_its_refill_rate():
+    """bench/collect_bench.py's "at AWS" row: 2,000 DescribeInstanceAttribute calls at half of EC2's
+    non-mutating bucket (50 at once, then 10 per second) take at least 195 s; buckets of different actions
+    refill in parallel, so the slowest action bounds the run."""
+    from bench.collect_bench import limiter_floor
+
+    assert limiter_floor({"DescribeInstanceAttribute": 2000, "DescribeVpcs": 1}) == pytest.approx(195.0)
+    assert limiter_floor({"DescribeVpcs": 3, "DescribeInstances": 2}) == 0.0
+    assert limiter_floor({}) == 0.0
