@@ -186,3 +186,16 @@ def test_collect_cli_says_how_much_it_reused(emulator: Emulator, tmp_path: Path,
     assert "user data of 5 instances reused" in capsys.readouterr().err
     assert main([*argv, "--full"]) == 0
     assert "reused" not in capsys.readouterr().err
+
+
+def test_previous_snapshot_is_read_from_s3_with_the_collectors_endpoint_and_credentials(emulator: Emulator) -> None:
+    """The scheduled collector writes s3://…/snapshot.json; the next run reads it back (s3:GetObject, through
+    the same --endpoint-url and caller credentials) and reuses its user-data reads."""
+    fleet = _fleet(emulator, "222222222222", count=4)
+    bucket = "reachbot-incremental-test"
+    emulator.client("s3", REGION).create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    location = f"s3://{bucket}/reachbot/snapshot.json"
+    options = emulator.options(regions=[REGION], role_arns=[fleet.role_arn])
+    write(collect(options), location, options)
+    again = collect(emulator.options(regions=[REGION], role_arns=[fleet.role_arn], previous=location))
+    assert again.previous.note == "incremental" and _reused(again.snapshot) == 4
