@@ -36,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--questions", type=int, default=1000, help="warm questions per size")
     p.add_argument("--fix-questions", type=int, default=40, help="blocked questions answered with fixes")
     p.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    p.add_argument("--collect", action="store_true",
+                   help="also measure collection against moto: first vs incremental, and under throttling")
+    p.add_argument("--collect-instances", type=int, default=2000, help="instances of the emulated fleet")
     p.add_argument("--worker", nargs=2, metavar=("SIZE", "PATH"), help=argparse.SUPPRESS)
     p.add_argument("--generate", nargs=2, metavar=("SIZE", "PATH"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -62,6 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     from bench.report import render
 
     print(render(results))
+    if args.collect:  # opt-in: seeds and collects an emulated fleet (about 2 minutes for 2,000 instances)
+        from bench.collect_bench import collect_figures, render_collect
+
+        results["collect"] = collect_figures(args.collect_instances)
+        print(render_collect(results["collect"]))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
     return 0

@@ -114,11 +114,23 @@ class Gap(AwsModel):
     resource: str | None = None  # set when only one resource could not be read (a bucket's policy)
 
 
+class Reuse(AwsModel):
+    """Data an incremental collection took from the previous snapshot instead of calling AWS again
+    (engine/collect/README.md, "Incremental collection"): which call it stands for and for how many resources."""
+
+    service: str  # "ec2"
+    operation: str  # "DescribeInstanceAttribute"
+    attribute: str | None = None  # "userData"
+    count: int  # resources whose answer was reused
+    oldest_read_at: datetime | None = None  # when the oldest reused answer was really read from AWS
+
+
 class Coverage(AwsModel):
     account_id: str
     region: str
     complete: bool = True
     gaps: list[Gap] = []
+    reused: list[Reuse] = []  # what this (account, region) took from the previous snapshot
 
 
 # --- VPC building blocks ---------------------------------------------------------------------------------
@@ -926,6 +938,19 @@ class DnsFirewallDomainList(AwsModel):
 # --- the snapshot ----------------------------------------------------------------------------------------
 
 
+class UserDataRead(AwsModel):
+    """The proxy settings read from one instance's user data, kept so that the next collection can skip
+    ``DescribeInstanceAttribute`` while the instance cannot have changed it: user data can only be modified
+    while the instance is stopped (EC2 User Guide, "Work with instance user data"), and starting it again sets
+    a new ``LaunchTime`` ("the time that the instance was last launched", EC2 API Reference, Instance)."""
+
+    instance_id: str
+    launch_time: datetime  # LaunchTime when the user data was read (the instance was running)
+    read_at: datetime | None = None  # when DescribeInstanceAttribute really answered
+    parser: str  # fingerprint of the user-data reader: another reader reads it again
+    values: dict[str, str] = {}  # variable → value (credentials masked), as the user-data layer gave them
+
+
 class Snapshot(AwsModel):
     schema_version: Annotated[int, Field(ge=1)] = SCHEMA_VERSION
     taken_at: datetime
@@ -962,3 +987,4 @@ class Snapshot(AwsModel):
     dns_firewall_domain_lists: list[DnsFirewallDomainList] = []
     kms_keys: list[KmsKey] = []
     secrets: list[Secret] = []
+    user_data_reads: list[UserDataRead] = []  # collection bookkeeping for incremental refreshes, not a resource

@@ -66,6 +66,8 @@ RESOURCE_KINDS: tuple[ResourceKind, ...] = (
     ResourceKind("secrets", "arn", "secret", index="secrets"),
     ResourceKind("accounts", "account_id", index="accounts"),
     ResourceKind("coverage", None, key=lambda c: (c.account_id, c.region)),
+    # Collection bookkeeping (engine/collect/incremental.py): one per instance, merged like a resource.
+    ResourceKind("user_data_reads", "instance_id"),
 )
 BY_FIELD: dict[str, ResourceKind] = {k.field: k for k in RESOURCE_KINDS}
 SCALAR_FIELDS = ("schema_version", "taken_at", "source", "regions")

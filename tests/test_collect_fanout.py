@@ -111,6 +111,20 @@ def test_a_part_holds_only_its_account_and_region(emulator: Emulator) -> None:
     assert {(c.account_id, c.region) for c in part.coverage} <= {(APP_ACCOUNT, TOKYO), (APP_ACCOUNT, "global")}
 
 
+def test_a_parts_second_run_is_incremental_from_its_own_previous_part(emulator: Emulator) -> None:
+    """The second run of a (account, region) starts from its own previous part: the user data of instances
+    still running since it was read is reused (engine/collect/incremental.py), not read again."""
+    settings = _settings(emulator, "incremental-part")
+    first = fanout.collect_part(settings, APP_ACCOUNT, TOKYO)
+    second = fanout.collect_part(settings, APP_ACCOUNT, TOKYO)
+    part = parse_snapshot(emulator.client("s3").get_object(
+        Bucket=BUCKET, Key=f"incremental-part/parts/{APP_ACCOUNT}/{TOKYO}.json")["Body"].read(), "part")
+    reused = [r for c in part.coverage for r in c.reused if r.attribute == "userData"]
+    running = [i for i in part.instances if i.state.name == "running"]
+    assert running and reused and sum(r.count for r in reused) == len(running)
+    assert second["api_calls"] < first["api_calls"]
+
+
 def test_merged_parts_hold_what_one_collection_of_everything_holds(emulator: Emulator,
                                                                     collected: Collected) -> None:
     """Listing, one part per (account, region) and the merge, through the Lambda entry points configured by

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from engine import Engine
 from engine import model as m
 from engine.collect.cli import summary
+from engine.collect.incremental import Previous
 from engine.estates.synth import synth_estate
 from engine.resources import BY_FIELD, RESOURCE_KINDS, uncovered_snapshot_fields
 
@@ -44,8 +45,9 @@ def test_identity_of_a_hosted_zone_ignores_the_hostedzone_prefix_and_a_prefix_li
 def test_collect_summary_counts_labelled_kinds_in_table_order():
     """The collector's summary line names each non-empty kind by its short label, in the table's order."""
     snap = synth_estate("tiny", seed=7)
-    line = summary(SimpleNamespace(snapshot=snap, api_calls=3, seconds=1.0), "out.json")  # type: ignore[arg-type]
+    line = summary(SimpleNamespace(snapshot=snap, api_calls=3, seconds=1.0, previous=Previous()), "out.json")  # type: ignore[arg-type]
     labels = [k.label for k in RESOURCE_KINDS if k.label and getattr(snap, k.field)]
     assert [part.split(" ")[0] for part in line.split(": ", 2)[2].split(" · ")[0].split(", ")] == labels
     empty = m.Snapshot(taken_at=datetime(2024, 1, 1, tzinfo=UTC))
-    assert "nothing found" in summary(SimpleNamespace(snapshot=empty, api_calls=0, seconds=0.0), "o")  # type: ignore[arg-type]
+    nothing = SimpleNamespace(snapshot=empty, api_calls=0, seconds=0.0, previous=Previous())
+    assert "nothing found" in summary(nothing, "o")  # type: ignore[arg-type]

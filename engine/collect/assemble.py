@@ -14,6 +14,7 @@ from typing import Any
 from engine import model as m
 from engine.collect import map_global as mg
 from engine.collect import proxy_settings as ps
+from engine.collect.incremental import reuse_summary
 from engine.collect.map_ec2 import RegionParts, map_region
 from engine.collect.overlay import Overlay
 from engine.collect.proxy_hosts import mark_proxies
@@ -34,6 +35,7 @@ ID_FIELDS = {
     "instance_profiles": "arn", "firewalls": "firewall_arn", "firewall_policies": "firewall_policy_arn",
     "firewall_rule_groups": "rule_group_arn", "resolver_rules": "id", "resolver_endpoints": "id",
     "dns_firewall_rule_groups": "id", "dns_firewall_domain_lists": "id", "kms_keys": "arn", "secrets": "arn",
+    "user_data_reads": "instance_id",
 }
 # Which call would have listed a route's target, by id prefix (for gaps about targets outside the collection).
 _LISTED_BY = {
@@ -73,8 +75,10 @@ def assemble(scopes: list[RawScope], *, ssm_prefix: str, overlay: Overlay | None
              accounts: list[m.Account], regions: list[str]) -> m.Snapshot:
     items = _Items()
     gaps: dict[tuple[str, str], list[m.Gap]] = defaultdict(list)
+    reused: dict[tuple[str, str], list[m.UserDataRead]] = defaultdict(list)
     for scope in scopes:
         gaps[(scope.account, scope.region)] += scope.gaps
+        reused[(scope.account, scope.region)] += scope.reused.values()
         parts = _mapped(scope, ssm_prefix)
         gaps[(scope.account, scope.region)] += parts.gaps
         for field, found in parts.items.items():
@@ -93,7 +97,8 @@ def assemble(scopes: list[RawScope], *, ssm_prefix: str, overlay: Overlay | None
             if account in complete:
                 gaps[(account, region)] = [g for g in found if g.service != "organizations"]
     coverage = [
-        m.Coverage(account_id=account, region=region, complete=not found, gaps=_unique(found))
+        m.Coverage(account_id=account, region=region, complete=not found, gaps=_unique(found),
+                   reused=reuse_summary(reused.get((account, region), [])))
         for (account, region), found in sorted(gaps.items())
     ]
     fields: dict[str, Any] = lists

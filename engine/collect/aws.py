@@ -3,7 +3,9 @@
 Retries: botocore's *adaptive* mode (``Config(retries={"mode": "adaptive"})``) retries throttling
 (``Throttling``, ``RequestLimitExceeded``, …), 5xx and connection errors with exponential backoff and a
 client-side rate limiter that slows down after throttling (botocore docs, "Retries"). What still fails after
-``max_attempts`` becomes a :class:`~engine.model.Gap`; the rest of the estate is collected regardless.
+``max_attempts`` becomes a :class:`~engine.model.Gap`; the rest of the estate is collected regardless. Before
+that, every EC2 client paces its requests below EC2's request-token buckets (``limits.Ec2Limiter``, one per
+account and region).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from botocore.exceptions import (
 )
 
 from engine import model as m
+from engine.collect.limits import Ec2Limiter
 from engine.collect.raw import GLOBAL
 from engine.errors import CollectionError
 
@@ -62,6 +65,7 @@ class AwsSettings:
     # Called on every session collect creates (the caller's and each assumed role's), before any client:
     # tests register botocore event handlers here (fault injection, recording the operations made).
     session_hooks: tuple[SessionHook, ...] = ()
+    ec2_rate_share: float = 0.5  # client-side EC2 rate as a share of AWS's request-token buckets; 0: off
 
     def config(self) -> Config:
         return Config(
@@ -105,14 +109,19 @@ class Clients:
         self._config = settings.config()
         self._lock = threading.Lock()
         self._clients: dict[tuple[str, str], BaseClient] = {}
+        self.limiters: dict[str, Ec2Limiter] = {}  # region → EC2 rate limiter of this account there
 
     def get(self, service: str, region: str) -> BaseClient:
         with self._lock:
             key = (service, region)
             if key not in self._clients:
-                self._clients[key] = self.session.client(
+                client = self.session.client(
                     service, region_name=region, endpoint_url=self.settings.endpoint_url, config=self._config
                 )
+                if service == "ec2" and self.settings.ec2_rate_share > 0:
+                    limiter = self.limiters.setdefault(region, Ec2Limiter(self.settings.ec2_rate_share))
+                    client.meta.events.register("before-send.ec2", limiter.on_send)
+                self._clients[key] = client
             return self._clients[key]
 
 

@@ -43,7 +43,7 @@ def run(options: CollectOptions, *, out: str | None = None, quiet: bool = False,
     out = out or str(default_store_path())
     retention = retention or Retention()
     _check_destination(out)
-    result = collect(options)
+    result = collect(options, default_previous=out)  # incremental from the snapshot it replaces
     started = time.monotonic()
     version = write(result, out, options)
     kept = keep_history(result, out, retention, version, options) if retention.enabled else None
@@ -124,7 +124,7 @@ def summary(result: Collection, out: str) -> str:
     scope = f"{len(snap.accounts)} account{'s' if len(snap.accounts) != 1 else ''} × " \
             f"{len(snap.regions)} region{'s' if len(snap.regions) != 1 else ''}"
     line = f"reachbot collect: {scope}: {', '.join(counts) or 'nothing found'} · {result.api_calls} API calls · " \
-           f"{result.seconds:.1f} s · {len(gaps)} gap{'s' if len(gaps) != 1 else ''}"
+           f"{result.seconds:.1f} s{_reuse_text(snap, result)} · {len(gaps)} gap{'s' if len(gaps) != 1 else ''}"
     if gaps:
         shown = "; ".join(_gap_text(c, g) for c, g in gaps[:SHOWN_GAPS])
         line += f" ({shown}{'; …' if len(gaps) > SHOWN_GAPS else ''})"
@@ -135,3 +135,11 @@ def _gap_text(coverage: m.Coverage, gap: m.Gap) -> str:
     what = gap.permission or f"{gap.service}:{gap.operation}"
     on = f" {gap.resource}" if gap.resource else ""
     return f"{what}{on} in {coverage.account_id}/{coverage.region}: {gap.error}"
+
+
+def _reuse_text(snap: m.Snapshot, result: Collection) -> str:
+    """How much an incremental collection reused (engine/collect/incremental.py), or why it could not."""
+    if result.previous.note == "previous-unreadable":
+        return " · full read (previous snapshot unreadable)"
+    reused = sum(r.count for c in snap.coverage for r in c.reused)
+    return f" · user data of {reused} instance{'s' if reused != 1 else ''} reused" if reused else ""

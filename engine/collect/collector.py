@@ -22,6 +22,7 @@ from engine import model as m
 from engine.collect import crawl
 from engine.collect.assemble import assemble
 from engine.collect.aws import AwsSettings, CallLog, SessionHook, Target, check_regions, resolve_accounts
+from engine.collect.incremental import Previous, load_previous
 from engine.collect.overlay import Overlay, load_overlay
 from engine.collect.raw import GLOBAL, RawScope, SavedScope, merge_scopes, save_scopes, scan_directory
 from engine.errors import CollectionError, SnapshotError
@@ -60,11 +61,19 @@ class CollectOptions:
     read_timeout: float = 30.0
     session_hooks: tuple[SessionHook, ...] = ()
     progress: Progress | None = None
+    # Incremental collection (engine/collect/incremental.py): reuse the user-data reads of this snapshot (a file
+    # or s3://; `reachbot collect` defaults it to --out), unless `full` asks to read everything again.
+    previous: str | None = None
+    full: bool = False
+    # Client-side EC2 request rate, as a share of EC2's documented token buckets (engine/collect/limits.py);
+    # 0 turns the limiter off (an emulator has no limits).
+    ec2_rate_share: float = 0.5
 
     def aws(self) -> AwsSettings:
         return AwsSettings(profile=self.profile, endpoint_url=self.endpoint_url, max_attempts=self.max_attempts,
                            connect_timeout=self.connect_timeout, read_timeout=self.read_timeout,
-                           max_pool_connections=max(10, self.max_workers * 2), session_hooks=self.session_hooks)
+                           max_pool_connections=max(10, self.max_workers * 2), session_hooks=self.session_hooks,
+                           ec2_rate_share=self.ec2_rate_share)
 
 
 @dataclass
@@ -74,16 +83,22 @@ class Collection:
     actions: Counter[str] = field(default_factory=Counter)  # IAM action → number of calls
     targets: list[Target] = field(default_factory=list)
     session: boto3.Session | None = None  # the caller's session (for the s3:// store)
+    previous: Previous = field(default_factory=Previous)  # what an incremental collection started from
 
     @property
     def api_calls(self) -> int:
         return sum(self.actions.values())
 
 
-def collect(options: CollectOptions) -> Collection:
+def collect(options: CollectOptions, *, default_previous: str | None = None) -> Collection:
+    """Collect; ``default_previous`` is where the last snapshot usually is (``--out``): used for an incremental
+    collection when it can be read, ignored when it cannot (``options.previous`` must be readable)."""
     started, taken_at = time.monotonic(), datetime.now(UTC)
     if options.max_workers < 1:
         raise CollectionError(f"--max-workers must be at least 1 (got {options.max_workers}).")
+    if not 0 <= options.ec2_rate_share <= 1:
+        raise CollectionError(
+            f"the EC2 rate share must be between 0 (no limiter) and 1 (got {options.ec2_rate_share}).")
     if not options.ssm_prefix.startswith("/"):
         raise CollectionError(f"--ssm-prefix {options.ssm_prefix!r} must start with '/' (e.g. /reachbot/proxy).")
     if options.regions:
@@ -93,17 +108,26 @@ def collect(options: CollectOptions) -> Collection:
         return _from_dir(options, overlay, taken_at, started)
     log = CallLog()
     found = resolve_accounts(options.aws(), log, options.regions, options.role_arns, options.org_role)
-    scopes = merge_scopes(_read_all(found.targets, found.regions, found.global_region, options))
+    caller = found.caller.session if found.caller else None
+    previous = _previous(options, default_previous, caller)
+    scopes = merge_scopes(_read_all(found.targets, found.regions, found.global_region, options, previous, taken_at))
     if options.save_raw:
         save_scopes(scopes, Path(options.save_raw))
     accounts = [m.Account(account_id=t.account_id, name=t.name) for t in found.targets]
     snap = _assemble(scopes, options, overlay, taken_at, "collect", accounts, sorted(found.regions))
-    caller = found.caller.session if found.caller else None
-    return Collection(snap, time.monotonic() - started, log.actions, found.targets, caller)
+    return Collection(snap, time.monotonic() - started, log.actions, found.targets, caller, previous)
 
 
-def _read_all(targets: list[Target], regions: list[str], global_region: str,
-              options: CollectOptions) -> list[RawScope]:
+def _previous(options: CollectOptions, default: str | None, session: boto3.Session | None) -> Previous:
+    if options.full:
+        return Previous()
+    location = options.previous or default
+    return load_previous(location, required=options.previous is not None, endpoint_url=options.endpoint_url,
+                         session=session)
+
+
+def _read_all(targets: list[Target], regions: list[str], global_region: str, options: CollectOptions,
+              previous: Previous, taken_at: datetime) -> list[RawScope]:
     scopes: list[RawScope] = []
     pool = ThreadPoolExecutor(max_workers=options.max_workers, thread_name_prefix="collect")
     try:
@@ -114,7 +138,8 @@ def _read_all(targets: list[Target], regions: list[str], global_region: str,
                            for r in [*regions, GLOBAL]]
                 continue
             for region in regions:
-                work[pool.submit(_read_region, target, region, options.ssm_prefix)] = (target.account_id, region)
+                work[pool.submit(_read_region, target, region, options.ssm_prefix, previous, taken_at)] = \
+                    (target.account_id, region)
             for service in crawl.GLOBAL_CRAWLS:
                 work[pool.submit(_read_global, target, service, global_region)] = \
                     (target.account_id, f"global:{service}")
@@ -140,10 +165,10 @@ def _follow(work: dict[Future[RawScope], tuple[str, str]], progress: Progress | 
             progress.done(account, scope)
 
 
-def _read_region(target: Target, region: str, ssm_prefix: str) -> RawScope:
+def _read_region(target: Target, region: str, ssm_prefix: str, previous: Previous, taken_at: datetime) -> RawScope:
     assert target.clients is not None
-    scope = RawScope(target.account_id, region)
-    crawl.crawl_region(crawl.LiveSource(target.clients, scope, region), ssm_prefix)
+    scope = RawScope(target.account_id, region, read_at=taken_at)
+    crawl.crawl_region(crawl.LiveSource(target.clients, scope, region), ssm_prefix, previous)
     return scope
 
 

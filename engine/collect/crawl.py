@@ -1,7 +1,8 @@
 """Which calls to make, and in what order, for one (account, region) or one account's global services.
 
 The crawl functions decide *what* to read (``DescribeInstances`` first, then one
-``DescribeInstanceAttribute`` per instance, …) and are written once; a :class:`Source` decides *how*:
+``DescribeInstanceAttribute`` per instance whose user data the previous snapshot cannot lend, …) and are
+written once; a :class:`Source` decides *how*:
 :class:`LiveSource` calls AWS through boto3 (paginators wherever botocore has one), :class:`DirSource` reads
 the files of a saved directory. Either way the result lands in a :class:`~engine.collect.raw.RawScope` and
 every failure becomes a gap in it, so one refused call never stops the rest.
@@ -16,6 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from engine import model as m
 from engine.collect.aws import UNREACHABLE, Clients, gap_from, iam_action
+from engine.collect.incremental import Previous
 from engine.collect.raw import RawScope, SavedScope
 
 # Region-wide EC2 lists (all paginated). Order matters only for readability of a saved directory.
@@ -26,6 +28,9 @@ EC2_LISTS = (
     "DescribeSecurityGroups", "DescribeNetworkAcls",
 )
 VPC_DNS_ATTRIBUTES = ("enableDnsSupport", "enableDnsHostnames")
+# Lists EC2 throttles from a smaller bucket when they are called without pagination or a filter (EC2 Developer
+# Guide, "Request throttling for the Amazon EC2 API"): always paginated, at the largest page (MaxResults 5-1000).
+PAGE_SIZES = {"DescribeInstances": 1000, "DescribeNetworkInterfaces": 1000, "DescribeSecurityGroups": 1000}
 GONE = {"terminated", "shutting-down", "deleted", "deleting"}
 
 
@@ -60,7 +65,9 @@ class LiveSource:
         response: dict[str, Any]
         try:
             if client.can_paginate(method):
-                response = client.get_paginator(method).paginate(**params).build_full_result()
+                paging = {"PageSize": PAGE_SIZES[operation]} if operation in PAGE_SIZES else {}
+                response = client.get_paginator(method).paginate(PaginationConfig=paging, **params) \
+                    .build_full_result()
             else:
                 response = getattr(client, method)(**params)
         except ClientError as exc:
@@ -112,10 +119,12 @@ class DirSource:
 # --- one (account, region) ---------------------------------------------------------------------------------
 
 
-def crawl_region(src: Source, ssm_prefix: str) -> None:
+def crawl_region(src: Source, ssm_prefix: str, previous: Previous | None = None) -> None:
+    """Everything of one (account, region); ``previous`` lends the user-data reads that cannot have changed
+    (engine/collect/incremental.py)."""
     lists = {op: src.fetch("ec2", op) for op in EC2_LISTS}
     _vpc_attributes(src, lists["DescribeVpcs"] or {})
-    _instances(src)
+    _instances(src, previous)
     _transit_gateway_routes(src)
     _prefix_lists(src)
     crawl_network_firewall(src)
@@ -127,7 +136,7 @@ def crawl_region(src: Source, ssm_prefix: str) -> None:
     src.fetch("ssm", "GetParametersByPath", Path=ssm_prefix, Recursive=True, WithDecryption=True)
 
 
-def _instances(src: Source) -> None:
+def _instances(src: Source, previous: Previous | None) -> None:
     # moto 5.2 returns DescribeInstances in pages of 100 reservations: the paginator follows NextToken.
     data = src.fetch("ec2", "DescribeInstances") or {}
     for reservation in data.get("Reservations", []):
@@ -135,6 +144,10 @@ def _instances(src: Source) -> None:
             if inst.get("State", {}).get("Name") in GONE:
                 continue
             iid = inst["InstanceId"]
+            earlier = previous.user_data(inst) if previous else None
+            if earlier is not None:
+                src.scope.reused[iid] = earlier
+                continue
             src.fetch("ec2", "DescribeInstanceAttribute", key=iid, resource=iid, InstanceId=iid,
                       Attribute="userData")
 

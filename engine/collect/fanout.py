@@ -188,8 +188,10 @@ def collect_part(settings: FanoutSettings, account: str, region: str) -> dict[st
     check_regions([region])
     options = CollectOptions(regions=[region], role_arns=[settings.role_arn(account)],
                              endpoint_url=settings.endpoint_url, session_hooks=settings.session_hooks)
-    result = collect(options)
     location = settings.part(account, region)
+    # The pair's own previous part makes the run incremental (user data of unchanged instances is reused,
+    # engine/collect/incremental.py); the merged organisation snapshot would be far more to load per Lambda.
+    result = collect(options, default_previous=location)
     write(result, location, options)
     gaps = sum(len(c.gaps) for c in result.snapshot.coverage)
     return {"part": location, "api_calls": result.api_calls, "gaps": gaps}

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 from engine import model as m
-from engine.collect import map_kms, map_nfw, map_resolver
+from engine.collect import incremental, map_kms, map_nfw, map_resolver
 from engine.collect import proxy_settings as ps
 from engine.collect.crawl import GONE
 from engine.collect.raw import RawScope
@@ -35,8 +35,7 @@ def map_region(scope: RawScope, ssm_prefix: str) -> RegionParts:
     region, get = scope.region, scope.get
     routes, truncated = tgw_routes(scope.keyed.get("SearchTransitGatewayRoutes", {}))
     params = ps.from_parameters(get("GetParametersByPath").get("Parameters", []), ssm_prefix)
-    user_data = {iid: (r.get("UserData") or {}).get("Value")
-                 for iid, r in scope.keyed.get("DescribeInstanceAttribute", {}).items()}
+    user_data = user_data_layers(scope)
     items: dict[str, list[Any]] = {
         "vpcs": vpcs(get("DescribeVpcs"), region, scope.keyed.get("DescribeVpcAttribute", {})),
         "subnets": subnets(get("DescribeSubnets"), region),
@@ -59,6 +58,7 @@ def map_region(scope: RawScope, ssm_prefix: str) -> RegionParts:
     items |= map_nfw.region_items(scope.keyed, region)
     items |= map_resolver.region_items(scope.responses, scope.keyed, scope.account, region)
     items |= map_kms.region_items(scope.responses, scope.keyed, region)
+    items["user_data_reads"] = user_data_reads(scope, get("DescribeInstances"), user_data)
     gaps = [m.Gap(service="ec2", operation="SearchTransitGatewayRoutes", error="AdditionalRoutesAvailable",
                   permission="ec2:SearchTransitGatewayRoutes", resource=t) for t in truncated]
     return RegionParts(items, gaps)
@@ -345,7 +345,32 @@ def network_interfaces(resp: Api, region: str) -> list[m.NetworkInterface]:
     return out
 
 
-def instances(resp: Api, region: str, user_data: Mapping[str, str | None],
+def user_data_layers(scope: RawScope) -> dict[str, dict[str, str]]:
+    """Instance id → the proxy variables its user data sets (credentials masked): read now, or reused from the
+    previous snapshot (engine/collect/incremental.py). An instance whose read failed is absent (its gap)."""
+    layers = {iid: {k: ps.mask(v) for k, v in ps.from_user_data((r.get("UserData") or {}).get("Value")).items()}
+              for iid, r in scope.keyed.get("DescribeInstanceAttribute", {}).items()}
+    layers |= {iid: dict(read.values) for iid, read in scope.reused.items()}
+    return layers
+
+
+def user_data_reads(scope: RawScope, resp: Api, layers: Mapping[str, Mapping[str, str]]) -> list[m.UserDataRead]:
+    """What the next collection may reuse: the reads made now of running instances, and the reused ones. A
+    saved directory gives none: its files, perhaps saved by hand, need not be of one moment."""
+    out: list[m.UserDataRead] = []
+    if scope.read_at is None:
+        return out
+    for reservation in resp.get("Reservations", []):
+        for i in reservation.get("Instances", []):
+            iid = i.get("InstanceId")
+            if iid in scope.reused:
+                out.append(scope.reused[iid])
+            elif iid in layers and (read := incremental.record(i, dict(layers[iid]), scope.read_at)) is not None:
+                out.append(read)
+    return out
+
+
+def instances(resp: Api, region: str, user_data: Mapping[str, Mapping[str, str]],
               params: Mapping[str, Mapping[str, tuple[str, str]]]) -> list[m.Instance]:
     out = []
     for reservation in resp.get("Reservations", []):
@@ -369,11 +394,11 @@ def instances(resp: Api, region: str, user_data: Mapping[str, str | None],
     return out
 
 
-def proxy_environment(inst: m.Instance, user_data: Mapping[str, str | None],
+def proxy_environment(inst: m.Instance, user_data: Mapping[str, Mapping[str, str]],
                       params: Mapping[str, Mapping[str, tuple[str, str]]]) -> dict[str, m.ProxyValue]:
     """User data, then tags, then SSM parameters (later wins); the overlay is applied after assembly."""
     layers: list[tuple[str, Mapping[str, str | None]]] = [
-        ("user-data", ps.from_user_data(user_data.get(inst.instance_id))),
+        ("user-data", user_data.get(inst.instance_id, {})),
         ("tag", ps.from_tags(inst.tags)),
     ]
     layers += [(f"ssm:{name}", {var: value}) for var, (value, name) in params.get(inst.instance_id, {}).items()]

@@ -45,6 +45,9 @@ class RawScope:
     responses: dict[str, dict[str, Any]] = field(default_factory=dict)
     keyed: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     gaps: list[m.Gap] = field(default_factory=list)
+    # Incremental collection: instance id → the previous snapshot's user-data read used instead of a call.
+    reused: dict[str, m.UserDataRead] = field(default_factory=dict)
+    read_at: datetime | None = None  # when the live calls were made (None: read from a saved directory)
 
     def store(self, operation: str, key: str | None, response: dict[str, Any]) -> None:
         if key is None:
@@ -69,6 +72,8 @@ class RawScope:
         for op, items in other.keyed.items():
             self.keyed.setdefault(op, {}).update(items)
         self.gaps.extend(other.gaps)
+        self.reused.update(other.reused)
+        self.read_at = self.read_at or other.read_at
 
 
 def merge_scopes(parts: list[RawScope]) -> list[RawScope]:

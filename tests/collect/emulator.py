@@ -66,6 +66,8 @@ class Emulator:
         settings: dict[str, Any] = {
             "regions": regions or REGIONS, "role_arns": self.estate.role_arns, "endpoint_url": self.url,
             "max_attempts": 2, "connect_timeout": 2.0, "read_timeout": 10.0, "session_hooks": tuple(hooks),
+            # moto has no request limits; tests of the client-side EC2 limiter turn it on.
+            "ec2_rate_share": 0.0,
         }
         settings.update(extra)
         return CollectOptions(**settings)

@@ -24,6 +24,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ssm-prefix", default=SSM_PREFIX, help="SSM prefix for per-instance proxy settings")
     p.add_argument("--overlay", help="JSON file of proxy settings by instance id, Name pattern, subnet or VPC")
     p.add_argument("--max-workers", type=int, default=8, help="(account, region) pairs collected at once")
+    p.add_argument("--previous", metavar="PATH|s3://BUCKET/KEY",
+                   help="reuse what cannot have changed from this snapshot (default: the one at --out)")
+    p.add_argument("--full", action="store_true", help="read everything again, reusing nothing")
     p.add_argument("--quiet", action="store_true", help="print no progress and no summary line")
     p.add_argument("--history", metavar="DIR", help="keep each run here too, named by its UTC time: a directory or "
                    "s3://bucket/prefix/ (default: history/ beside a file --out; for an s3:// --out, the object's "
@@ -60,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
     options = CollectOptions(
         regions=args.region, profile=args.profile, role_arns=args.role_arn, org_role=args.org_role,
         endpoint_url=args.endpoint_url, from_dir=args.from_dir, ssm_prefix=args.ssm_prefix or SSM_PREFIX,
-        overlay=args.overlay, max_workers=args.max_workers, progress=progress_for(sys.stderr, args.quiet),
+        overlay=args.overlay, max_workers=args.max_workers, previous=args.previous, full=args.full,
+        progress=progress_for(sys.stderr, args.quiet),
     )
     retention = Retention(history=args.history, keep=args.keep, keep_days=args.keep_days or None,
                           enabled=not args.no_history)
