@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from bot_harness import BOT_TOKEN, mention_event, message_shortcut, settings_for, slash_command, unique
-from fake_slack import FakeSlack
+from fake_slack import Call, FakeSlack
 from fake_socket import Session, SocketModeServer
 from test_bot_handoff import ROOT, incident_thread
 from test_bot_home import home_opened
@@ -153,9 +153,13 @@ def test_socket_mode_answers_an_events_api_retry_of_an_answered_event_once(fake,
         first = session.send_envelope("events_api", event)
         retry = session.send_envelope("events_api", event, retry_attempt=1)
         assert session.ack(first) == {"envelope_id": first} and session.ack(retry) == {"envelope_id": retry}
-        fake.wait_for("chat.postMessage", where=lambda c: c.params.get("thread_ts") == "1700004000.000100")
+
+        def in_thread(c: Call) -> bool:  # the fake Slack is shared: another test may use the same ts elsewhere
+            return bool(c.params.get("thread_ts") == "1700004000.000100" and c.params.get("channel") == channel)
+
+        fake.wait_for("chat.postMessage", where=in_thread)
         ask_by_mention(fake, session, channel, CASE_3)  # a marker: sent once both were acknowledged
-        assert len([c for c in fake.of("chat.postMessage") if c.params.get("thread_ts") == "1700004000.000100"]) == 1
+        assert len([c for c in fake.of("chat.postMessage") if in_thread(c)]) == 1
 
 def test_socket_mode_drops_oversized_and_malformed_envelopes_after_acknowledging_them(fake, socket_server, channel):
     """The gate's size cap and shape check hold on the socket too: too large or not a request reachbot
