@@ -59,11 +59,13 @@ class Changed:
     """What changed since an earlier kept snapshot (``engine.diff_since``), cut to what the asker may see."""
 
     diff: SnapshotDiff
+    lang: str = "en"  # the reply's language (reply_language)
 
 
 @dataclass(frozen=True, slots=True)
 class NoHistory:
     message: str  # why there is nothing to compare with (no history, nothing that old, a bad time)
+    lang: str = "en"
 
 
 Outcome = Answered | NotUnderstood | NotPermitted
@@ -110,16 +112,17 @@ class Reach:
             asked = self.ask(question, who, runtime=runtime, action=action)
             if not isinstance(asked, Answered):
                 return asked
+        lang = reply_language(question or "", who)
         current = self.snapshots.current()
         try:
             found = diff_since(current.engine, self.snapshots.location, since,
                                [question] if question else [], runtime=runtime, action=action,
                                keep_flow=lambda flow: self._may_ask(flow, who, current.engine, current.index))
         except QuestionError as exc:
-            return NotUnderstood(str(exc), list(exc.candidates))
+            return NotUnderstood(str(exc), list(exc.candidates), lang)
         except ReachbotError as exc:
-            return NoHistory(str(exc))
-        return Changed(self._visible(found, who))
+            return NoHistory(str(exc), lang)
+        return Changed(self._visible(found, who), lang)
 
     def _may_ask(self, question: str, who: Who, engine: Engine, index: SnapshotIndex) -> bool:
         if self.access is None:

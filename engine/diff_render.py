@@ -14,7 +14,6 @@ from engine.diff import AnswerChange, SnapshotDiff
 from engine.wording import EN, Wording
 
 VALUE_CHARS = 240
-_VERDICT = {"reachable": "REACHABLE", "blocked": "BLOCKED", "unknown": "UNKNOWN"}
 
 
 def render_diff(d: SnapshotDiff, wording: Wording = EN, max_changes: int = 30) -> str:
@@ -76,7 +75,7 @@ def answer_lines(a: AnswerChange, w: Wording, by_id: dict[str, SnapshotChange]) 
 def _verdict(verdict: str | None, code: str | None, w: Wording) -> str:
     if verdict is None:
         return w.label("diff-not-there")
-    return _VERDICT.get(verdict, verdict.upper()) + (f" ({code})" if code else "")
+    return w.label(f"cli.{verdict}") + (f" ({code})" if code else "")  # the terminal's verdict words
 
 
 def _value(value: Any, w: Wording) -> str:

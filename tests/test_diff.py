@@ -228,3 +228,12 @@ def test_a_small_sample_of_common_flows_holds_same_region_and_cross_region_flows
     pairs = [f.removeprefix("can ").split(" reach bucket ") for f in flows]
     assert len(flows) == 5 and len({src for src, _ in pairs}) == 5
     assert {region[src] == region[bucket] for src, bucket in pairs} == {True, False}
+
+
+def test_a_japanese_question_gets_the_diff_in_japanese(capsys: pytest.CaptureFixture[str]) -> None:
+    """The diff's sentences come from the catalog of the question's language; ids, codes and values stay."""
+    yesterday = str(Path(__file__).resolve().parent.parent / "docs" / "examples" / "history" / "20261031T090000Z.json")
+    assert main(["diff", yesterday, "bundled", "web-osaka-a から app-data バケットに届かないのはなぜ"]) == 0
+    out = capsys.readouterr().out
+    assert "判定が変わりました" in out and "ENDPOINT_POLICY_DENY" in out
+    assert "proxy-setting:i-06cab0e2d94bbebcb:NO_PROXY" in out and "flipped" not in out

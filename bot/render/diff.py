@@ -9,19 +9,21 @@ from __future__ import annotations
 from bot.reach import Changed, DiffOutcome, NoHistory
 from bot.render.blocks import Block, Rendered, code_sections, header, paginate, plain_of
 from bot.render.replies import outcome_reply, single
-from engine import EN, render_diff
+from engine import render_diff, wording_for
 
 
 def diff_reply(outcome: DiffOutcome) -> Rendered:
     if isinstance(outcome, Changed):
         return changed(outcome)
     if isinstance(outcome, NoHistory):
-        return single(":hourglass: " + EN.fmt(EN.label("diff-since-nothing"), {"reason": outcome.message}))
+        w = wording_for(outcome.lang)
+        return single(":hourglass: " + w.fmt(w.label("diff-since-nothing"), {"reason": outcome.message}))
     return outcome_reply(outcome)
 
 
 def changed(outcome: Changed) -> Rendered:
-    text = render_diff(outcome.diff)
-    blocks: list[Block] = [header(EN.label("what-changed"))]
+    w = wording_for(outcome.lang)
+    text = render_diff(outcome.diff, w)
+    blocks: list[Block] = [header(w.label("what-changed"))]
     blocks += code_sections(text)
     return Rendered(paginate(blocks, text.split("\n", 1)[0]), plain_of(blocks), filename="reachbot-diff.txt")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from engine.cli.common import print_json
+from engine.cli.common import add_lang_flag, print_json, wording_of
 
 HELP = "what changed between two snapshots, and which change broke (or fixed) a flow"
 
@@ -25,6 +25,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the JSON diff (docs/diff.md)")
     p.add_argument("--runtime", help="client runtime for the questions: python (default), curl, requests, go, …")
     p.add_argument("--action", help="action to judge (default s3:GetObject)")
+    add_lang_flag(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,5 +41,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(found.to_json_dict())
     else:
-        print(render_diff(found))
+        print(render_diff(found, wording_of(args.lang, " ".join(args.questions))))
     return 0
