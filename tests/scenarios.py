@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from engine import Engine
+from engine import model as m
+from engine.estates.article import WITH_S3_EXCLUSION
 from engine.estates.builder import EstateBuilder, allow_all, tcp
 
 ACCOUNT = "123456789012"
@@ -149,3 +151,16 @@ class Perimeter(Small):
             attached["root"].append("p-network")
         b.organization(ORG_ID, "999999999999", {ACCOUNT: ["ou-workloads"]}, policies, attached)
         self.client()
+
+
+def article_when_case3_worked(snap: m.Snapshot) -> m.Snapshot:
+    """The article estate the day case 3 still worked: web-osaka-a's NO_PROXY excluded S3 (the history and
+    diff tests' "yesterday")."""
+    instances = []
+    for inst in snap.instances:
+        if inst.name == "web-osaka-a":
+            env = dict(inst.proxy_environment)
+            env["NO_PROXY"] = env["NO_PROXY"].model_copy(update={"value": WITH_S3_EXCLUSION})
+            inst = inst.model_copy(update={"proxy_environment": env})
+        instances.append(inst)
+    return snap.model_copy(update={"instances": instances})

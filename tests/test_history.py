@@ -17,11 +17,11 @@ import pytest
 
 from engine.cli.main import main
 from engine.errors import SnapshotError
-from engine.estates.article import WITH_S3_EXCLUSION
 from engine.history import entries_for, expired, keep_local, local_entries, parse_time, pick
 from engine.model import Snapshot
 from engine.snapshot import dump_snapshot, write_snapshot_atomically
 from tests.collect.emulator import Collected, Emulator, collected_fixture, emulator_fixture  # noqa: F401
+from tests.scenarios import article_when_case3_worked
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 CASE_3 = "can web-osaka-a reach bucket app-data"
@@ -29,18 +29,6 @@ CASE_3 = "can web-osaka-a reach bucket app-data"
 
 def _at(snap: Snapshot, when: datetime) -> Snapshot:
     return snap.model_copy(update={"taken_at": when})
-
-
-def _worked(snap: Snapshot) -> Snapshot:
-    """The article estate the day case 3 still worked: web-osaka-a's NO_PROXY excluded S3."""
-    instances = []
-    for inst in snap.instances:
-        if inst.name == "web-osaka-a":
-            env = dict(inst.proxy_environment)
-            env["NO_PROXY"] = env["NO_PROXY"].model_copy(update={"value": WITH_S3_EXCLUSION})
-            inst = inst.model_copy(update={"proxy_environment": env})
-        instances.append(inst)
-    return snap.model_copy(update={"instances": instances})
 
 
 @pytest.mark.parametrize(("text", "want"), [
@@ -78,7 +66,7 @@ def test_each_run_is_kept_by_its_utc_time_and_retention_keeps_the_newest(article
 def test_at_picks_the_newest_snapshot_at_or_before_the_time(article: Snapshot, tmp_path: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     """`reachbot ask --snapshot FILE --at T`: case 3 worked in the run of 09:00 and is blocked in today's."""
-    write_snapshot_atomically(_at(_worked(article), NOW - timedelta(days=2)), tmp_path / "history" /
+    write_snapshot_atomically(_at(article_when_case3_worked(article), NOW - timedelta(days=2)), tmp_path / "history" /
                               "20261127T120000Z.json")
     write_snapshot_atomically(_at(article, NOW), tmp_path / "history" / "20261129T120000Z.json")
     current = tmp_path / "snapshot.json"
@@ -138,7 +126,7 @@ def test_s3_versions_written_by_plain_putobject_are_the_history(emulator: Emulat
     s3.create_bucket(Bucket="reachbot-history-test", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-3"})
     s3.put_bucket_versioning(Bucket="reachbot-history-test", VersioningConfiguration={"Status": "Enabled"})
     location = "s3://reachbot-history-test/estate/snapshot.json"
-    for n, snap in enumerate((_worked(article), article)):
+    for n, snap in enumerate((article_when_case3_worked(article), article)):
         if n:
             time.sleep(1.1)  # LastModified has whole seconds: the two runs must be told apart by time
         s3.put_object(Bucket="reachbot-history-test", Key="estate/snapshot.json", Body=dump_snapshot(snap).encode())

@@ -9,10 +9,11 @@ from engine.codes import Code, Layer, Reason
 from engine.dns import Address
 from engine.filters import FilterResult
 from engine.model import IpPermission, NetworkAclEntry
-from engine.policy import AccessDecision, describe_decision, describe_result, describe_statement
+from engine.policy import describe_decision, describe_result, describe_statement
 from engine.policy.explain import NOTE_TEXT
 from engine.wording.catalog import Catalog, Template
 from engine.wording.en_screen import SCREEN
+from engine.wording.policy_detail import PolicyWords, policy_refusal
 
 if TYPE_CHECKING:
     from engine.wording.catalog import Wording
@@ -237,24 +238,13 @@ def _acl(w: Wording, f: Facts) -> str:
 
 
 def _policy_refusal(code: Code) -> Template:
-    def render(w: Wording, f: Facts) -> str:
-        """The refusing policy's verdict, then every statement of it with the element that matched or failed."""
-        decision: AccessDecision = f["decision"]
-        kind = str(code.layer)
-        results = [r for r in decision.results if str(r.kind) == kind] or decision.results
-        parts = []
-        for result in results:
-            statements = "; ".join(describe_statement(ev) for ev in result.statements)
-            parts.append(f"{describe_result(result)}: {statements}" if statements else describe_result(result))
-        if code.layer is Layer.BUCKET and not any(str(r.kind) == kind for r in decision.results):
-            resource = next((res for c, res, _ in [(decision.code, decision.resource, None), *decision.others]
-                             if c is code), "?")
-            parts.append(f"bucket {resource} has no bucket policy, so nothing there allows the cross-account request"
-                         if code is Code.BUCKET_POLICY_DENY else
-                         f"{resource} has no resource policy, so nothing there allows the cross-account request")
-        return " | ".join(_layer_lead(code, decision) + parts)
+    return policy_refusal(code, _POLICY_WORDS)
 
-    return render
+
+def _no_policy(code: Code, resource: str) -> str:
+    if code is Code.BUCKET_POLICY_DENY:
+        return f"bucket {resource} has no bucket policy, so nothing there allows the cross-account request"
+    return f"{resource} has no resource policy, so nothing there allows the cross-account request"
 
 
 _LAYER_LEAD = {
@@ -272,13 +262,7 @@ _RESOURCE_LEAD = ("the resource policy of {where} allows neither the caller nor 
                   " alone cannot grant access to it")
 
 
-def _layer_lead(code: Code, decision: AccessDecision) -> list[str]:
-    lead = _RESOURCE_LEAD if code is Code.RESOURCE_POLICY_DENY else (
-        _LAYER_LEAD.get(code.layer) if code.layer is not None else None)
-    if lead is None:
-        return []
-    refusals = [(decision.code, decision.resource, decision.deciding), *decision.others]
-    return [lead.format(where=where) for c, where, ev in refusals if c is code and ev is None]
+_POLICY_WORDS = PolicyWords(describe_result, describe_statement, _no_policy, _LAYER_LEAD, _RESOURCE_LEAD)
 
 
 def _policy_allows(w: Wording, f: Facts) -> str:

@@ -15,10 +15,10 @@ from engine.codes import Code, Layer, Reason
 from engine.dns import Address
 from engine.filters import FilterResult
 from engine.model import IpPermission, NetworkAclEntry
-from engine.policy import AccessDecision
 from engine.wording.catalog import Catalog, Template
 from engine.wording.ja_policy import KIND_JA, NOTE_TEXT_JA, describe_decision, describe_result, describe_statement
 from engine.wording.ja_screen import SCREEN
+from engine.wording.policy_detail import PolicyWords, policy_refusal
 
 if TYPE_CHECKING:
     from engine.wording.catalog import Wording
@@ -258,23 +258,12 @@ def _acl(w: Wording, f: Facts) -> str:
 
 
 def _policy_refusal(code: Code) -> Template:
-    def render(w: Wording, f: Facts) -> str:
-        """拒否したポリシーの判定と、各ステートメントで一致した要素・一致しなかった要素。"""
-        decision: AccessDecision = f["decision"]
-        kind = str(code.layer)
-        results = [r for r in decision.results if str(r.kind) == kind] or decision.results
-        parts = []
-        for result in results:
-            statements = "; ".join(describe_statement(ev) for ev in result.statements)
-            parts.append(f"{describe_result(result)}: {statements}" if statements else describe_result(result))
-        if code.layer is Layer.BUCKET and not any(str(r.kind) == kind for r in decision.results):
-            resource = next((res for c, res, _ in [(decision.code, decision.resource, None), *decision.others]
-                             if c is code), "?")
-            what = "バケットポリシー" if code is Code.BUCKET_POLICY_DENY else "リソースベースのポリシー"
-            parts.append(f"{resource} には{what}がないため、クロスアカウントのリクエストを許可するものがありません")
-        return " | ".join(_layer_lead(code, decision) + parts)
+    return policy_refusal(code, _POLICY_WORDS)
 
-    return render
+
+def _no_policy(code: Code, resource: str) -> str:
+    what = "バケットポリシー" if code is Code.BUCKET_POLICY_DENY else "リソースベースのポリシー"
+    return f"{resource} には{what}がないため、クロスアカウントのリクエストを許可するものがありません"
 
 
 _LAYER_LEAD = {
@@ -291,13 +280,7 @@ _RESOURCE_LEAD = ("{where} のリソースベースのポリシーは呼び出�
                   "アクセスを付与できません")
 
 
-def _layer_lead(code: Code, decision: AccessDecision) -> list[str]:
-    lead = _RESOURCE_LEAD if code is Code.RESOURCE_POLICY_DENY else (
-        _LAYER_LEAD.get(code.layer) if code.layer is not None else None)
-    if lead is None:
-        return []
-    refusals = [(decision.code, decision.resource, decision.deciding), *decision.others]
-    return [lead.format(where=where) for c, where, ev in refusals if c is code and ev is None]
+_POLICY_WORDS = PolicyWords(describe_result, describe_statement, _no_policy, _LAYER_LEAD, _RESOURCE_LEAD)
 
 
 def _policy_allows(w: Wording, f: Facts) -> str:

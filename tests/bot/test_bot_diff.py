@@ -20,19 +20,15 @@ from engine.estates.article import WITH_S3_EXCLUSION
 from engine.history import keep_local
 from engine.model import Snapshot
 from engine.snapshot import write_snapshot_atomically
+from tests.scenarios import article_when_case3_worked
 
 CASE_3 = "why can web-osaka-a not reach bucket app-data"
 
 
 def _worked(snap: Snapshot) -> Snapshot:
-    instances = []
-    for inst in snap.instances:
-        if inst.name == "web-osaka-a":
-            env = dict(inst.proxy_environment)
-            env["NO_PROXY"] = env["NO_PROXY"].model_copy(update={"value": WITH_S3_EXCLUSION})
-            inst = inst.model_copy(update={"proxy_environment": env})
-        instances.append(inst)
-    return snap.model_copy(update={"instances": instances, "taken_at": snap.taken_at - timedelta(days=2)})
+    """Two days before: the article estate when case 3 still worked."""
+    worked = article_when_case3_worked(snap)
+    return worked.model_copy(update={"taken_at": snap.taken_at - timedelta(days=2)})
 
 
 @pytest.fixture(scope="module")
