@@ -65,6 +65,17 @@ def test_opening_the_home_tab_publishes_how_to_ask_and_the_snapshot_in_use(bot: 
     assert "None yet" in body and "memory only" in body
 
 
+def test_a_user_whose_slack_locale_is_japanese_gets_the_home_tab_in_japanese(bot: Bot):
+    """app_home_opened carries no locale: users.info (include_locale) says ja-JP, so the tab is in Japanese,
+    its example questions in the Japanese grammar; ids and commands stay as they are."""
+    user = unique("U")
+    bot.fake.locales[user] = "ja-JP"
+    assert bot.send_json(home_opened(user)).status == 200
+    body = texts(published(bot, user)["blocks"])
+    assert "`/reach 質問`" in body and "使用中のスナップショット" in body and "`bundled:article-estate`" in body
+    assert "web-osaka-a からバケット app-data に届かないのはなぜ" in body
+
+
 def test_the_messages_tab_opening_publishes_nothing(bot: Bot, channel):
     user = unique("U")
     bot.send_json(home_opened(user, tab="messages"))

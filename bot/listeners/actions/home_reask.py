@@ -36,12 +36,14 @@ def ask_again(body: dict[str, Any], action: dict[str, Any], client: WebClient, c
     user = (body.get("user") or {}).get("id")
     if not isinstance(user, str):
         return
-    svc, w = services(context), wording_for(None)
+    svc = services(context)
+    lang = svc.languages.preferred(user, None, client)
+    w = wording_for(lang)
     ref = parse_ref(action.get("value"))
     question = escape(mask_secrets(ref[0])[:200]) if ref else ""
 
     def on_error(reply: Rendered) -> None:
-        show_home(client, svc, user, reply.messages[0].text)
+        show_home(client, svc, user, reply.messages[0].text, lang=lang)
 
     with replying_on_error(on_error, "asking again from the Home tab"):
         item = None
@@ -55,4 +57,4 @@ def ask_again(body: dict[str, Any], action: dict[str, Any], client: WebClient, c
         else:
             notice = w.fmt(w.label("home-reasked"), {"verdict": verdict_label(w, item.verdict),
                                                      "question": f"`{escape(item.question)}`"})
-        show_home(client, svc, user, notice)
+        show_home(client, svc, user, notice, lang=lang)

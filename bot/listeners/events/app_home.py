@@ -1,8 +1,9 @@
 """The App Home tab: published (``views.publish``) each time a user opens it (``app_home_opened``).
 
 It shows how to ask, the snapshot in use and the user's recent questions (``bot.home``), in the words of the
-wording catalog. Slack sends ``app_home_opened`` for the Messages tab too (``tab: "messages"``); only the Home
-tab is published (https://api.slack.com/events/app_home_opened).
+wording catalog, in the user's language (their Slack locale, else the workspace default). Slack sends
+``app_home_opened`` for the Messages tab too (``tab: "messages"``); only the Home tab is published
+(https://api.slack.com/events/app_home_opened).
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def open_home(body: dict[str, Any], event: dict[str, Any], client: WebClient, co
     user = event.get("user")
     if event.get("tab") != "home" or not isinstance(user, str) or not svc.seen_events.first_time(body.get("event_id")):
         return
-    show_home(client, svc, user)
+    # The Home tab is no channel: the user's Slack locale, then the workspace default (bot.language).
+    show_home(client, svc, user, lang=svc.languages.preferred(user, None, client, event))
 
 
 def show_home(client: WebClient, svc: Services, user: str, notice: str = "", lang: str | None = None) -> None:
