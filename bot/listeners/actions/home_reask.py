@@ -21,7 +21,7 @@ from bot.render.home import HOME_REASK, verdict_label
 from engine import mask_secrets, wording_for
 
 ACTION_ID = HOME_REASK
-SCOPES: tuple[str, ...] = ()  # views.publish only
+SCOPES = ("users:read",)  # the user's locale (bot.language); views.publish needs none
 
 
 def register(app: App) -> None:

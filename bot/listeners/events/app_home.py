@@ -19,7 +19,7 @@ from bot.render.home import home_view
 from engine import wording_for
 
 EVENT = "app_home_opened"
-SCOPES: tuple[str, ...] = ()  # views.publish needs no scope beyond the bot token itself
+SCOPES = ("users:read",)  # the user's locale (bot.language); views.publish needs no scope of its own
 
 
 def register(app: App) -> None:
