@@ -9,10 +9,13 @@ many of both. Models are frozen values: a fix is tried on a copy (``model_copy``
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from functools import lru_cache
 from ipaddress import ip_address, ip_network
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_pascal
@@ -71,15 +74,93 @@ Port = Annotated[int, Field(ge=1, le=65535)]
 RulePort = Annotated[int, Field(ge=-1, le=65535)]  # -1: all ports (or every ICMP type), as EC2 writes it
 
 
+# --- memory (issue #14): one object for what an estate repeats ------------------------------------------------
+#
+# A 100k-instance estate held 1.4 million model objects. pydantic gives each its own set of the field names it
+# was given (``model_fields_set``: 200-700 bytes, more than the object's own values) and a separate object or
+# list for every tag, security group reference and proxy setting, most of them equal to thousands of others.
+# While a snapshot is loaded (``shared_values()``), objects of one class share one such set per distinct
+# content, equal small values (``SharedValue``) are one object, and the fields a class names in
+# ``_shared_fields`` share equal lists and dicts. Safe because models are frozen values: pydantic's
+# ``model_copy`` copies the set before adding to it, what-if changes build new lists (engine.patch), and
+# nothing writes into a loaded snapshot's lists.
+_POOL: ContextVar[dict[Any, Any] | None] = ContextVar("reachbot_model_pool", default=None)
+
+
+@contextmanager
+def shared_values() -> Iterator[None]:
+    """Within this block (and thread), validated models share equal field sets, values and containers."""
+    token = _POOL.set({})
+    try:
+        yield
+    finally:
+        _POOL.reset(token)
+
+
+def _share_fields_set(model: BaseModel, pool: dict[Any, Any]) -> None:
+    given = model.__pydantic_fields_set__
+    cls = type(model)
+    shared = pool.get(cls)  # the set the last object of this class shared: usually equal (a cheap test)
+    if shared is None or shared != given:
+        shared = pool[cls] = pool.setdefault(("set", cls, frozenset(given)), given)
+    object.__setattr__(model, "__pydantic_fields_set__", shared)
+
+
+def _share_containers(model: AwsModel, pool: dict[Any, Any]) -> None:
+    """Items are keyed by identity: shared values already are one object each, and every item a key names is
+    alive as long as the pool (in the container stored beside it), so equal keys mean the same items."""
+    values = model.__dict__
+    for name in model._shared_fields:
+        value = values[name]
+        if isinstance(value, dict):
+            key: tuple[Any, ...] = ("dict", *value, *map(id, value.values()))
+        else:
+            key = ("list", *map(id, value))
+        values[name] = pool.setdefault(key, value)  # in place: the model is frozen to __setattr__ only
+
+
 class AwsModel(BaseModel):
     """Base: AWS-style PascalCase aliases, frozen, unknown fields refused (they are typos in our own format)."""
 
     model_config = ConfigDict(
         alias_generator=to_pascal, populate_by_name=True, frozen=True, extra="forbid"
     )
+    _shared_fields: ClassVar[tuple[str, ...]] = ()  # list/dict fields of hashable items that often repeat
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A field declared ``= []`` or ``= {}`` gets a fresh empty one per object from ``list`` / ``dict``, as
+        before, without pydantic's ``copy.deepcopy`` of the default (a sixth of a large snapshot's load)."""
+        for name, value in list(vars(cls).items()):
+            if type(value) in (list, dict) and not value and name in cls.__annotations__:
+                setattr(cls, name, Field(default_factory=type(value)))
+        super().__init_subclass__(**kwargs)
+
+    @model_validator(mode="after")
+    def _lean(self) -> Any:
+        pool = _POOL.get()
+        if pool is not None:
+            _share_fields_set(self, pool)
+            if self._shared_fields:
+                _share_containers(self, pool)
+        return self
 
 
-class Tag(AwsModel):
+class SharedValue(AwsModel):
+    """A small value an estate repeats (a tag, a security group reference, a proxy setting): while a snapshot
+    is loaded, equal ones are one object. Every field of a subclass must be hashable."""
+
+    @model_validator(mode="after")
+    def _lean(self) -> Any:
+        pool = _POOL.get()
+        if pool is None:
+            return self
+        shared = pool.setdefault((type(self), *self.__dict__.values()), self)
+        if shared is self:
+            _share_fields_set(self, pool)
+        return shared
+
+
+class Tag(SharedValue):
     key: str
     value: str = ""
 
@@ -335,7 +416,7 @@ class DnsEntry(AwsModel):
     hosted_zone_id: str | None = None
 
 
-class GroupIdentifier(AwsModel):
+class GroupIdentifier(SharedValue):
     group_id: str
     group_name: str | None = None
 
@@ -360,7 +441,7 @@ class VpcEndpoint(Tagged):
 # --- instances, interfaces and filters ------------------------------------------------------------------
 
 
-class EniAssociation(AwsModel):
+class EniAssociation(SharedValue):
     public_ip: Ip | None = None
     public_dns_name: str | None = None
 
@@ -377,6 +458,7 @@ class PrivateIpAddress(AwsModel):
 
 
 class NetworkInterface(Tagged):
+    _shared_fields = ("groups", "private_ip_addresses")
     network_interface_id: str
     subnet_id: str
     vpc_id: str
@@ -395,23 +477,24 @@ class NetworkInterface(Tagged):
         return self.association.public_ip if self.association else None
 
 
-class ProxyValue(AwsModel):
+class ProxyValue(SharedValue):
     """One proxy-related setting of an instance, with where it was read from."""
 
     value: str  # credentials inside proxy URLs are masked at collection time
     source: str  # "user-data", "tag", "ssm:/reachbot/proxy/i-…/HTTPS_PROXY", "overlay:FILE", "bundled"
 
 
-class IamInstanceProfile(AwsModel):
+class IamInstanceProfile(SharedValue):
     arn: Arn
     id: str | None = None
 
 
-class InstanceState(AwsModel):
+class InstanceState(SharedValue):
     name: str = "running"
 
 
 class Instance(Tagged):
+    _shared_fields = ("security_groups", "proxy_environment", "proxy_ports")
     instance_id: str
     region: str
     owner_id: str  # the account; describe_instances reports it per reservation
@@ -433,17 +516,19 @@ class Instance(Tagged):
     def _mask_proxy_credentials(cls, env: dict[str, ProxyValue]) -> dict[str, ProxyValue]:
         """Credentials in a proxy URL are masked once, here, however they are written (``mask_credentials``):
         no answer needs them, and a snapshot written by an older collector may hold them in clear."""
+        if not any("@" in v.value for v in env.values()):
+            return env
         return {k: (ProxyValue(value=mask_credentials(v.value), source=v.source)
                     if "@" in v.value and k.lower().endswith("_proxy") and k.lower() != "no_proxy" else v)
                 for k, v in env.items()}
 
 
-class UserIdGroupPair(AwsModel):
+class UserIdGroupPair(SharedValue):
     group_id: str
     user_id: str | None = None
 
 
-class IpRange(AwsModel):
+class IpRange(SharedValue):
     cidr_ip: Cidr
     description: str | None = None
 
@@ -452,7 +537,7 @@ class Ipv6Range(AwsModel):
     cidr_ipv6: Cidr
 
 
-class PrefixListIdRef(AwsModel):
+class PrefixListIdRef(SharedValue):
     prefix_list_id: str
 
 

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
+from operator import attrgetter
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,7 +29,7 @@ from pydantic import ValidationError
 from pydantic.alias_generators import to_pascal
 
 from engine.errors import SnapshotError
-from engine.model import SCHEMA_VERSION, Snapshot
+from engine.model import SCHEMA_VERSION, Snapshot, shared_values
 from engine.resources import RESOURCE_KINDS
 
 BUNDLED = "bundled:article-estate"
@@ -125,7 +126,7 @@ def parse_snapshot(text: bytes | str, origin: str) -> Snapshot:
     check_size(len(text), origin)
     _check_framing(text, origin)
     try:
-        with long_lived_allocation():
+        with long_lived_allocation(), shared_values():
             snap = Snapshot.model_validate_json(text)
     except ValidationError as exc:
         raise SnapshotError(_explain_invalid(exc, text, origin)) from None
@@ -197,8 +198,12 @@ def _refuse_duplicates(snap: Snapshot, origin: str) -> None:
     two the walk would meet is arbitrary, and a duplicate bucket without its policy turned blocked into
     reachable (issue #12)."""
     for kind in RESOURCE_KINDS:
+        items = getattr(snap, kind.field)
+        getter = kind.key or attrgetter(kind.id_field or "")
+        if len(set(map(getter, items))) == len(items):  # the usual case, at C speed; else find the two places
+            continue
         seen: dict[object, int] = {}
-        for i, item in enumerate(getattr(snap, kind.field)):
+        for i, item in enumerate(items):
             key = kind.identity(item)
             first = seen.setdefault(key, i)
             if first != i:
