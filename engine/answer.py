@@ -22,7 +22,8 @@ Verdict = Literal["reachable", "blocked", "unknown"]
 
 
 class Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # defer_build: validators are made on first use, not at import (a cold `reachbot ask`, issue #14).
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class SourceInfo(Out):
