@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import glob
+import json
 import os
 import re
 import signal
@@ -27,6 +28,7 @@ from typing import BinaryIO
 
 from pydantic import ValidationError
 from pydantic.alias_generators import to_pascal
+from pydantic_core import ErrorDetails
 
 from engine.errors import SnapshotError
 from engine.model import SCHEMA_VERSION, Snapshot, shared_values
@@ -36,6 +38,9 @@ BUNDLED = "bundled:article-estate"
 MAX_BYTES_ENV = "REACHBOT_MAX_SNAPSHOT_BYTES"
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 STALE_TEMP_SECONDS = 15 * 60  # far longer than writing the xl estate takes
+# Above this many bytes (or characters), validate list chunk by list chunk (engine.bulkload): the large estate
+# (30 MB) stays on the faster one-pass path, the xl one (140 MB) streams.
+STREAM_FROM_CHARS = 64 * 1024 * 1024
 JSON_DEPTH_LIMIT = 200  # pydantic-core's JSON parser (jiter) refuses deeper nesting before validating
 
 
@@ -78,7 +83,9 @@ def load_from(location: str) -> LoadedSnapshot:
             size = os.fstat(fh.fileno()).st_size
             check_size(size, location)  # before reading: a huge file must not be read to be refused
             _check_file_framing(fh, size, location)  # a truncated one neither
-            text = fh.read()
+            text: bytes | str = fh.read()
+        if isinstance(text, bytes) and len(text) > STREAM_FROM_CHARS:
+            text = utf8_text(text, location)  # decoded here, so that the bytes are not kept while validating
     except FileNotFoundError:
         raise SnapshotError(
             f"snapshot file {location} does not exist. Run `reachbot collect --out {location}` to create it, "
@@ -127,9 +134,9 @@ def parse_snapshot(text: bytes | str, origin: str) -> Snapshot:
     _check_framing(text, origin)
     try:
         with long_lived_allocation(), shared_values():
-            snap = Snapshot.model_validate_json(text)
+            snap = _validate(text, origin)
     except ValidationError as exc:
-        raise SnapshotError(_explain_invalid(exc, text, origin)) from None
+        raise SnapshotError(_explain_invalid(exc.errors()[0], exc.error_count(), text, origin)) from None
     if snap.schema_version != SCHEMA_VERSION:
         raise SnapshotError(
             f"{origin} has schema version {snap.schema_version}; this reachbot reads version {SCHEMA_VERSION}. "
@@ -137,6 +144,34 @@ def parse_snapshot(text: bytes | str, origin: str) -> Snapshot:
         )
     _refuse_duplicates(snap, origin)
     return snap
+
+
+def _validate(text: bytes | str, origin: str) -> Snapshot:
+    """One pass through pydantic's JSON parser, or, for a text above bulkload.STREAM_FROM_CHARS, list chunk by
+    list chunk (engine.bulkload: the parser's whole-document tree would outweigh the snapshot)."""
+    if len(text) <= STREAM_FROM_CHARS:
+        return Snapshot.model_validate_json(text)
+    from engine.bulkload import ChunkInvalid, validate_in_chunks  # only large snapshots need it
+
+    try:
+        return validate_in_chunks(text if isinstance(text, str) else utf8_text(text, origin))
+    except ChunkInvalid as exc:
+        raise SnapshotError(_explain_invalid(exc.first, exc.count, text, origin)) from None
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(f"{origin} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}. "
+                            "Re-run `reachbot collect` or copy the file again.") from None
+    except RecursionError:
+        raise SnapshotError(f"{origin} is not valid JSON: nested too deeply; a snapshot is about 8 levels "
+                            "deep.") from None
+
+
+def utf8_text(data: bytes, origin: str) -> str:
+    """``data`` decoded, or a SnapshotError naming the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise SnapshotError(f"{origin} is not valid JSON: not UTF-8 text: byte {data[err.start]:#04x} at byte "
+                            f"offset {err.start}.") from None
 
 
 def _check_framing(text: bytes | str, origin: str) -> None:
@@ -238,10 +273,9 @@ def long_lived_allocation() -> Iterator[None]:
             gc.enable()
 
 
-def _explain_invalid(exc: ValidationError, text: bytes | str, origin: str) -> str:
+def _explain_invalid(first: ErrorDetails, count: int, text: bytes | str, origin: str) -> str:
     """The first problem, with its JSON path; never re-parses the text with Python's json (a truncated 200 MB
     file took 63 s and 8 GB that way, and deep nesting raised RecursionError)."""
-    first = exc.errors()[0]
     msg = str(first["msg"]).removeprefix("Value error, ")
     if first["type"] == "json_invalid":
         return f"{origin} is not valid JSON: {_json_problem(msg, text)}."
@@ -252,7 +286,7 @@ def _explain_invalid(exc: ValidationError, text: bytes | str, origin: str) -> st
             "Re-run `reachbot collect` with this version to write a compatible snapshot."
         )
     where = _path(first["loc"])
-    more = f" ({exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+    more = f" ({count - 1} more problems)" if count > 1 else ""
     return f"{origin} is not a valid reachbot snapshot: at {where}: {msg}{more}."
 
 
