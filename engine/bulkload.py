@@ -50,7 +50,7 @@ def validate_in_chunks(text: str) -> Snapshot:
         key, pos = _DECODER.raw_decode(text, pos)
         if not isinstance(key, str):
             raise json.JSONDecodeError("Expecting property name enclosed in double quotes", text, pos)
-        pos = _expect(text, _skip(text, pos), ":")
+        pos = _skip(text, _expect(text, _skip(text, pos), ":"))
         adapter = _list_adapter(key)
         if adapter is not None and text[pos:pos + 1] == "[":
             fields[key], pos = _validate_list(text, pos, key, adapter)
