@@ -2,7 +2,7 @@
 
 pydantic's ``model_validate_json`` first parses the whole document into its own tree, then builds the model
 objects while that tree is alive: for the 140 MB xl estate the tree was about 400 MB at the peak, more than the
-objects it becomes. Above ``engine.snapshot.STREAM_FROM_CHARS`` a snapshot is therefore read with the standard
+objects it becomes. Above ``engine.snapshot.LEAN_FROM_CHARS`` a snapshot is therefore read with the standard
 library's JSON decoder one list element at a time, and each list field is validated in chunks of ``CHUNK``
 elements by the same models (pydantic's Python mode, the same rules as its JSON mode for every type the
 snapshot uses): at most one chunk of plain dicts exists besides the objects already made. Smaller files keep

@@ -79,11 +79,11 @@ RulePort = Annotated[int, Field(ge=-1, le=65535)]  # -1: all ports (or every ICM
 # A 100k-instance estate held 1.4 million model objects. pydantic gives each its own set of the field names it
 # was given (``model_fields_set``: 200-700 bytes, more than the object's own values) and a separate object or
 # list for every tag, security group reference and proxy setting, most of them equal to thousands of others.
-# While a snapshot is loaded (``shared_values()``), objects of one class share one such set per distinct
-# content, equal small values (``SharedValue``) are one object, and the fields a class names in
-# ``_shared_fields`` share equal lists and dicts. Safe because models are frozen values: pydantic's
-# ``model_copy`` copies the set before adding to it, what-if changes build new lists (engine.patch), and
-# nothing writes into a loaded snapshot's lists.
+# While a snapshot is loaded (``shared_values()``), equal small values (``SharedValue``) are one object, and
+# instances and network interfaces (``NumerousResource``) share one such set per distinct content and equal
+# lists and dicts. Safe because models are frozen values: pydantic's ``model_copy`` copies the set before
+# adding to it, what-if changes build new lists (engine.patch), and nothing writes into a loaded snapshot's
+# lists. Other classes are left alone: a validator on every model cost a large estate's load about 12%.
 _POOL: ContextVar[dict[Any, Any] | None] = ContextVar("reachbot_model_pool", default=None)
 
 
@@ -106,7 +106,7 @@ def _share_fields_set(model: BaseModel, pool: dict[Any, Any]) -> None:
     object.__setattr__(model, "__pydantic_fields_set__", shared)
 
 
-def _share_containers(model: AwsModel, pool: dict[Any, Any]) -> None:
+def _share_containers(model: NumerousResource, pool: dict[Any, Any]) -> None:
     """Items are keyed by identity: shared values already are one object each, and every item a key names is
     alive as long as the pool (in the container stored beside it), so equal keys mean the same items."""
     values = model.__dict__
@@ -135,8 +135,6 @@ class AwsModel(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_pascal, populate_by_name=True, frozen=True, extra="forbid", defer_build=True
     )
-    _shared_fields: ClassVar[tuple[str, ...]] = ()  # list/dict fields of hashable items that often repeat
-
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """A field declared ``= []`` or ``= {}`` gets a fresh empty one per object from a factory, as before,
         without pydantic's ``copy.deepcopy`` of the default (a sixth of a large snapshot's load)."""
@@ -144,16 +142,6 @@ class AwsModel(BaseModel):
             if type(value) in (list, dict) and not value and name in cls.__annotations__:
                 setattr(cls, name, Field(default_factory=_new_list if type(value) is list else _new_dict))
         super().__init_subclass__(**kwargs)
-
-    @model_validator(mode="after")
-    def _lean(self) -> Any:
-        pool = _POOL.get()
-        if pool is not None:
-            _share_fields_set(self, pool)
-            if self._shared_fields:
-                _share_containers(self, pool)
-        return self
-
 
 class SharedValue(AwsModel):
     """A small value an estate repeats (a tag, a security group reference, a proxy setting): while a snapshot
@@ -185,6 +173,21 @@ class Tagged(AwsModel):
             if tag.key == "Name":
                 return tag.value
         return None
+
+
+class NumerousResource(Tagged):
+    """A resource an estate holds by the hundred thousand: while a snapshot is loaded, objects of one class
+    share their fields set, and equal lists and dicts of the fields named in ``_shared_fields``."""
+
+    _shared_fields: ClassVar[tuple[str, ...]] = ()  # list/dict fields of hashable items that often repeat
+
+    @model_validator(mode="after")
+    def _lean(self) -> Any:
+        pool = _POOL.get()
+        if pool is not None:
+            _share_fields_set(self, pool)
+            _share_containers(self, pool)
+        return self
 
 
 # --- accounts and coverage -------------------------------------------------------------------------------
@@ -467,7 +470,7 @@ class PrivateIpAddress(AwsModel):
     association: EniAssociation | None = None
 
 
-class NetworkInterface(Tagged):
+class NetworkInterface(NumerousResource):
     _shared_fields = ("groups", "private_ip_addresses")
     network_interface_id: str
     subnet_id: str
@@ -503,7 +506,7 @@ class InstanceState(SharedValue):
     name: str = "running"
 
 
-class Instance(Tagged):
+class Instance(NumerousResource):
     _shared_fields = ("security_groups", "proxy_environment", "proxy_ports")
     instance_id: str
     region: str

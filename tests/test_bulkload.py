@@ -23,7 +23,7 @@ def written() -> str:
 @pytest.fixture
 def streamed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every text counts as large, and chunks are 3 elements, so list offsets are exercised."""
-    monkeypatch.setattr(engine.snapshot, "STREAM_FROM_CHARS", 0)
+    monkeypatch.setattr(engine.snapshot, "LEAN_FROM_CHARS", 0)
     monkeypatch.setattr(engine.bulkload, "CHUNK", 3)
 
 
@@ -31,9 +31,9 @@ def streamed(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_streamed_load_gives_the_same_snapshot_as_the_one_pass_load(written: str, streamed: None,
                                                                      indent: int | None) -> None:
     text = written if indent is None else json.dumps(json.loads(written), indent=indent)
-    engine.snapshot.STREAM_FROM_CHARS = 1 << 40  # this call only: the one-pass path
+    engine.snapshot.LEAN_FROM_CHARS = 1 << 40  # this call only: the one-pass path
     one_pass = parse_snapshot(text.encode(), "x")
-    engine.snapshot.STREAM_FROM_CHARS = 0
+    engine.snapshot.LEAN_FROM_CHARS = 0
     chunked = parse_snapshot(text.encode(), "x")
     assert chunked == one_pass and dump_snapshot(chunked) == written
 

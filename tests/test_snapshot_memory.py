@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+import engine.snapshot
 from engine import model as m
 from engine.estates.synth import synth_estate
 from engine.snapshot import dump_snapshot, parse_snapshot
@@ -17,7 +18,17 @@ def written() -> str:
 
 @pytest.fixture(scope="module")
 def loaded(written: str) -> m.Snapshot:
-    return parse_snapshot(written.encode(), "tiny")
+    """Loaded as a snapshot above engine.snapshot.LEAN_FROM_CHARS is."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine.snapshot, "LEAN_FROM_CHARS", 0)
+        return parse_snapshot(written.encode(), "tiny")
+
+
+def test_a_snapshot_below_the_lean_size_is_loaded_without_sharing(written: str) -> None:
+    """Sharing costs load time; below LEAN_FROM_CHARS speed wins (the large estate's load stays as it was)."""
+    snap = parse_snapshot(written.encode(), "tiny")
+    tags = [t for i in snap.instances for t in i.tags]
+    assert len({id(t) for t in tags}) == len(tags)
 
 
 def test_equal_tags_and_group_references_are_one_object_after_a_load(loaded: m.Snapshot) -> None:
