@@ -26,6 +26,7 @@ from engine.model import Snapshot
 CHUNK = 2000
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"[ \t\n\r]*")
+_SPACES = frozenset(" \t\n\r")
 
 
 class ChunkInvalid(Exception):
@@ -43,6 +44,7 @@ def validate_in_chunks(text: str) -> Snapshot:
     if text[pos:pos + 1] != "{":
         raise json.JSONDecodeError("Expecting '{'", text, pos)
     fields: dict[str, Any] = {}
+    lists: dict[str, list[Any]] = {}  # validated here, by field name
     pos = _skip(text, pos + 1)
     if text[pos:pos + 1] == "}":
         return Snapshot.model_validate(fields)
@@ -51,9 +53,9 @@ def validate_in_chunks(text: str) -> Snapshot:
         if not isinstance(key, str):
             raise json.JSONDecodeError("Expecting property name enclosed in double quotes", text, pos)
         pos = _skip(text, _expect(text, _skip(text, pos), ":"))
-        adapter = _list_adapter(key)
-        if adapter is not None and text[pos:pos + 1] == "[":
-            fields[key], pos = _validate_list(text, pos, key, adapter)
+        field = _list_field(key)
+        if field is not None and text[pos:pos + 1] == "[":
+            lists[field[0]], pos = _validate_list(text, pos, key, field[1])
         else:
             fields[key], pos = _DECODER.raw_decode(text, pos)
         pos = _skip(text, pos)
@@ -64,7 +66,9 @@ def validate_in_chunks(text: str) -> Snapshot:
         break
     if _skip(text, pos) != len(text):
         raise json.JSONDecodeError("Extra data", text, pos)
-    return Snapshot.model_validate(fields)
+    # The lists are put in without a second pass: validating them again as Snapshot fields would run every
+    # element's "after" validators once more.
+    return Snapshot.model_validate(fields).model_copy(update=lists)
 
 
 def _validate_list(text: str, pos: int, key: str, adapter: TypeAdapter[Any]) -> tuple[list[Any], int]:
@@ -80,9 +84,12 @@ def _validate_list(text: str, pos: int, key: str, adapter: TypeAdapter[Any]) -> 
         if len(batch) == CHUNK:
             out += _validate_chunk(adapter, batch, key, len(out))
             batch = []
-        pos = _skip(text, pos)
+        if text[pos:pos + 1] in _SPACES:  # a written snapshot has none: skip the regex then
+            pos = _skip(text, pos)
         if text[pos:pos + 1] == ",":
-            pos = _skip(text, pos + 1)
+            pos += 1
+            if text[pos:pos + 1] in _SPACES:
+                pos = _skip(text, pos)
             continue
         pos = _expect(text, pos, "]")
         break
@@ -101,12 +108,12 @@ def _validate_chunk(adapter: TypeAdapter[Any], batch: list[Any], key: str, offse
 
 
 @cache
-def _list_adapter(key: str) -> TypeAdapter[Any] | None:
-    """A validator for the list field named ``key`` (its JSON name, or its Python name), None for other keys."""
+def _list_field(key: str) -> tuple[str, TypeAdapter[Any]] | None:
+    """The list field called ``key`` in JSON (or by its Python name) and a validator for it; None for others."""
     for name, info in Snapshot.model_fields.items():
         annotation = info.annotation
         if key in (name, info.alias) and annotation is not None and getattr(annotation, "__origin__", None) is list:
-            return TypeAdapter(annotation)
+            return name, TypeAdapter(annotation)
     return None
 
 

@@ -28,9 +28,20 @@ SCHEMA_VERSION = 1
 # --- values parsed once at load (issue #12): a bad one is refused with its JSON path, never met mid-answer ----
 
 
+# The dotted-quad IPv4 forms ipaddress accepts (ASCII decimal octets 0-255 without leading zeros; for a CIDR a
+# prefix length 0-32) are matched at regex speed: most of an estate's addresses are unique, so the caches miss
+# and ipaddress cost the xl estate's load about a second (issue #14). Anything else (IPv6, other spellings,
+# mistakes) goes to ipaddress, which decides as before.
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])"
+_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
+_IPV4_CIDR = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}/(?:3[0-2]|[12][0-9]|[0-9])")
+
+
 @lru_cache(maxsize=65536)
 def _cidr(value: str) -> str:
     """``a.b.c.d/n`` or an IPv6 prefix, as describe_* returns them (host bits tolerated, as EC2 reports them)."""
+    if _IPV4_CIDR.fullmatch(value):
+        return value
     try:
         if "/" not in value:
             raise ValueError
@@ -42,6 +53,8 @@ def _cidr(value: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _ip(value: str) -> str:
+    if _IPV4.fullmatch(value):
+        return value
     try:
         ip_address(value)
     except ValueError:
