@@ -544,7 +544,8 @@ class Instance(NumerousResource):
         no answer needs them, and a snapshot written by an older collector may hold them in clear."""
         if not any("@" in v.value for v in env.values()):
             return env
-        return {k: (ProxyValue(value=mask_credentials(v.value), source=v.source)
+        # model_copy, not ProxyValue(...): while a snapshot is loaded, building one could hand back a shared one
+        return {k: (v.model_copy(update={"value": mask_credentials(v.value)})
                     if "@" in v.value and k.lower().endswith("_proxy") and k.lower() != "no_proxy" else v)
                 for k, v in env.items()}
 

@@ -77,7 +77,9 @@ def load_from(location: str) -> LoadedSnapshot:
     if location.startswith("s3://"):
         from engine.collect.store import read_s3  # boto3 lives only under engine/collect
 
-        data = read_s3(location, max_bytes=max_snapshot_bytes())  # refused from its size, unread
+        data: bytes | str = read_s3(location, max_bytes=max_snapshot_bytes())  # refused from its size, unread
+        if isinstance(data, bytes) and len(data) > LEAN_FROM_CHARS:
+            data = utf8_text(data, location)  # as for a file: the bytes are not kept while validating
         return LoadedSnapshot(parse_snapshot(data, location), location)
     path = Path(location)
     try:

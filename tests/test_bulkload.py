@@ -13,6 +13,7 @@ import engine.snapshot
 from engine.errors import SnapshotError
 from engine.estates.synth import synth_estate
 from engine.snapshot import dump_snapshot, load_from, parse_snapshot
+from tests.collect.emulator import Collected, Emulator, collected_fixture, emulator_fixture  # noqa: F401
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +86,15 @@ def test_a_deeply_nested_large_file_is_refused_without_a_traceback(written: str,
     nested = written[:-1] + ',"Deep":' + "[" * 100_000 + "]" * 100_000 + "}"
     with pytest.raises(SnapshotError, match="nested too deeply"):
         parse_snapshot(nested, "x")
+
+
+@pytest.mark.filterwarnings("error")  # pydantic warns if a model built by __init__ comes back shared
+def test_a_large_snapshot_in_s3_is_read_the_lean_way(emulator: Emulator, collected: Collected,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """An S3 object above LEAN_FROM_CHARS is decoded (its bytes dropped) and validated in chunks, like a file."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.url)
+    one_pass = load_from(collected.store).snapshot
+    monkeypatch.setattr(engine.snapshot, "LEAN_FROM_CHARS", 0)
+    monkeypatch.setattr(engine.bulkload, "CHUNK", 3)
+    assert load_from(collected.store).snapshot == one_pass
+
