@@ -193,6 +193,9 @@ class NumerousResource(Tagged):
     share their fields set, and equal lists and dicts of the fields named in ``_shared_fields``."""
 
     _shared_fields: ClassVar[tuple[str, ...]] = ()  # list/dict fields of hashable items that often repeat
+    # String fields a few values repeat across the estate (a region, an account, a VPC): one object per value.
+    # pydantic's JSON parser already shares short strings; engine.bulkload's decoder makes one per occurrence.
+    _repeated_strings: ClassVar[tuple[str, ...]] = ("region", "owner_id", "vpc_id", "subnet_id")
 
     @model_validator(mode="after")
     def _lean(self) -> Any:
@@ -200,6 +203,9 @@ class NumerousResource(Tagged):
         if pool is not None:
             _share_fields_set(self, pool)
             _share_containers(self, pool)
+            values = self.__dict__
+            for name in self._repeated_strings:
+                values[name] = pool.setdefault(values[name], values[name])  # a str key: no tuple key equals it
         return self
 
 

@@ -38,6 +38,13 @@ def test_equal_tags_and_group_references_are_one_object_after_a_load(loaded: m.S
     assert len({id(g) for g in groups}) == len({(g.group_id, g.group_name) for g in groups}) < len(groups)
 
 
+def test_a_region_account_vpc_or_subnet_id_is_one_string_per_value(loaded: m.Snapshot) -> None:
+    for field in ("region", "owner_id", "vpc_id", "subnet_id"):
+        for resources in (loaded.instances, loaded.network_interfaces):
+            values = [getattr(r, field) for r in resources]
+            assert len({id(v) for v in values}) == len(set(values)), field
+
+
 def test_instances_of_a_class_share_one_fields_set_per_content(loaded: m.Snapshot) -> None:
     by_content = {frozenset(i.model_fields_set) for i in loaded.instances}
     assert len({id(i.model_fields_set) for i in loaded.instances}) == len(by_content)
