@@ -145,9 +145,13 @@ def _new_dict() -> dict[str, Any]:
 class AwsModel(BaseModel):
     """Base: AWS-style PascalCase aliases, frozen, unknown fields refused (they are typos in our own format)."""
 
+    # defer_build: a class's validator is made on first use, not at import (a cold `reachbot ask` validates one
+    # Snapshot and needs no other, issue #14); for the same reason a default that is itself a model is made with
+    # ``model_construct()`` (its fields' defaults, which need no validation).
     model_config = ConfigDict(
         alias_generator=to_pascal, populate_by_name=True, frozen=True, extra="forbid", defer_build=True
     )
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """A field declared ``= []`` or ``= {}`` gets a fresh empty one per object from a factory, as before,
         without pydantic's ``copy.deepcopy`` of the default (a sixth of a large snapshot's load)."""
@@ -155,6 +159,7 @@ class AwsModel(BaseModel):
             if type(value) in (list, dict) and not value and name in cls.__annotations__:
                 setattr(cls, name, Field(default_factory=_new_list if type(value) is list else _new_dict))
         super().__init_subclass__(**kwargs)
+
 
 class SharedValue(AwsModel):
     """A small value an estate repeats (a tag, a security group reference, a proxy setting): while a snapshot
