@@ -1,5 +1,6 @@
 """reachbot's speed at scale (issue #7): one command, one table.
 
+    python -m bench.bench                       # small and large in full, the xl estate's peak RSS
     python -m bench.bench --sizes small,large,xl
 
 For each size a synthetic estate is generated once (cached under ``bench/.cache/``), then measured in a
@@ -27,11 +28,14 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"
 ASK_QUESTION = "why can web-osaka-a not reach bucket app-data"
 FORBIDDEN = ("boto3", "botocore", "slack_bolt", "slack_sdk")
+RSS_QUESTIONS, RSS_FIXES = 300, 10  # the peak-RSS row's questions, the first few of them with fixes
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.bench", description=__doc__.split("\n\n")[0])
-    p.add_argument("--sizes", default="small,large,xl", help="comma-separated: tiny, small, large, xl")
+    p.add_argument("--sizes", default="small,large", help="comma-separated: tiny, small, large, xl")
+    p.add_argument("--rss-sizes", default="xl", help="sizes whose peak RSS alone is measured (load, build, "
+                   "answers; issue #14): comma-separated, empty for none")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--questions", type=int, default=1000, help="warm questions per size")
     p.add_argument("--fix-questions", type=int, default=40, help="blocked questions answered with fixes")
@@ -41,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--collect-instances", type=int, default=2000, help="instances of the emulated fleet")
     p.add_argument("--worker", nargs=2, metavar=("SIZE", "PATH"), help=argparse.SUPPRESS)
     p.add_argument("--generate", nargs=2, metavar=("SIZE", "PATH"), help=argparse.SUPPRESS)
+    p.add_argument("--rss-worker", nargs=2, metavar=("SIZE", "PATH"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.generate:
         return _generate(args.generate[0], args.seed, Path(args.generate[1]))
@@ -50,7 +55,13 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(measure(args.worker[0], Path(args.worker[1]), args.seed, args.questions,
                                  args.fix_questions)))
         return 0
-    results: dict[str, Any] = {"sizes": {}, "machine": _machine()}
+    if args.rss_worker:
+        from bench.worker import measure_rss
+
+        print(json.dumps(measure_rss(args.rss_worker[0], Path(args.rss_worker[1]), args.seed, RSS_QUESTIONS,
+                                     RSS_FIXES)))
+        return 0
+    results: dict[str, Any] = {"sizes": {}, "rss": {}, "machine": _machine()}
     for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
         path, gen_seconds = _snapshot_file(size, args.seed)
         print(f"[{size}] measuring {path.name} in a fresh process…", file=sys.stderr, flush=True)
@@ -58,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         figures["generate_s"] = gen_seconds
         figures["file_mb"] = path.stat().st_size / 1e6
         results["sizes"][size] = figures
+    for size in [s.strip() for s in args.rss_sizes.split(",") if s.strip()]:
+        path, _ = _snapshot_file(size, args.seed)
+        print(f"[{size}] peak RSS of a worker on {path.name}…", file=sys.stderr, flush=True)
+        results["rss"][size] = _child(["--rss-worker", size, str(path)], args)
     results["cli"] = cli_figures()
     from bench.micro import micro_figures
 

@@ -16,6 +16,43 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _hwm_mib() -> float:
+    """Peak resident set size so far: VmHWM (Linux; exact), else getrusage's maximum."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return _rss_mib()
+
+
+def measure_rss(size: str, path: Path, seed: int, n_questions: int, n_fixes: int) -> dict[str, Any]:
+    """Issue #14's row: the peak RSS of a cold worker that loads an estate, builds the engine and answers (a
+    sample of questions, a few with fixes); the high-water mark after each phase, and the load time."""
+    from engine.engine import Engine
+    from engine.estates.synth import sample_question_mix
+    from engine.snapshot import load_from
+
+    out: dict[str, Any] = {"size": size, "hwm_imports_mib": _hwm_mib()}
+    started = time.perf_counter()
+    snap = load_from(str(path)).snapshot
+    out["load_s"] = time.perf_counter() - started
+    out["hwm_load_mib"] = _hwm_mib()
+    out["instances"] = len(snap.instances)
+    eng = Engine(snap, origin=str(path))
+    out["hwm_build_mib"] = _hwm_mib()
+    mix = sample_question_mix(snap, n_questions, seed)
+    verdicts: dict[str, int] = {}
+    for i, (_, text) in enumerate(mix):
+        verdict = eng.ask(text, fixes=i < n_fixes).verdict
+        verdicts[verdict] = verdicts.get(verdict, 0) + 1
+    out["verdicts"] = verdicts
+    out["hwm_peak_mib"] = _hwm_mib()
+    return out
+
+
 def _pct(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1e3  # ms

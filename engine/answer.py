@@ -22,8 +22,9 @@ Verdict = Literal["reachable", "blocked", "unknown"]
 
 
 class Out(BaseModel):
-    # Every key is always written, defaults included, so the generated schema marks them all required.
-    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
+    # Every key is always written, defaults included, so the generated schema marks them all required;
+    # defer_build: validators are made on first use, not at import (a cold `reachbot ask`, issue #14).
+    model_config = ConfigDict(frozen=True, defer_build=True, json_schema_serialization_defaults_required=True)
 
 
 class SourceInfo(Out):

@@ -9,10 +9,13 @@ many of both. Models are frozen values: a fix is tried on a copy (``model_copy``
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from functools import lru_cache
 from ipaddress import ip_address, ip_network
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_pascal
@@ -25,9 +28,20 @@ SCHEMA_VERSION = 1
 # --- values parsed once at load (issue #12): a bad one is refused with its JSON path, never met mid-answer ----
 
 
+# The dotted-quad IPv4 forms ipaddress accepts (ASCII decimal octets 0-255 without leading zeros; for a CIDR a
+# prefix length 0-32) are matched at regex speed: most of an estate's addresses are unique, so the caches miss
+# and ipaddress cost the xl estate's load about a second (issue #14). Anything else (IPv6, other spellings,
+# mistakes) goes to ipaddress, which decides as before.
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])"
+_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
+_IPV4_CIDR = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}/(?:3[0-2]|[12][0-9]|[0-9])")
+
+
 @lru_cache(maxsize=65536)
 def _cidr(value: str) -> str:
     """``a.b.c.d/n`` or an IPv6 prefix, as describe_* returns them (host bits tolerated, as EC2 reports them)."""
+    if _IPV4_CIDR.fullmatch(value):
+        return value
     try:
         if "/" not in value:
             raise ValueError
@@ -39,6 +53,8 @@ def _cidr(value: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _ip(value: str) -> str:
+    if _IPV4.fullmatch(value):
+        return value
     try:
         ip_address(value)
     except ValueError:
@@ -71,15 +87,96 @@ Port = Annotated[int, Field(ge=1, le=65535)]
 RulePort = Annotated[int, Field(ge=-1, le=65535)]  # -1: all ports (or every ICMP type), as EC2 writes it
 
 
+# --- memory (issue #14): one object for what an estate repeats ------------------------------------------------
+#
+# A 100k-instance estate held 1.4 million model objects. pydantic gives each its own set of the field names it
+# was given (``model_fields_set``: 200-700 bytes, more than the object's own values) and a separate object or
+# list for every tag, security group reference and proxy setting, most of them equal to thousands of others.
+# While a snapshot is loaded (``shared_values()``), equal small values (``SharedValue``) are one object, and
+# instances and network interfaces (``NumerousResource``) share one such set per distinct content and equal
+# lists and dicts. Safe because models are frozen values: pydantic's ``model_copy`` copies the set before
+# adding to it, what-if changes build new lists (engine.patch), and nothing writes into a loaded snapshot's
+# lists. Other classes are left alone: a validator on every model cost a large estate's load about 12%.
+_POOL: ContextVar[dict[Any, Any] | None] = ContextVar("reachbot_model_pool", default=None)
+
+
+@contextmanager
+def shared_values() -> Iterator[None]:
+    """Within this block (and thread), validated models share equal field sets, values and containers."""
+    token = _POOL.set({})
+    try:
+        yield
+    finally:
+        _POOL.reset(token)
+
+
+def _share_fields_set(model: BaseModel, pool: dict[Any, Any]) -> None:
+    given = model.__pydantic_fields_set__
+    cls = type(model)
+    shared = pool.get(cls)  # the set the last object of this class shared: usually equal (a cheap test)
+    if shared is None or shared != given:
+        shared = pool[cls] = pool.setdefault(("set", cls, frozenset(given)), given)
+    object.__setattr__(model, "__pydantic_fields_set__", shared)
+
+
+def _share_containers(model: NumerousResource, pool: dict[Any, Any]) -> None:
+    """Items are keyed by identity: shared values already are one object each, and every item a key names is
+    alive as long as the pool (in the container stored beside it), so equal keys mean the same items."""
+    values = model.__dict__
+    for name in model._shared_fields:
+        value = values[name]
+        if isinstance(value, dict):
+            key: tuple[Any, ...] = ("dict", *value, *map(id, value.values()))
+        else:
+            key = ("list", *map(id, value))
+        values[name] = pool.setdefault(key, value)  # in place: the model is frozen to __setattr__ only
+
+
+# Factories written in Python: pydantic inspects each factory's signature, which for the built-ins list and
+# dict means parsing their text signatures (about 0.4 ms per field, 40 ms of a cold start).
+def _new_list() -> list[Any]:
+    return []
+
+
+def _new_dict() -> dict[str, Any]:
+    return {}
+
+
 class AwsModel(BaseModel):
     """Base: AWS-style PascalCase aliases, frozen, unknown fields refused (they are typos in our own format)."""
 
+    # defer_build: a class's validator is made on first use, not at import (a cold `reachbot ask` validates one
+    # Snapshot and needs no other, issue #14); for the same reason a default that is itself a model is made with
+    # ``model_construct()`` (its fields' defaults, which need no validation).
     model_config = ConfigDict(
-        alias_generator=to_pascal, populate_by_name=True, frozen=True, extra="forbid"
+        alias_generator=to_pascal, populate_by_name=True, frozen=True, extra="forbid", defer_build=True
     )
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A field declared ``= []`` or ``= {}`` gets a fresh empty one per object from a factory, as before,
+        without pydantic's ``copy.deepcopy`` of the default (a sixth of a large snapshot's load)."""
+        for name, value in list(vars(cls).items()):
+            if type(value) in (list, dict) and not value and name in cls.__annotations__:
+                setattr(cls, name, Field(default_factory=_new_list if type(value) is list else _new_dict))
+        super().__init_subclass__(**kwargs)
 
-class Tag(AwsModel):
+
+class SharedValue(AwsModel):
+    """A small value an estate repeats (a tag, a security group reference, a proxy setting): while a snapshot
+    is loaded, equal ones are one object. Every field of a subclass must be hashable."""
+
+    @model_validator(mode="after")
+    def _lean(self) -> Any:
+        pool = _POOL.get()
+        if pool is None:
+            return self
+        shared = pool.setdefault((type(self), *self.__dict__.values()), self)
+        if shared is self:
+            _share_fields_set(self, pool)
+        return shared
+
+
+class Tag(SharedValue):
     key: str
     value: str = ""
 
@@ -94,6 +191,27 @@ class Tagged(AwsModel):
             if tag.key == "Name":
                 return tag.value
         return None
+
+
+class NumerousResource(Tagged):
+    """A resource an estate holds by the hundred thousand: while a snapshot is loaded, objects of one class
+    share their fields set, and equal lists and dicts of the fields named in ``_shared_fields``."""
+
+    _shared_fields: ClassVar[tuple[str, ...]] = ()  # list/dict fields of hashable items that often repeat
+    # String fields a few values repeat across the estate (a region, an account, a VPC): one object per value.
+    # pydantic's JSON parser already shares short strings; engine.bulkload's decoder makes one per occurrence.
+    _repeated_strings: ClassVar[tuple[str, ...]] = ("region", "owner_id", "vpc_id", "subnet_id")
+
+    @model_validator(mode="after")
+    def _lean(self) -> Any:
+        pool = _POOL.get()
+        if pool is not None:
+            _share_fields_set(self, pool)
+            _share_containers(self, pool)
+            values = self.__dict__
+            for name in self._repeated_strings:
+                values[name] = pool.setdefault(values[name], values[name])  # a str key: no tuple key equals it
+        return self
 
 
 # --- accounts and coverage -------------------------------------------------------------------------------
@@ -292,7 +410,7 @@ class VpcPeeringConnection(Tagged):
     vpc_peering_connection_id: str
     requester_vpc_info: PeeringVpcInfo
     accepter_vpc_info: PeeringVpcInfo
-    status: PeeringStatus = PeeringStatus()
+    status: PeeringStatus = PeeringStatus.model_construct()
     region: str  # where it was described (the requester's region)
 
 
@@ -347,7 +465,7 @@ class DnsEntry(AwsModel):
     hosted_zone_id: str | None = None
 
 
-class GroupIdentifier(AwsModel):
+class GroupIdentifier(SharedValue):
     group_id: str
     group_name: str | None = None
 
@@ -372,7 +490,7 @@ class VpcEndpoint(Tagged):
 # --- instances, interfaces and filters ------------------------------------------------------------------
 
 
-class EniAssociation(AwsModel):
+class EniAssociation(SharedValue):
     public_ip: Ip | None = None
     public_dns_name: str | None = None
 
@@ -388,7 +506,8 @@ class PrivateIpAddress(AwsModel):
     association: EniAssociation | None = None
 
 
-class NetworkInterface(Tagged):
+class NetworkInterface(NumerousResource):
+    _shared_fields = ("groups", "private_ip_addresses")
     network_interface_id: str
     subnet_id: str
     vpc_id: str
@@ -407,23 +526,24 @@ class NetworkInterface(Tagged):
         return self.association.public_ip if self.association else None
 
 
-class ProxyValue(AwsModel):
+class ProxyValue(SharedValue):
     """One proxy-related setting of an instance, with where it was read from."""
 
     value: str  # credentials inside proxy URLs are masked at collection time
     source: str  # "user-data", "tag", "ssm:/reachbot/proxy/i-…/HTTPS_PROXY", "overlay:FILE", "bundled"
 
 
-class IamInstanceProfile(AwsModel):
+class IamInstanceProfile(SharedValue):
     arn: Arn
     id: str | None = None
 
 
-class InstanceState(AwsModel):
+class InstanceState(SharedValue):
     name: str = "running"
 
 
-class Instance(Tagged):
+class Instance(NumerousResource):
+    _shared_fields = ("security_groups", "proxy_environment", "proxy_ports")
     instance_id: str
     region: str
     owner_id: str  # the account; describe_instances reports it per reservation
@@ -435,7 +555,7 @@ class Instance(Tagged):
     network_interface_ids: list[str] = []  # primary first
     security_groups: list[GroupIdentifier] = []
     iam_instance_profile: IamInstanceProfile | None = None
-    state: InstanceState = InstanceState()
+    state: InstanceState = InstanceState.model_construct()
     proxy_environment: dict[str, ProxyValue] = {}
     # The instance serves as an HTTP forward proxy (found from clients' proxy URLs), listening on these ports.
     proxy_ports: list[Port] = []
@@ -445,17 +565,20 @@ class Instance(Tagged):
     def _mask_proxy_credentials(cls, env: dict[str, ProxyValue]) -> dict[str, ProxyValue]:
         """Credentials in a proxy URL are masked once, here, however they are written (``mask_credentials``):
         no answer needs them, and a snapshot written by an older collector may hold them in clear."""
-        return {k: (ProxyValue(value=mask_credentials(v.value), source=v.source)
+        if not any("@" in v.value for v in env.values()):
+            return env
+        # model_copy, not ProxyValue(...): while a snapshot is loaded, building one could hand back a shared one
+        return {k: (v.model_copy(update={"value": mask_credentials(v.value)})
                     if "@" in v.value and k.lower().endswith("_proxy") and k.lower() != "no_proxy" else v)
                 for k, v in env.items()}
 
 
-class UserIdGroupPair(AwsModel):
+class UserIdGroupPair(SharedValue):
     group_id: str
     user_id: str | None = None
 
 
-class IpRange(AwsModel):
+class IpRange(SharedValue):
     cidr_ip: Cidr
     description: str | None = None
 
@@ -464,7 +587,7 @@ class Ipv6Range(AwsModel):
     cidr_ipv6: Cidr
 
 
-class PrefixListIdRef(AwsModel):
+class PrefixListIdRef(SharedValue):
     prefix_list_id: str
 
 
@@ -570,7 +693,7 @@ class HostedZone(AwsModel):
     id: str  # "/hostedzone/Z…" or "Z…"
     name: str  # "corp.internal." (trailing dot as Route 53 returns it)
     owner_id: str | None = None
-    config: HostedZoneConfig = HostedZoneConfig()
+    config: HostedZoneConfig = HostedZoneConfig.model_construct()
     vpcs: list[HostedZoneVpc] = Field(
         default=[], validation_alias=AliasChoices("VPCs", "vpcs"), serialization_alias="VPCs"
     )
@@ -718,7 +841,7 @@ class Firewall(Tagged):
     region: str
     owner_id: str | None = None
     subnet_mappings: list[SubnetMapping] = []
-    firewall_status: FirewallStatus = FirewallStatus()
+    firewall_status: FirewallStatus = FirewallStatus.model_construct()
 
 
 class RuleGroupOverride(AwsModel):
@@ -793,7 +916,7 @@ class MatchAttributes(AwsModel):
 
 
 class RuleDefinition(AwsModel):
-    match_attributes: MatchAttributes = MatchAttributes()
+    match_attributes: MatchAttributes = MatchAttributes.model_construct()
     actions: list[str] = []
 
 
@@ -855,7 +978,7 @@ class FirewallRuleGroup(Tagged):
     type: Literal["STATEFUL", "STATELESS"]
     region: str
     rule_variables: RuleVariables | None = None
-    rules_source: RulesSource = RulesSource()
+    rules_source: RulesSource = RulesSource.model_construct()
     stateful_rule_options: StatefulRuleOptions | None = None
 
 

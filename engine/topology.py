@@ -14,15 +14,16 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from operator import attrgetter
-from typing import Any, Protocol
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Protocol
 
 from engine import model as m
 from engine.derived import Derived, Overlay
 from engine.errors import SnapshotError
 from engine.resources import RESOURCE_KINDS
 from engine.snapshot import long_lived_allocation
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 Network = IPv4Network | IPv6Network
 
@@ -109,7 +110,8 @@ class Topology:
         self._index_dns()
         self._index_firewalls()
         self.gaps = {(c.account_id, c.region): c.gaps for c in snap.coverage if c.gaps or not c.complete}
-        self._graph = self._build_graph()
+        self._graph: nx.DiGraph | None = None
+        self._record_graph()
         self._check_references()
 
     # --- indexes ---------------------------------------------------------------------------------------------
@@ -388,7 +390,11 @@ class Topology:
 
     @property
     def graph(self) -> nx.DiGraph:
-        """The resource graph; a what-if copy whose routes changed builds its own edited copy on first use."""
+        """The resource graph (networkx), made on first use from the edges recorded at build: answering needs
+        only ``in_vpc``, so a cold ``reachbot ask`` neither imports networkx nor builds it (issue #14). A
+        what-if copy whose routes changed applies its edits to its own copy of the graph."""
+        if self._graph is None:
+            self._graph = _networkx_graph(self._nodes, self._edges)
         if self._graph_edits:
             g = self._graph.copy()
             for op, rtb, target in self._graph_edits:
@@ -399,55 +405,58 @@ class Topology:
             self._graph, self._graph_edits = g, ()
         return self._graph
 
-
-    def _build_graph(self) -> nx.DiGraph:
-        g = nx.DiGraph()
+    def _record_graph(self) -> None:
+        """The graph's nodes (id → kind) and edges (source, target, relation), in the order networkx would add
+        them, and the successors of each VPC and subnet that ``in_vpc`` walks."""
+        self._nodes: dict[str, str] = {}
         for kind, items in (
             ("vpc", self.vpcs), ("subnet", self.subnets), ("route-table", self.route_tables),
             ("internet-gateway", self.igws), ("nat-gateway", self.nats), ("vpc-peering", self.peerings),
             ("transit-gateway", self.tgws), ("tgw-attachment", self.tgw_attachments),
             ("tgw-route-table", self.tgw_route_tables), ("endpoint", self.endpoints),
         ):
-            g.add_nodes_from(items, kind=kind)
+            self._nodes.update(dict.fromkeys(items, kind))
+        self._edges = self._graph_edges()
+        self._hosted: dict[str, dict[str, None]] = {}  # a VPC's or subnet's successors, ordered, once each
+        for source, target, _rel in self._edges:
+            if self._nodes.get(source) in ("vpc", "subnet"):
+                self._hosted.setdefault(source, {})[target] = None
+
+    def _graph_edges(self) -> list[tuple[str, str, str]]:
+        edges: list[tuple[str, str, str]] = []
         for s in self.snap.subnets:
-            g.add_edge(s.vpc_id, s.subnet_id, rel="contains")
+            edges.append((s.vpc_id, s.subnet_id, "contains"))
             rtb = self.route_table_of(s.subnet_id)
             if rtb:
-                g.add_edge(s.subnet_id, rtb, rel="uses")
+                edges.append((s.subnet_id, rtb, "uses"))
         for table in self.snap.route_tables:
-            for route in table.routes:
-                if route.target and route.target != "local":
-                    g.add_edge(table.route_table_id, route.target, rel="routes")
+            edges += [(table.route_table_id, route.target, "routes") for route in table.routes
+                      if route.target and route.target != "local"]
         for p in self.snap.vpc_peering_connections:
-            for info in (p.requester_vpc_info, p.accepter_vpc_info):
-                g.add_edge(p.vpc_peering_connection_id, info.vpc_id, rel="joins")
-        for ep in self.snap.vpc_endpoints:
-            g.add_edge(ep.vpc_id, ep.vpc_endpoint_id, rel="hosts")
-        for nat in self.snap.nat_gateways:
-            g.add_edge(nat.subnet_id, nat.nat_gateway_id, rel="hosts")
-        for igw in self.snap.internet_gateways:
-            for att in igw.attachments:
-                g.add_edge(att.vpc_id, igw.internet_gateway_id, rel="attached")
+            edges += [(p.vpc_peering_connection_id, info.vpc_id, "joins")
+                      for info in (p.requester_vpc_info, p.accepter_vpc_info)]
+        edges += [(ep.vpc_id, ep.vpc_endpoint_id, "hosts") for ep in self.snap.vpc_endpoints]
+        edges += [(nat.subnet_id, nat.nat_gateway_id, "hosts") for nat in self.snap.nat_gateways]
+        edges += [(att.vpc_id, igw.internet_gateway_id, "attached")
+                  for igw in self.snap.internet_gateways for att in igw.attachments]
         for a in self.snap.transit_gateway_attachments:
-            g.add_edge(a.transit_gateway_id, a.transit_gateway_attachment_id, rel="attaches")
+            edges.append((a.transit_gateway_id, a.transit_gateway_attachment_id, "attaches"))
             if a.resource_id:
-                g.add_edge(a.transit_gateway_attachment_id, a.resource_id, rel="reaches")
+                edges.append((a.transit_gateway_attachment_id, a.resource_id, "reaches"))
             if a.association:
-                g.add_edge(a.transit_gateway_attachment_id, a.association.transit_gateway_route_table_id,
-                           rel="associated")
-        return g
+                edges.append((a.transit_gateway_attachment_id, a.association.transit_gateway_route_table_id,
+                              "associated"))
+        return edges
 
     def in_vpc(self, vpc_id: str, kind: str) -> list[str]:
         """Resources of ``kind`` inside a VPC, found by walking the graph: the VPC itself hosts endpoints and
         internet gateways; its subnets host NAT gateways and use route tables."""
         # The base graph is enough: no change kind moves a resource between VPCs or subnets (changes edit only
-        # "routes" edges), so a what-if copy need not build its edited graph for this.
-        g = self._graph
-        if vpc_id not in g:
-            return []
-        found = [n for n in g.successors(vpc_id) if g.nodes[n].get("kind") == kind]
-        for subnet in (n for n in g.successors(vpc_id) if g.nodes[n].get("kind") == "subnet"):
-            found += [n for n in g.successors(subnet) if g.nodes[n].get("kind") == kind and n not in found]
+        # "routes" edges), so a what-if copy reads the successors recorded at build.
+        hosted, nodes = self._hosted.get(vpc_id, {}), self._nodes
+        found = [n for n in hosted if nodes.get(n) == kind]
+        for subnet in (n for n in hosted if nodes.get(n) == "subnet"):
+            found += [n for n in self._hosted.get(subnet, {}) if nodes.get(n) == kind and n not in found]
         return found
 
     def _check_references(self) -> None:
@@ -497,3 +506,14 @@ def service_of(service_name: str) -> tuple[str, str]:
 
 def _net(cidr: str | None) -> Network | None:
     return parse_net(cidr) if cidr else None
+
+
+def _networkx_graph(nodes: dict[str, str], edges: list[tuple[str, str, str]]) -> nx.DiGraph:
+    import networkx as nx  # imported here: about 0.1 s of a cold start, and answers never need it
+
+    g = nx.DiGraph()
+    for node, kind in nodes.items():
+        g.add_node(node, kind=kind)
+    for source, target, rel in edges:
+        g.add_edge(source, target, rel=rel)
+    return g

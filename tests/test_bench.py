@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.report import render
-from bench.worker import measure
+from bench.worker import measure, measure_rss
 from engine import Engine
 from engine.dns import Address
 from engine.errors import SnapshotError
@@ -37,6 +37,17 @@ def test_worker_measures_every_figure_of_the_table(tmp_path: Path):
     figures["file_mb"] = path.stat().st_size / 1e6
     table = render({"sizes": {"tiny": figures}, "cli": {}, "machine": {"python": "3", "cpus": 2}})
     assert "warm answer p95 (ms)" in table and "n/a" not in table.split("with fixes")[0]
+
+
+def test_rss_worker_reports_the_high_water_mark_after_each_phase(tmp_path: Path):
+    """The peak-RSS row (issue #14): marks never fall, every question is answered, and the line is rendered."""
+    path = tmp_path / "tiny.json"
+    write_snapshot_atomically(synth_estate("tiny", seed=7), path)
+    fig = measure_rss("tiny", path, seed=7, n_questions=20, n_fixes=2)
+    marks = [fig[k] for k in ("hwm_imports_mib", "hwm_load_mib", "hwm_build_mib", "hwm_peak_mib")]
+    assert marks == sorted(marks) and marks[0] > 0 and sum(fig["verdicts"].values()) == 20
+    table = render({"sizes": {}, "rss": {"tiny": fig}, "cli": {}, "machine": {}})
+    assert f"tiny peak RSS {fig['hwm_peak_mib']:.0f} MiB (target ≤ 1024 MiB: met)" in table
 
 
 def test_cached_parses_match_ipaddress_and_still_raise():

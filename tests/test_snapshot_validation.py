@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from ipaddress import ip_address, ip_network
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine import Engine, SnapshotError
+from engine import model as m
 from engine.cli.main import main
 from engine.model import Snapshot
 from engine.snapshot import MAX_BYTES_ENV, dump_snapshot, load_from, parse_snapshot
@@ -177,3 +181,19 @@ def test_two_routes_to_one_destination_in_a_table_are_refused(article: Snapshot)
         parse_snapshot(json.dumps(data), "snap.json")
     routes[-1]["Origin"] = "EnableVgwRoutePropagation"
     parse_snapshot(json.dumps(data), "snap.json")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="0123456789./:a١ \n", max_size=22))
+def test_the_ipv4_fast_path_accepts_exactly_what_ipaddress_accepts(text: str) -> None:
+    """engine.model matches dotted quads with a regex before asking ipaddress; the verdict must not change."""
+    for fast, slow in ((m._IPV4, lambda t: ip_address(t)), (m._IPV4_CIDR, lambda t: ip_network(t, strict=False))):
+        if fast.fullmatch(text):
+            slow(text)  # raises if ipaddress would refuse what the regex let through
+
+
+def test_the_ipv4_fast_path_covers_the_usual_spellings() -> None:
+    for good in ("0.0.0.0", "10.0.0.1", "255.255.255.255", "192.168.1.10"):
+        assert m._IPV4.fullmatch(good) and m._IPV4_CIDR.fullmatch(good + "/32") and m._IPV4_CIDR.fullmatch(good + "/0")
+    for bad in ("010.0.0.1", "256.0.0.1", "1.2.3", "1.2.3.4/33", "1.2.3.4/", "١.2.3.4", "1.2.3.4 "):
+        assert not m._IPV4.fullmatch(bad) and not m._IPV4_CIDR.fullmatch(bad)

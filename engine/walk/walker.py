@@ -60,7 +60,8 @@ class Crossing:
         return Crossing(subnet, self.source, self.ports)
 
 
-_NOWHERE = Crossing(m.Subnet(subnet_id="", vpc_id="", region="", cidr_block="0.0.0.0/32"), Address(), (0, 0))
+_NOWHERE = Crossing(m.Subnet.model_construct(subnet_id="", vpc_id="", region="", cidr_block="0.0.0.0/32"), Address(),
+                    (0, 0))  # model_construct: no validator is made at import (cold start, issue #14)
 
 
 @dataclass(frozen=True, slots=True)
