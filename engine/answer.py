@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SkipValidation
 
 from engine.codes import POLICY_REFUSALS, REFUSALS, Code
 
@@ -48,8 +48,9 @@ class Hop(Out):
     region: str | None
     note: str
     # The rules that let the packet on to this hop (engine.evidence): security group rules, network ACL entries
-    # and, for a route-table hop, the route it used; each a dict whose "kind" tells its shape.
-    admitted_by: list[dict[str, Any]] = []
+    # and, for a route-table hop, the route it used; each a dict whose "kind" tells its shape. Not validated:
+    # engine.evidence builds them, and validating would copy every dict of every hop of every answer (bench/).
+    admitted_by: SkipValidation[list[dict[str, Any]]] = []
     # Where the hop sits, for drawing the route as nested boxes (None where the hop has no such place).
     account: str | None = None
     vpc: str | None = None
