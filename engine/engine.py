@@ -21,6 +21,7 @@ from engine.answer import (
     SnapshotInfo,
     SourceInfo,
 )
+from engine.derived import EVERYTHING
 from engine.evidence import admission
 from engine.filters import FilterResult
 from engine.placement import place
@@ -105,9 +106,17 @@ def to_answer(t: Trace, snap: m.Snapshot, origin: str, now: datetime | None = No
 
 def _hop(h: HopRecord, wording: Wording, topology: Topology | None) -> Hop:
     admitted = [_admission(record, wording, topology) for record in h.admitted] if h.admitted else []
-    account, vpc = place(topology, h) if topology is not None else (None, None)
+    account, vpc = _place(topology, h) if topology is not None else (None, None)
     return Hop(kind=h.kind, id=h.id, region=h.region, note=wording.hop_note(h, [text for _, text in admitted]),
                admitted_by=[data for data, _ in admitted], account=account, vpc=vpc)
+
+
+def _place(topology: Topology, h: HopRecord) -> tuple[str | None, str | None]:
+    """``place`` of a hop, kept per resource and the facts it reads: most hops of warm answers are the same
+    resources again (the topology's cache drops the entry when the estate under it changes)."""
+    facts = h.facts
+    key = ("place", h.kind, h.id, facts.get("vpc"), facts.get("subnet"), facts.get("account"))
+    return topology.derived.get(key, (EVERYTHING,), lambda: place(topology, h))
 
 
 def _admission(record: FilterResult | RouteUsed, wording: Wording,
