@@ -15,6 +15,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -165,6 +167,16 @@ class Served:
 def serve(settings: Settings) -> tuple[Served, str]:
     served = Served(settings)
     return served, served.url
+
+
+@contextmanager
+def running(fake: FakeSlack, **overrides: Any) -> Iterator[Bot]:
+    """reachbot served with ``settings_for(fake, **overrides)`` for the block's duration."""
+    server, url = serve(settings_for(fake, **overrides))
+    try:
+        yield Bot(url, fake)
+    finally:
+        server.close()
 
 
 def settings_for(fake: FakeSlack, **overrides: Any) -> Settings:

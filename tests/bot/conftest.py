@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from bot_harness import Bot, serve, settings_for, unique
+from bot_harness import Bot, running, unique
 from fake_slack import FakeSlack
 
 
@@ -20,11 +20,8 @@ def fake() -> Iterator[FakeSlack]:
 
 @pytest.fixture(scope="session")
 def bot(fake: FakeSlack) -> Iterator[Bot]:
-    server, url = serve(settings_for(fake))
-    try:
-        yield Bot(url, fake)
-    finally:
-        server.close()
+    with running(fake) as bot:
+        yield bot
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from bot_harness import Bot, block_action, serve, settings_for
+from bot_harness import Bot, block_action, running, serve, settings_for
 from fake_slack import FakeSlack
 
 from bot.access import AccessMap
@@ -40,11 +40,8 @@ def kept(tmp_path_factory: pytest.TempPathFactory, fake: FakeSlack) -> Iterator[
     for snap in (_worked(now), now):
         keep_local(snap, folder / "history", keep=None, keep_days=None)
     write_snapshot_atomically(now, current)
-    server, url = serve(settings_for(fake, snapshot=str(current)))
-    try:
-        yield Bot(url, fake)
-    finally:
-        server.close()
+    with running(fake, snapshot=str(current)) as bot:
+        yield bot
 
 
 def _texts(blocks: list[dict]) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from bot_harness import Bot, mention_event, serve, settings_for, unique
+from bot_harness import Bot, mention_event, running, unique
 from test_bot_slash import CASE_3, answer_via_response_url, proxy_side_endpoint, texts
 
 from bot.access import AccessMap
@@ -152,12 +152,9 @@ def gated(fake, tmp_path_factory) -> Iterator[Bot]:
     folder = tmp_path_factory.mktemp("home")
     (folder / "snapshot.json").write_text(dump_snapshot(snap))
     (folder / "access.json").write_text(json.dumps({"channels": {"CWIDE": ["*"], "*": [NETWORK_ACCOUNT]}}))
-    server, url = serve(settings_for(fake, snapshot=str(folder / "snapshot.json"),
-                                     access_map=AccessMap.load(str(folder / "access.json"))))
-    try:
-        yield Bot(url, fake)
-    finally:
-        server.close()
+    with running(fake, snapshot=str(folder / "snapshot.json"),
+                 access_map=AccessMap.load(str(folder / "access.json"))) as bot:
+        yield bot
 
 
 def test_home_tab_shows_only_what_the_access_map_allows_outside_a_channel(gated: Bot):

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from bot_harness import Bot, block_action, mention_event, serve, settings_for, unique
+from bot_harness import Bot, block_action, mention_event, running, unique
 from test_bot_slash import CASE_3, texts
 
 from bot.reach import Answered
@@ -98,11 +98,8 @@ def big_policy_bot(fake, tmp_path_factory) -> Iterator[Bot]:
             ep["PolicyDocument"] = json.dumps(policy)
     path = tmp_path_factory.mktemp("big") / "snapshot.json"
     path.write_text(json.dumps(snap))
-    server, url = serve(settings_for(fake, snapshot=str(path)))
-    try:
-        yield Bot(url, fake)
-    finally:
-        server.close()
+    with running(fake, snapshot=str(path)) as bot:
+        yield bot
 
 
 def test_long_full_policy_in_a_thread_goes_to_a_file_in_that_thread(big_policy_bot: Bot, channel):

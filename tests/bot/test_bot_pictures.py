@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from bot_harness import Bot, mention_event, serve, settings_for, unique
+from bot_harness import Bot, mention_event, running, unique
 from fake_slack import FakeSlack
 
 from bot.listeners._shared import Services, picture_of
@@ -46,11 +46,8 @@ def failing_uploads() -> Iterator[Bot]:
     """A Slack whose upload URL answers 500, with its own reachbot (the session's fake stays healthy)."""
     with FakeSlack() as broken:
         broken.fail_uploads = True
-        server, url = serve(settings_for(broken))
-        try:
-            yield Bot(url, broken)
-        finally:
-            server.close()
+        with running(broken) as bot:
+            yield bot
 
 
 def test_failed_picture_upload_keeps_the_text_answer_and_adds_no_error_reply(

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from bot_harness import Bot, block_action, mention_event, message_shortcut, serve, settings_for, unique
+from bot_harness import Bot, block_action, mention_event, message_shortcut, running, unique
 from fake_slack import Call
 
 from bot.reach import NotUnderstood
@@ -147,11 +147,8 @@ def proxied(request, fake, tmp_path_factory) -> Iterator[Bot]:
                 value["Value"] = value["Value"].replace("http://", f"http://{request.param}@")
     path = tmp_path_factory.mktemp("proxied") / "snapshot.json"
     path.write_text(json.dumps(snap))
-    server, url = serve(settings_for(fake, snapshot=str(path)))
-    try:
-        yield Bot(url, fake)
-    finally:
-        server.close()
+    with running(fake, snapshot=str(path)) as bot:
+        yield bot
 
 
 @pytest.mark.parametrize("question", [

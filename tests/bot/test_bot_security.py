@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from bot_harness import Bot, block_action, serve, settings_for, unique
+from bot_harness import Bot, block_action, running, unique
 from test_bot_slash import CASE_3, answer_via_response_url, texts
 
 from bot.access import AccessMap
@@ -41,11 +41,8 @@ def mapped(fake, tmp_path_factory) -> Iterator[Bot]:
     """A second reachbot whose access map lets #net-only ask about the network account only."""
     path = tmp_path_factory.mktemp("access") / "access.json"
     path.write_text(json.dumps({"channels": {"CNETONLY": [NETWORK_ACCOUNT], "*": ["*"]}}))
-    server, url = serve(settings_for(fake, access_map=AccessMap.load(str(path))))
-    try:
-        yield Bot(url, fake)
-    finally:
-        server.close()
+    with running(fake, access_map=AccessMap.load(str(path))) as bot:
+        yield bot
 
 
 def test_access_map_refusal_reveals_nothing_about_the_account(mapped: Bot):
