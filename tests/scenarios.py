@@ -80,6 +80,28 @@ class Small:
         i = next(i for i, v in enumerate(vpcs) if v.vpc_id == (vpc or self.vpc))
         vpcs[i] = vpcs[i].model_copy(update={"enable_dns_support": support, "enable_dns_hostnames": hostnames})
 
+    def peered_hubs(self, peering_state: str = "available") -> tuple[str, str, str]:
+        """A far VPC (10.8.0.0/16, OTHER_REGION) behind a second transit gateway peered with the main VPC's
+        (both peering attachments in ``peering_state``), routed both ways, with a database db at
+        10.8.0.20:5432 that admits the main VPC: (near gateway, far gateway, the near side's peering)."""
+        b = self.b
+        far = b.vpc("far", OTHER_REGION, "10.8.0.0/16", ACCOUNT)
+        far_sub = b.subnet(far, "far-a", "10.8.0.0/24")
+        far_rtb = b.route_table(far, "far-rt", [far_sub])
+        tgw1, rt1 = b.transit_gateway(REGION, ACCOUNT, "hub-1")
+        tgw2, rt2 = b.transit_gateway(OTHER_REGION, ACCOUNT, "hub-2")
+        a_near = b.tgw_attachment(tgw1, rt1, self.vpc, [self.private])
+        a_far = b.tgw_attachment(tgw2, rt2, far, [far_sub])
+        p1 = b.tgw_attachment(tgw1, rt1, tgw2, resource_type="peering", state=peering_state)
+        p2 = b.tgw_attachment(tgw2, rt2, tgw1, resource_type="peering", state=peering_state)
+        for table, cidr, att in ((rt1, "10.8.0.0/16", p1), (rt2, "10.8.0.0/16", a_far), (rt2, "10.0.0.0/16", p2),
+                                 (rt1, "10.0.0.0/16", a_near)):
+            b.tgw_route(table, cidr, att)
+        b.route(self.private_rtb, "10.8.0.0/16", tgw1)
+        b.route(far_rtb, "10.0.0.0/16", tgw2)
+        b.instance(far_sub, "db", "10.8.0.20", [b.security_group(far, "db", ingress=[tcp(5432, "10.0.0.0/16")])])
+        return tgw1, tgw2, p1
+
     def engine(self) -> Engine:
         return Engine(self.b.build(), "test")
 

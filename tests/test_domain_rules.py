@@ -223,26 +223,8 @@ def test_botocore_compares_no_proxy_with_the_regional_endpoint_not_the_bucket_ho
 def test_transit_gateway_peering_carries_traffic_between_regions() -> None:
     """Across a transit gateway peering attachment, the peer gateway routes again with the table associated
     with its side of the peering (Transit Gateway guide, "Transit gateway peering attachments")."""
-    from tests.scenarios import OTHER_REGION
-
     s = Small()
-    far = s.b.vpc("far", OTHER_REGION, "10.8.0.0/16", ACCOUNT)
-    far_sub = s.b.subnet(far, "far-a", "10.8.0.0/24")
-    far_rtb = s.b.route_table(far, "far-rt", [far_sub])
-    tgw1, rt1 = s.b.transit_gateway(REGION, ACCOUNT, "hub-1")
-    tgw2, rt2 = s.b.transit_gateway(OTHER_REGION, ACCOUNT, "hub-2")
-    a_near = s.b.tgw_attachment(tgw1, rt1, s.vpc, [s.private])
-    a_far = s.b.tgw_attachment(tgw2, rt2, far, [far_sub])
-    p1 = s.b.tgw_attachment(tgw1, rt1, tgw2, resource_type="peering")
-    p2 = s.b.tgw_attachment(tgw2, rt2, tgw1, resource_type="peering")
-    s.b.tgw_route(rt1, "10.8.0.0/16", p1)
-    s.b.tgw_route(rt2, "10.8.0.0/16", a_far)
-    s.b.tgw_route(rt2, "10.0.0.0/16", p2)
-    s.b.tgw_route(rt1, "10.0.0.0/16", a_near)
-    s.b.route(s.private_rtb, "10.8.0.0/16", tgw1)
-    s.b.route(far_rtb, "10.0.0.0/16", tgw2)
-    sg = s.b.security_group(far, "db", ingress=[tcp(5432, "10.0.0.0/16")])
-    s.b.instance(far_sub, "db", "10.8.0.20", [sg])
+    tgw1, tgw2, _ = s.peered_hubs()
     s.client()
     a = s.engine().ask("can client reach db:5432", fixes=False)
     assert a.verdict == "reachable"

@@ -498,24 +498,8 @@ def test_security_group_rule_naming_an_uncollected_shared_prefix_list_makes_a_de
 def test_tgw_peering_attachment_pending_acceptance_carries_nothing() -> None:
     """A transit gateway peering attachment must be accepted by the peer before it carries traffic (Transit
     Gateway guide, "Transit gateway peering attachments": pendingAcceptance)."""
-    from tests.scenarios import OTHER_REGION
-
     s = Small()
-    far = s.b.vpc("far", OTHER_REGION, "10.8.0.0/16", ACCOUNT)
-    far_sub = s.b.subnet(far, "far-a", "10.8.0.0/24")
-    far_rtb = s.b.route_table(far, "far-rt", [far_sub])
-    tgw1, rt1 = s.b.transit_gateway(REGION, ACCOUNT, "hub-1")
-    tgw2, rt2 = s.b.transit_gateway(OTHER_REGION, ACCOUNT, "hub-2")
-    a_near = s.b.tgw_attachment(tgw1, rt1, s.vpc, [s.private])
-    a_far = s.b.tgw_attachment(tgw2, rt2, far, [far_sub])
-    p1 = s.b.tgw_attachment(tgw1, rt1, tgw2, resource_type="peering", state="pendingAcceptance")
-    p2 = s.b.tgw_attachment(tgw2, rt2, tgw1, resource_type="peering", state="pendingAcceptance")
-    for table, cidr, att in ((rt1, "10.8.0.0/16", p1), (rt2, "10.8.0.0/16", a_far), (rt2, "10.0.0.0/16", p2),
-                             (rt1, "10.0.0.0/16", a_near)):
-        s.b.tgw_route(table, cidr, att)
-    s.b.route(s.private_rtb, "10.8.0.0/16", tgw1)
-    s.b.route(far_rtb, "10.0.0.0/16", tgw2)
-    s.b.instance(far_sub, "db", "10.8.0.20", [s.b.security_group(far, "db", ingress=[tcp(5432, "10.0.0.0/16")])])
+    _, _, p1 = s.peered_hubs(peering_state="pendingAcceptance")
     s.client()
     a = s.engine().ask("can client reach db:5432", fixes=False)
     assert a.blocked_by is not None and (a.blocked_by.code, a.blocked_by.resource) == \
