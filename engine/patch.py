@@ -30,9 +30,12 @@ _CLIENT_ENV, _CLIENT_ROLE, _ROUTES, _ENDPOINT_POLICY, _BUCKET_POLICY, _BOUNDARY,
     range(8)
 
 
+_DESCRIBING = frozenset({"command", "summary", "said"})  # Change's own fields: how it is told, not what it is
+
+
 @dataclass(frozen=True, kw_only=True)
 class Change(ABC):
-    """One candidate change. Subclasses set ``kind``, ``blast`` and ``owner`` and define ``change``/``apply``."""
+    """One candidate change. Subclasses set ``kind``, ``blast`` and ``owner``, add their fields and define ``apply``."""
 
     kind: ClassVar[str]  # fixes[].kind in the JSON answer
     blast: ClassVar[int]  # how much else it can affect; fixes with a smaller blast radius rank first
@@ -42,9 +45,11 @@ class Change(ABC):
     said: Said | None = None  # the summary as a wording label and its facts, to say it in the asker's language
 
     @property
-    @abstractmethod
     def change(self) -> dict[str, Any]:
-        """Machine-readable, as ``fixes[].change`` in the JSON answer."""
+        """Machine-readable, as ``fixes[].change`` in the JSON answer: the fields the change kind adds to these
+        (a kind whose JSON says more, such as an ``action``, says so itself)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+                if f.name not in _DESCRIBING}
 
     @property
     def stale_policies(self) -> frozenset[tuple[str, str]]:
@@ -65,10 +70,6 @@ class NoProxyChange(Change):
     variable: str  # NO_PROXY, no_proxy, or the JVM's http.nonProxyHosts
     value: str  # the complete new value
     runtime: str
-
-    @property
-    def change(self) -> dict[str, Any]:
-        return {"instance": self.instance, "variable": self.variable, "value": self.value, "runtime": self.runtime}
 
     def apply(self, topo: Topology) -> None:
         inst = topo.instances[self.instance]
@@ -183,10 +184,6 @@ class AddAttachmentSubnet(Change):
     attachment: str
     subnet: str
 
-    @property
-    def change(self) -> dict[str, Any]:
-        return {"attachment": self.attachment, "subnet": self.subnet}
-
     def apply(self, topo: Topology) -> None:
         att = topo.tgw_attachments[self.attachment]
         topo.put_tgw_attachment(att.model_copy(update={"subnet_ids": [*att.subnet_ids, self.subnet]}))
@@ -207,11 +204,6 @@ class AclEntryChange(Change):
     to_port: int
     protocol: str = "6"
 
-    @property
-    def change(self) -> dict[str, Any]:
-        return {"network_acl": self.network_acl, "rule_number": self.rule_number, "egress": self.egress,
-                "cidr": self.cidr, "from_port": self.from_port, "to_port": self.to_port, "protocol": self.protocol}
-
     def apply(self, topo: Topology) -> None:
         acl = topo.network_acl(self.network_acl)
         entry = m.NetworkAclEntry(rule_number=self.rule_number, protocol=self.protocol, rule_action="allow",
@@ -229,10 +221,6 @@ class EndpointPolicyChange(Change):
     policy: dict[str, Any] = field(hash=False)  # the complete new document
 
     @property
-    def change(self) -> dict[str, Any]:
-        return {"vpc_endpoint": self.vpc_endpoint, "policy": self.policy}
-
-    @property
     def stale_policies(self) -> frozenset[tuple[str, str]]:
         return frozenset({("endpoint", self.vpc_endpoint)})
 
@@ -248,10 +236,6 @@ class BucketPolicyChange(Change):
     owner = "the bucket owner"
     bucket: str
     policy: dict[str, Any] = field(hash=False)
-
-    @property
-    def change(self) -> dict[str, Any]:
-        return {"bucket": self.bucket, "policy": self.policy}
 
     @property
     def stale_policies(self) -> frozenset[tuple[str, str]]:
@@ -273,10 +257,6 @@ class ResourcePolicyChange(Change):
     policy: dict[str, Any] = field(hash=False)
 
     @property
-    def change(self) -> dict[str, Any]:
-        return {"resource": self.resource, "policy": self.policy}
-
-    @property
     def stale_policies(self) -> frozenset[tuple[str, str]]:
         return frozenset({("resource", self.resource)})
 
@@ -294,10 +274,6 @@ class IdentityPolicyChange(Change):
     role: str  # ARN
     policy_name: str
     policy: dict[str, Any] = field(hash=False)
-
-    @property
-    def change(self) -> dict[str, Any]:
-        return {"role": self.role, "policy_name": self.policy_name, "policy": self.policy}
 
     @property
     def stale_policies(self) -> frozenset[tuple[str, str]]:
@@ -320,10 +296,6 @@ class FirewallDomainEntry(Change):
     owner = "the network security team"
     rule_group_arn: str
     domain: str
-
-    @property
-    def change(self) -> dict[str, Any]:
-        return {"rule_group_arn": self.rule_group_arn, "domain": self.domain}
 
     def apply(self, topo: Topology) -> None:
         group = topo.firewall_rule_groups[self.rule_group_arn]
@@ -361,10 +333,6 @@ class BoundaryPolicyChange(Change):
     policy_arn: str
     policy: dict[str, Any] = field(hash=False)
 
-    @property
-    def change(self) -> dict[str, Any]:
-        return {"policy_arn": self.policy_arn, "policy": self.policy}
-
     def apply(self, topo: Topology) -> None:
         text = json.dumps(self.policy)
         for role in list(topo.roles.values()):
@@ -383,10 +351,6 @@ class OrgPolicyChange(Change):
     owner = "the organisation's administrators"
     policy_id: str
     policy: dict[str, Any] = field(hash=False)
-
-    @property
-    def change(self) -> dict[str, Any]:
-        return {"policy_id": self.policy_id, "policy": self.policy}
 
     def apply(self, topo: Topology) -> None:
         org = topo.organization
